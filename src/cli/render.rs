@@ -1,0 +1,155 @@
+//! `dossier render`: records to PDF profiles and edition books.
+
+use std::path::PathBuf;
+
+use crate::project::{collect_record_files, load_records, Project, ProjectError};
+use crate::registry::Registry;
+use crate::render::{Paper, RenderOptions, Renderer, Severity};
+
+use super::{Reporter, EXIT_ERROR, EXIT_OK};
+
+/// Arguments of `dossier render`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Record files or directories (default: the project's profiles/).
+    pub paths: Vec<PathBuf>,
+    /// Output directory (default: `out/`, or `out_dir` in dossier.toml).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Paper size.
+    #[arg(long, value_enum)]
+    pub paper: Option<Paper>,
+    /// Parallel jobs (default: all cores).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Do not render the edition books.
+    #[arg(long)]
+    pub no_book: bool,
+    /// Also write each document's Typst main file, data and the templates to DIR.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
+}
+
+/// Summary of a render run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// PDFs written.
+    pub written: usize,
+    /// Problems that stopped a record or a PDF.
+    pub failures: usize,
+}
+
+/// Runs `dossier render`.
+pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+    match render(&args, project, reporter) {
+        Ok(outcome) if outcome.failures == 0 => EXIT_OK,
+        Ok(_) => EXIT_ERROR,
+        Err(code) => code,
+    }
+}
+
+/// Renders as asked and reports; returns counts, or an exit code when nothing could start.
+pub fn render(
+    args: &Args,
+    project: Result<Project, ProjectError>,
+    reporter: &Reporter,
+) -> Result<Outcome, i32> {
+    let project = project.map_err(|e| {
+        reporter.error(&e);
+        EXIT_ERROR
+    })?;
+    let registry = Registry::load(&project.checks).map_err(|e| {
+        reporter.error(&e);
+        EXIT_ERROR
+    })?;
+    let paper = args.paper.or(project.config.paper).unwrap_or_default();
+    let options = RenderOptions {
+        paper,
+        books: !args.no_book,
+    };
+    let renderer = Renderer::new(&project.templates, registry, options).map_err(|e| {
+        reporter.error(&e);
+        EXIT_ERROR
+    })?;
+    let paths = if args.paths.is_empty() {
+        vec![project.profiles.clone()]
+    } else {
+        args.paths.clone()
+    };
+    let (files, skipped) = collect_record_files(&paths);
+    for s in &skipped {
+        reporter.status(&format!(
+            "warning: skipped {}: {}",
+            s.path.display(),
+            s.reason
+        ));
+    }
+    let (records, load_errors) = load_records(&files);
+    for e in &load_errors {
+        reporter.load_error(e);
+    }
+    let jobs = renderer.jobs(&records);
+    if let Some(dir) = &args.emit_typst {
+        match renderer.emit_typst(&jobs, &project.templates, dir) {
+            Ok(mains) => reporter.status(&format!(
+                "wrote {} Typst documents under {}",
+                mains.len(),
+                dir.display()
+            )),
+            Err(e) => {
+                reporter.error(&e);
+                return Err(EXIT_ERROR);
+            }
+        }
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| project.default_out_dir());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start worker threads: {e}");
+            EXIT_ERROR
+        })?;
+    let bar = reporter.progress(jobs.len(), "render");
+    let progress = |r: &crate::render::JobResult| match &bar {
+        Some(bar) => {
+            bar.set_message(r.output.display().to_string());
+            bar.inc(1);
+        }
+        None => {
+            if r.written {
+                reporter.status(&format!("rendered {}", out_dir.join(&r.output).display()));
+            }
+        }
+    };
+    let results = pool.install(|| renderer.run_jobs(&jobs, &out_dir, &progress));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut outcome = Outcome {
+        written: 0,
+        failures: load_errors.len(),
+    };
+    for r in &results {
+        for d in &r.diagnostics {
+            reporter.render_diagnostic(d);
+        }
+        if r.written {
+            outcome.written += 1;
+        } else if r.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            outcome.failures += 1;
+        }
+    }
+    reporter.status(&format!(
+        "{} PDF{} written to {}; {} failure{}",
+        outcome.written,
+        if outcome.written == 1 { "" } else { "s" },
+        out_dir.display(),
+        outcome.failures,
+        if outcome.failures == 1 { "" } else { "s" }
+    ));
+    Ok(outcome)
+}

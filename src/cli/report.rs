@@ -1,0 +1,122 @@
+//! Printing diagnostics and progress for people: colour when wanted, nothing when quiet.
+
+use std::io::IsTerminal;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+
+use crate::record::LoadError;
+use crate::render::{RenderDiagnostic, Severity};
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output written to standard error.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+/// Prints diagnostics and status lines to standard error.
+#[derive(Debug, Clone)]
+pub struct Reporter {
+    /// Whether to use colour.
+    pub color: bool,
+    /// Whether to print only errors.
+    pub quiet: bool,
+}
+
+impl Reporter {
+    /// A reporter for the given colour choice and verbosity.
+    pub fn new(color: ColorChoice, quiet: bool) -> Self {
+        Self {
+            color: color.enabled(),
+            quiet,
+        }
+    }
+
+    /// Renders a miette diagnostic as text.
+    pub fn render(&self, diagnostic: &dyn Diagnostic) -> String {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let mut out = String::new();
+        if handler.render_report(&mut out, diagnostic).is_err() {
+            out = diagnostic.to_string();
+        }
+        out
+    }
+
+    /// Prints every problem of a record that failed to load.
+    pub fn load_error(&self, error: &LoadError) {
+        eprintln!("{}", error.brief());
+        for report in error.diagnostics() {
+            eprintln!("{}", self.render(&report));
+        }
+    }
+
+    /// Prints an error (always, even when quiet).
+    pub fn error(&self, diagnostic: &dyn Diagnostic) {
+        eprintln!("{}", self.render(diagnostic));
+    }
+
+    /// Prints a status line unless quiet.
+    pub fn status(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Prints a render diagnostic (warnings only when not quiet).
+    pub fn render_diagnostic(&self, d: &RenderDiagnostic) {
+        if d.severity == Severity::Warning && self.quiet {
+            return;
+        }
+        let kind = match d.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        let at = d
+            .location
+            .as_ref()
+            .map(|l| format!(" (at {l})"))
+            .unwrap_or_default();
+        eprintln!("{kind}: {}: {}{at}", d.subject, d.message);
+        for hint in &d.hints {
+            eprintln!("  hint: {hint}");
+        }
+    }
+
+    /// A progress bar on a terminal, or `None` (then plain lines are printed instead).
+    pub fn progress(&self, len: usize, what: &str) -> Option<indicatif::ProgressBar> {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(len as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(what.to_string());
+        Some(bar)
+    }
+}

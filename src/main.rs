@@ -1,0 +1,5 @@
+//! The `dossier` command-line tool: parses arguments and runs one subcommand.
+
+fn main() {
+    std::process::exit(dossier::cli::main());
+}

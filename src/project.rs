@@ -1,0 +1,188 @@
+//! A dossier project on disk: `profiles/`, `templates/`, `checks/` and an optional
+//! `dossier.toml`, found by walking up from the working directory.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::record::{load_record, LoadError, Record};
+use crate::render::Paper;
+
+/// Name of the optional project configuration file.
+pub const CONFIG_FILE: &str = "dossier.toml";
+
+/// Project settings from `dossier.toml` (every key optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Output directory for PDFs, relative to the project root (default `out`).
+    pub out_dir: Option<PathBuf>,
+    /// Paper size (default A4).
+    pub paper: Option<Paper>,
+}
+
+/// Where the project's parts live.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The project root.
+    pub root: PathBuf,
+    /// Record files, one directory per edition.
+    pub profiles: PathBuf,
+    /// Typst templates.
+    pub templates: PathBuf,
+    /// Registries, claim patterns and rule settings.
+    pub checks: PathBuf,
+    /// Settings from `dossier.toml`.
+    pub config: Config,
+}
+
+/// Problems locating or configuring the project.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ProjectError {
+    /// No project root above the directory.
+    #[error("no dossier project found in {0} or any parent directory")]
+    #[diagnostic(
+        code(dossier::project::not_found),
+        help("a project has a `dossier.toml`, or `profiles/` and `templates/` directories")
+    )]
+    NotFound(PathBuf),
+    /// The configuration file is invalid.
+    #[error("{path}: {message}")]
+    #[diagnostic(code(dossier::project::config))]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+}
+
+impl Project {
+    /// Finds the project containing `start` (a file or directory).
+    pub fn discover(start: &Path) -> Result<Self, ProjectError> {
+        let start = if start.is_absolute() {
+            start.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(start))
+                .unwrap_or_else(|_| start.to_path_buf())
+        };
+        let mut dir = Some(start.as_path());
+        while let Some(d) = dir {
+            if d.join(CONFIG_FILE).is_file()
+                || (d.join("profiles").is_dir() && d.join("templates").is_dir())
+            {
+                return Self::at(d);
+            }
+            dir = d.parent();
+        }
+        Err(ProjectError::NotFound(start))
+    }
+
+    /// The project rooted at `root`.
+    pub fn at(root: &Path) -> Result<Self, ProjectError> {
+        let config_path = root.join(CONFIG_FILE);
+        let config = match std::fs::read_to_string(&config_path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| {
+                let (line, col) = e
+                    .span()
+                    .map_or((1, 1), |s| crate::record::line_col(&text, s.start));
+                ProjectError::Config {
+                    path: config_path.clone(),
+                    message: format!("{line}:{col}: {}", e.message()),
+                }
+            })?,
+            Err(_) => Config::default(),
+        };
+        Ok(Self {
+            root: root.to_path_buf(),
+            profiles: root.join("profiles"),
+            templates: root.join("templates"),
+            checks: root.join("checks"),
+            config,
+        })
+    }
+
+    /// The output directory from the configuration, or `out/` under the root.
+    pub fn default_out_dir(&self) -> PathBuf {
+        match &self.config.out_dir {
+            Some(dir) => self.root.join(dir),
+            None => self.root.join("out"),
+        }
+    }
+}
+
+/// Files passed over while collecting records (not `.toml`, hidden, unreadable...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// Collects record files from files and directories (directories are searched recursively),
+/// sorted and without duplicates. Non-TOML files inside directories are reported as skipped.
+pub fn collect_record_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files, &mut skipped);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, skipped)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            skipped.push(Skipped {
+                path: dir.to_path_buf(),
+                reason: format!("cannot read directory: {e}"),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, files, skipped),
+            Ok(t) if t.is_file() && name.ends_with(".toml") => files.push(path),
+            Ok(_) => skipped.push(Skipped {
+                path,
+                reason: "not a .toml record".into(),
+            }),
+            Err(e) => skipped.push(Skipped {
+                path,
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// Loads record files in parallel, keeping the input order.
+pub fn load_records(files: &[PathBuf]) -> (Vec<Record>, Vec<LoadError>) {
+    let results: Vec<Result<Record, LoadError>> =
+        files.par_iter().map(|f| load_record(f)).collect();
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(record) => records.push(record),
+            Err(e) => errors.push(e),
+        }
+    }
+    (records, errors)
+}

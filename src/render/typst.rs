@@ -1,0 +1,301 @@
+//! The only module that touches the Typst API.
+//!
+//! Following Typst's own test runner: one shared, immutable [`Base`] (standard library, the
+//! bundled fonts, the parsed templates) and a tiny per-document [`DocWorld`] holding just the
+//! document's main file and its JSON data. Worlds are cheap, so documents compile in parallel.
+//!
+//! A document can read only its own two files and the files under `templates/`: every other
+//! path, relative or absolute, is refused.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// Version of the Typst compiler built in (part of every cache key).
+pub const TYPST_VERSION: &str = "0.15.1";
+
+/// A diagnostic from the Typst compiler, located in a template or generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypstDiagnostic {
+    /// Whether compilation failed because of it.
+    pub is_error: bool,
+    /// The compiler's message.
+    pub message: String,
+    /// `templates/profile.typ:12:3`, when the compiler gave a position.
+    pub location: Option<String>,
+    /// The compiler's hints.
+    pub hints: Vec<String>,
+}
+
+/// What a document needs: its main Typst file, its JSON data and its PDF metadata.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Virtual path of the main file, e.g. `/2022/kyrgyzstan.typ`.
+    pub main_path: String,
+    /// Text of the main file.
+    pub main_text: String,
+    /// Virtual path of the data file, e.g. `/2022/kyrgyzstan.json`.
+    pub data_path: String,
+    /// The JSON data.
+    pub data: Vec<u8>,
+    /// A stable identifier for the PDF's document id.
+    pub ident: String,
+    /// Date for the PDF metadata, from the record (never the clock).
+    pub date: Option<(i32, u8, u8)>,
+}
+
+/// PDF conformance the export enforces.
+const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2a, PdfStandard::Ua_1];
+
+/// The shared, immutable base every document world borrows.
+pub struct Base {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    files: HashMap<FileId, Source>,
+    assets: HashMap<FileId, Bytes>,
+}
+
+impl Base {
+    /// Builds the base: the bundled fonts plus any fonts under `templates/fonts/`, and every
+    /// `.typ` file (as source) and other file (as asset) under the templates directory,
+    /// visible to documents as `/templates/...`.
+    pub fn new(templates_dir: &Path) -> std::io::Result<Self> {
+        let mut fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        let mut files = HashMap::new();
+        let mut assets = HashMap::new();
+        let mut paths = Vec::new();
+        collect_files(templates_dir, &mut paths)?;
+        paths.sort();
+        for path in paths {
+            let rel = path.strip_prefix(templates_dir).unwrap_or(&path);
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let Some(id) = file_id(&format!("/templates/{rel}")) else {
+                continue;
+            };
+            let bytes = std::fs::read(&path)?;
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if ext == "typ" {
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("{}: {e}", path.display()),
+                    )
+                })?;
+                files.insert(id, Source::new(id, text));
+            } else {
+                if matches!(ext, "ttf" | "otf" | "ttc" | "otc") {
+                    fonts.extend(Font::iter(Bytes::new(bytes.clone())));
+                }
+                assets.insert(id, Bytes::new(bytes));
+            }
+        }
+        Ok(Self {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            files,
+            assets,
+        })
+    }
+
+    /// Characters of `text` that no bundled font can show, each once, in order of appearance.
+    pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() || missing.contains(&c) {
+                continue;
+            }
+            // Zero-width formatting characters need no glyph.
+            if matches!(
+                c,
+                '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            ) {
+                continue;
+            }
+            if !self
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(c as u32))
+            {
+                missing.push(c);
+            }
+        }
+        missing
+    }
+
+    /// Compiles a document to PDF bytes; returns the warnings too. On failure, the errors.
+    pub fn compile_pdf(
+        &self,
+        doc: &Document,
+    ) -> Result<(Vec<u8>, Vec<TypstDiagnostic>), Vec<TypstDiagnostic>> {
+        let world = DocWorld::new(self, doc).map_err(|m| vec![plain_error(m)])?;
+        let result = typst::compile::<PagedDocument>(&world);
+        let mut warnings: Vec<TypstDiagnostic> =
+            result.warnings.iter().map(|d| world.describe(d)).collect();
+        let document = match result.output {
+            Ok(document) => document,
+            Err(errors) => return Err(errors.iter().map(|d| world.describe(d)).collect()),
+        };
+        let timestamp = doc
+            .date
+            .and_then(|(y, m, d)| Datetime::from_ymd_hms(y, m, d, 0, 0, 0))
+            .map(Timestamp::new_utc);
+        let standards =
+            PdfStandards::new(STANDARDS).map_err(|e| vec![plain_error(e.message().to_string())])?;
+        let options = PdfOptions {
+            ident: Smart::Custom(doc.ident.clone()),
+            creator: Smart::Custom(Some(format!(
+                "dossier {} (Typst {TYPST_VERSION})",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            timestamp,
+            page_ranges: None,
+            standards,
+            tagged: true,
+            pretty: false,
+        };
+        match typst_pdf::pdf(&document, &options) {
+            Ok(bytes) => {
+                warnings.dedup();
+                Ok((bytes, warnings))
+            }
+            Err(errors) => Err(errors.iter().map(|d| world.describe(d)).collect()),
+        }
+    }
+}
+
+/// Frees memoized results not used in the last `max_age` compilations, so long runs and
+/// watch sessions stay bounded in memory.
+pub fn evict_cache(max_age: usize) {
+    typst::comemo::evict(max_age);
+}
+
+fn plain_error(message: String) -> TypstDiagnostic {
+    TypstDiagnostic {
+        is_error: true,
+        message,
+        location: None,
+        hints: Vec::new(),
+    }
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect_files(&entry.path(), out)?;
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// The interned id of a project path such as `/templates/profile.typ`.
+fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// One document's world: the shared base plus its main file and data.
+struct DocWorld<'a> {
+    base: &'a Base,
+    main: Source,
+    data_id: FileId,
+    data: Bytes,
+}
+
+impl<'a> DocWorld<'a> {
+    fn new(base: &'a Base, doc: &Document) -> Result<Self, String> {
+        let main_id = file_id(&doc.main_path)
+            .ok_or_else(|| format!("invalid document path {}", doc.main_path))?;
+        let data_id = file_id(&doc.data_path)
+            .ok_or_else(|| format!("invalid data path {}", doc.data_path))?;
+        Ok(Self {
+            base,
+            main: Source::new(main_id, doc.main_text.clone()),
+            data_id,
+            data: Bytes::new(doc.data.clone()),
+        })
+    }
+
+    fn describe(&self, diag: &SourceDiagnostic) -> TypstDiagnostic {
+        let location = diag.span.id().and_then(|id| {
+            let range = self.range(diag.span)?;
+            let source = self.source(id).ok()?;
+            let (line, col) = crate::record::line_col(source.text(), range.start);
+            Some(format!("{}:{line}:{col}", id.vpath().get_without_slash()))
+        });
+        TypstDiagnostic {
+            is_error: diag.severity == Severity::Error,
+            message: diag.message.to_string(),
+            location,
+            hints: diag.hints.iter().map(|h| h.v.to_string()).collect(),
+        }
+    }
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.base.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.base.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if let Some(source) = self.base.files.get(&id) {
+            Ok(source.clone())
+        } else if id == self.data_id || self.base.assets.contains_key(&id) {
+            Err(FileError::NotSource)
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.clone()))
+        } else if let Some(source) = self.base.files.get(&id) {
+            Ok(Bytes::from_string(source.clone()))
+        } else if let Some(bytes) = self.base.assets.get(&id) {
+            Ok(bytes.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.base.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _: Option<Duration>) -> Option<Datetime> {
+        // No clock: output must depend on the input alone.
+        None
+    }
+}
