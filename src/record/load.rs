@@ -205,31 +205,31 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         }]));
     }
     let (doc, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        let problems = errors
-            .into_iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                LoadProblem {
-                    message: syntax_message(e.message()),
-                    span,
-                    help: syntax_help(e.message()),
-                }
-            })
-            .collect();
-        return Err(fail(problems));
-    }
-    let mut reader = Reader {
-        source: text,
-        problems: Vec::new(),
-    };
+    let mut problems: Vec<LoadProblem> = errors
+        .into_iter()
+        .map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            LoadProblem { message: syntax_message(e.message()), span, help: syntax_help(e.message()) }
+        })
+        .collect();
+    let syntax_failed = !problems.is_empty();
+    let syntax_spans: Vec<Range<usize>> = problems.iter().map(|p| p.span.clone()).collect();
+    // Keep reading what the parser recovered, so one pass reports every problem; when the
+    // syntax is broken, missing keys are likely an effect of it and are not reported.
+    let mut reader = Reader { source: text, problems: Vec::new() };
     let record = reader.record(doc.get_ref(), doc.span(), path, source.clone());
+    problems.extend(reader.problems.into_iter().filter(|p| {
+        let overlaps = syntax_spans.iter().any(|s| s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1));
+        !overlaps && !(syntax_failed && p.message.contains("missing the required key"))
+    }));
     match record {
-        Some(record) if reader.problems.is_empty() => Ok(record),
+        Some(record) if problems.is_empty() => Ok(record),
         _ => {
-            let mut problems = reader.problems;
             problems.sort_by_key(|p| (p.span.start, p.span.end));
             problems.dedup();
+            if problems.is_empty() {
+                problems.push(LoadProblem { message: "the record is incomplete".into(), span: 0..0, help: None });
+            }
             Err(fail(problems))
         }
     }
@@ -277,7 +277,11 @@ fn too_deep(text: &str) -> Option<Range<usize>> {
 
 fn syntax_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
-    format!("TOML syntax: {first}")
+    if first.starts_with("invalid date") {
+        format!("impossible date: {}", first.trim_start_matches("invalid date").trim_start_matches([',', ' ']))
+    } else {
+        format!("TOML syntax: {first}")
+    }
 }
 
 fn syntax_help(message: &str) -> Option<String> {

@@ -1,0 +1,6 @@
+//! End-to-end tests of the `dossier` binary, one module per feature.
+
+mod support;
+
+mod load;
+mod render;

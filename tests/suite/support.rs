@@ -1,0 +1,129 @@
+//! A small builder for end-to-end tests: a temporary project seeded with the repository's
+//! templates, registries and (optionally) sample profiles, and a runner for the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where Cargo.toml is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared fixtures folder beside the repository (`../shared`).
+pub fn shared() -> PathBuf {
+    repo().join("..").join("shared")
+}
+
+/// A temporary dossier project.
+pub struct TestProject {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl TestProject {
+    /// A project with templates and registries but no records.
+    pub fn empty() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&repo().join("templates"), &dir.path().join("templates"));
+        copy_dir(&repo().join("checks"), &dir.path().join("checks"));
+        std::fs::create_dir_all(dir.path().join("profiles")).expect("profiles dir");
+        Self { dir }
+    }
+
+    /// A project with the repository's sample profiles too.
+    pub fn with_samples() -> Self {
+        let project = Self::empty();
+        copy_dir(&repo().join("profiles"), &project.path().join("profiles"));
+        project
+    }
+
+    /// The project root.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating directories), relative to the root.
+    pub fn file(&self, rel: &str, text: &str) -> &Self {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(&path, text).expect("write");
+        self
+    }
+
+    /// Writes raw bytes, relative to the root.
+    pub fn bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(&path, bytes).expect("write");
+        self
+    }
+
+    /// Reads a file relative to the root.
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Runs `dossier ARGS` in the project root with colour off.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().expect("run dossier"))
+    }
+
+    /// The command for `dossier ARGS` in the project root, for tests that need more control.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.current_dir(self.path()).args(args).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+        cmd
+    }
+}
+
+/// A minimal valid record for `country` in `edition`, with the given extra TOML appended.
+pub fn minimal_record(country: &str, iso: &str, edition: i32, extra: &str) -> String {
+    format!("country = \"{country}\"\niso = \"{iso}\"\ntopic = \"cluster-munition-ban-policy\"\nedition = {edition}\nlast_updated = {edition}-06-01\n{extra}")
+}
+
+/// Runs an external tool and returns its standard output, or `None` when it is not installed.
+pub fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
+    let output = Command::new(program).args(args).output().ok()?;
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    Some((output.status.success(), text))
+}
+
+/// Text of a PDF through `pdftotext` (layout off), with whitespace folded to single spaces.
+pub fn pdf_text(path: &Path) -> String {
+    let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]).expect("pdftotext is installed (poppler-utils)");
+    assert!(ok, "pdftotext failed on {}: {text}", path.display());
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
