@@ -209,17 +209,26 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         .into_iter()
         .map(|e| {
             let span = e.span().unwrap_or(0..0);
-            LoadProblem { message: syntax_message(e.message()), span, help: syntax_help(e.message()) }
+            LoadProblem {
+                message: syntax_message(e.message()),
+                span,
+                help: syntax_help(e.message()),
+            }
         })
         .collect();
     let syntax_failed = !problems.is_empty();
     let syntax_spans: Vec<Range<usize>> = problems.iter().map(|p| p.span.clone()).collect();
     // Keep reading what the parser recovered, so one pass reports every problem; when the
     // syntax is broken, missing keys are likely an effect of it and are not reported.
-    let mut reader = Reader { source: text, problems: Vec::new() };
+    let mut reader = Reader {
+        source: text,
+        problems: Vec::new(),
+    };
     let record = reader.record(doc.get_ref(), doc.span(), path, source.clone());
     problems.extend(reader.problems.into_iter().filter(|p| {
-        let overlaps = syntax_spans.iter().any(|s| s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1));
+        let overlaps = syntax_spans.iter().any(|s| {
+            s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1)
+        });
         !overlaps && !(syntax_failed && p.message.contains("missing the required key"))
     }));
     match record {
@@ -228,7 +237,11 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
             problems.sort_by_key(|p| (p.span.start, p.span.end));
             problems.dedup();
             if problems.is_empty() {
-                problems.push(LoadProblem { message: "the record is incomplete".into(), span: 0..0, help: None });
+                problems.push(LoadProblem {
+                    message: "the record is incomplete".into(),
+                    span: 0..0,
+                    help: None,
+                });
             }
             Err(fail(problems))
         }
@@ -278,7 +291,12 @@ fn too_deep(text: &str) -> Option<Range<usize>> {
 fn syntax_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
     if first.starts_with("invalid date") {
-        format!("impossible date: {}", first.trim_start_matches("invalid date").trim_start_matches([',', ' ']))
+        format!(
+            "impossible date: {}",
+            first
+                .trim_start_matches("invalid date")
+                .trim_start_matches([',', ' '])
+        )
     } else {
         format!("TOML syntax: {first}")
     }

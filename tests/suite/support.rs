@@ -91,7 +91,10 @@ impl TestProject {
     /// The command for `dossier ARGS` in the project root, for tests that need more control.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-        cmd.current_dir(self.path()).args(args).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+        cmd.current_dir(self.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE");
         cmd
     }
 }
@@ -111,7 +114,8 @@ pub fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
 
 /// Text of a PDF through `pdftotext` (layout off), with whitespace folded to single spaces.
 pub fn pdf_text(path: &Path) -> String {
-    let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]).expect("pdftotext is installed (poppler-utils)");
+    let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"])
+        .expect("pdftotext is installed (poppler-utils)");
     assert!(ok, "pdftotext failed on {}: {text}", path.display());
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,0 +1,494 @@
+//! The fact model at the centre of dossier.
+//!
+//! A [`Fact`] is one typed statement a record makes ([`Claim`]) plus where it was made
+//! ([`Origin`]): a structured TOML field, or a sentence of prose recognised by a claim
+//! pattern. Check, diff and render are views of the same set of facts, so a claim is
+//! understood the same way everywhere.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::record::{Conduct, ConventionStatus, Date, Record, Role, TreatyStanding, VoteCast};
+use crate::registry::Registry;
+
+/// A related treaty a record states membership of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Treaty {
+    /// The 1997 Mine Ban Treaty.
+    MineBanTreaty,
+    /// The Convention on Conventional Weapons.
+    Ccw,
+}
+
+impl Treaty {
+    /// The treaty's usual name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Treaty::MineBanTreaty => "Mine Ban Treaty",
+            Treaty::Ccw => "Convention on Conventional Weapons",
+        }
+    }
+}
+
+/// One of the four activities the convention bans (besides assistance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Activity {
+    /// Use.
+    Use,
+    /// Production.
+    Production,
+    /// Transfer (import or export).
+    Transfer,
+    /// Stockpiling.
+    Stockpiling,
+}
+
+impl Activity {
+    /// Every activity, in the order profiles list them.
+    pub const ALL: [Activity; 4] = [
+        Activity::Use,
+        Activity::Production,
+        Activity::Transfer,
+        Activity::Stockpiling,
+    ];
+
+    /// The activity as a noun ("use").
+    pub fn label(self) -> &'static str {
+        match self {
+            Activity::Use => "use",
+            Activity::Production => "production",
+            Activity::Transfer => "transfer",
+            Activity::Stockpiling => "stockpiling",
+        }
+    }
+}
+
+/// Which treaty-relevant date a [`Claim::Date`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DateKind {
+    /// Signature.
+    Signed,
+    /// Deposit of the instrument of ratification or accession.
+    Deposited,
+    /// Entry into force for the state (State Party from).
+    InForce,
+    /// Initial Article 7 report due.
+    ReportDue,
+    /// Article 3 stockpile destruction deadline.
+    StockpileDeadline,
+    /// Stockpile destruction completed.
+    StockpileDestroyed,
+    /// National implementation legislation adopted.
+    Legislation,
+}
+
+impl DateKind {
+    /// A short label ("signature").
+    pub fn label(self) -> &'static str {
+        match self {
+            DateKind::Signed => "signature",
+            DateKind::Deposited => "ratification or accession",
+            DateKind::InForce => "State Party",
+            DateKind::ReportDue => "initial Article 7 report due",
+            DateKind::StockpileDeadline => "stockpile destruction deadline",
+            DateKind::StockpileDestroyed => "stockpile destruction completed",
+            DateKind::Legislation => "implementation legislation",
+        }
+    }
+}
+
+/// What a fact says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Claim {
+    /// Standing towards the convention.
+    Status(ConventionStatus),
+    /// A treaty-relevant date.
+    Date {
+        /// Which date.
+        kind: DateKind,
+        /// The date.
+        date: Date,
+    },
+    /// Standing towards a related treaty.
+    Treaty {
+        /// Which treaty.
+        treaty: Treaty,
+        /// The standing.
+        standing: TreatyStanding,
+    },
+    /// Role at a registry meeting.
+    Attendance {
+        /// Registry id.
+        meeting: String,
+        /// The role.
+        role: Role,
+        /// For a meeting in parts, which part.
+        part: Option<u32>,
+    },
+    /// A vote on a UNGA resolution.
+    Vote {
+        /// Registry id of the resolution ("ccm-2019", "76/47"), or `annual-YEAR` when the
+        /// registry has no resolution for that year.
+        resolution: String,
+        /// For the annual resolution on the convention: its year.
+        year: Option<i32>,
+        /// The vote.
+        vote: VoteCast,
+    },
+    /// What is known of one activity.
+    Conduct {
+        /// The activity.
+        activity: Activity,
+        /// What is known.
+        conduct: Conduct,
+    },
+    /// The year the state made its statement on its conduct.
+    ConductStated(i32),
+    /// The date printed as "Last updated".
+    LastUpdated(Date),
+    /// A source in the citations table.
+    Citation {
+        /// Its key.
+        key: String,
+        /// Its text.
+        text: String,
+    },
+    /// Prose: "last participated in a meeting of the convention in YEAR".
+    LastMeetingYear {
+        /// The year.
+        year: i32,
+        /// Whether the claim speaks of formal Meetings of States Parties only.
+        formal_only: bool,
+    },
+    /// Prose: attended exactly this many meetings ("a meeting", "two meetings").
+    MeetingCount {
+        /// The count; `None` for vague plurals ("meetings", "a couple").
+        count: Option<u32>,
+        /// Whether the claim speaks of formal Meetings of States Parties only.
+        formal_only: bool,
+    },
+    /// Prose: "its first and only meeting" of the convention.
+    OnlyAttendance,
+    /// Prose: "has taken part in all meetings of the convention".
+    AllMeetings,
+    /// Prose: "has not attended since YEAR" ("since then" resolved to a year).
+    NotSince(i32),
+    /// Prose: a vote in a given year (and month), e.g. "In December 2021, X voted in favor".
+    VoteInYear {
+        /// The year.
+        year: i32,
+        /// The month, when stated.
+        month: Option<u32>,
+        /// The vote.
+        vote: VoteCast,
+    },
+    /// Prose: "has voted in favor of the annual resolution ... since YEAR" (or abstained...).
+    VotedSince {
+        /// The first year of the run.
+        year: i32,
+        /// The vote cast every year since.
+        vote: VoteCast,
+    },
+    /// Prose: a list of activities stated together ("never used, produced, or exported").
+    ActivityList {
+        /// The activities named (export and import count as transfer).
+        activities: Vec<Activity>,
+        /// Whether the sentence denies them ("never", "does not").
+        denied: bool,
+    },
+    /// Prose: a registry meeting named with a year and maybe a month.
+    MeetingMention {
+        /// Registry id the name resolved to.
+        meeting: String,
+        /// The year stated.
+        year: i32,
+        /// The month stated.
+        month: Option<u32>,
+    },
+    /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
+    ResolutionCited {
+        /// The number, e.g. "76/47".
+        number: String,
+        /// The date stated, when complete.
+        date: Option<Date>,
+    },
+}
+
+/// Where a fact was stated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// A structured field, e.g. `meetings[3]` or `status.signed`.
+    Field {
+        /// Dotted path of the field.
+        path: String,
+        /// Byte range of the value in the record's source.
+        span: Range<usize>,
+    },
+    /// A sentence of prose matched by a claim pattern.
+    Prose {
+        /// The prose block: "summary", a section title, or "citation KEY".
+        block: String,
+        /// Byte range of the matched text in the record's source.
+        span: Range<usize>,
+        /// The matched sentence as written.
+        sentence: String,
+        /// The claim pattern that recognised it.
+        pattern: String,
+    },
+}
+
+impl Origin {
+    /// Byte range in the record's source.
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            Origin::Field { span, .. } | Origin::Prose { span, .. } => span.clone(),
+        }
+    }
+
+    /// Whether the fact comes from prose.
+    pub fn is_prose(&self) -> bool {
+        matches!(self, Origin::Prose { .. })
+    }
+}
+
+/// One fact a record states, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fact {
+    /// What is stated.
+    pub claim: Claim,
+    /// Where.
+    pub origin: Origin,
+}
+
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Claim::Status(s) => write!(f, "status: {}", s.label()),
+            Claim::Date { kind, date } => write!(f, "{}: {date}", kind.label()),
+            Claim::Treaty { treaty, standing } => {
+                write!(f, "{}: {}", treaty.label(), standing.label())
+            }
+            Claim::Attendance {
+                meeting,
+                role,
+                part,
+            } => match part {
+                Some(p) => write!(f, "{meeting} part {p}: {}", role.label()),
+                None => write!(f, "{meeting}: {}", role.label()),
+            },
+            Claim::Vote {
+                resolution, vote, ..
+            } => write!(f, "vote on {resolution}: {}", vote.label()),
+            Claim::Conduct { activity, conduct } => {
+                write!(f, "{}: {}", activity.label(), conduct.label())
+            }
+            Claim::ConductStated(y) => write!(f, "conduct statement made in {y}"),
+            Claim::LastUpdated(d) => write!(f, "last updated {d}"),
+            Claim::Citation { key, text } => write!(f, "citation {key}: {text}"),
+            Claim::LastMeetingYear { year, formal_only } => {
+                let what = if *formal_only {
+                    "Meeting of States Parties"
+                } else {
+                    "meeting of the convention"
+                };
+                write!(f, "last {what} attended in {year}")
+            }
+            Claim::MeetingCount { count, .. } => match count {
+                Some(n) => write!(f, "attended {n} meeting(s)"),
+                None => write!(f, "attended several meetings"),
+            },
+            Claim::OnlyAttendance => write!(f, "attended only one meeting"),
+            Claim::AllMeetings => write!(f, "attended all meetings"),
+            Claim::NotSince(y) => write!(f, "has not attended since {y}"),
+            Claim::VoteInYear { year, month, vote } => match month {
+                Some(m) => write!(f, "voted {} in {}/{year}", vote.label(), m),
+                None => write!(f, "voted {} in {year}", vote.label()),
+            },
+            Claim::VotedSince { year, vote } => {
+                write!(f, "voted {} every year since {year}", vote.label())
+            }
+            Claim::ActivityList { activities, denied } => {
+                let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
+                write!(
+                    f,
+                    "{} {}",
+                    if *denied { "never" } else { "did" },
+                    names.join(", ")
+                )
+            }
+            Claim::MeetingMention {
+                meeting,
+                year,
+                month,
+            } => match month {
+                Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
+                None => write!(f, "{meeting} placed in {year}"),
+            },
+            Claim::ResolutionCited { number, date } => match date {
+                Some(d) => write!(f, "resolution {number} of {d}"),
+                None => write!(f, "resolution {number}"),
+            },
+        }
+    }
+}
+
+fn field(path: impl Into<String>, span: &Range<usize>) -> Origin {
+    Origin::Field {
+        path: path.into(),
+        span: span.clone(),
+    }
+}
+
+/// The facts stated by a record's structured fields, in source order.
+pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let mut push = |claim: Claim, origin: Origin| facts.push(Fact { claim, origin });
+    if let Some(d) = &record.last_updated {
+        push(Claim::LastUpdated(d.value), field("last_updated", &d.span));
+    }
+    if let Some(status) = &record.status {
+        push(
+            Claim::Status(status.convention.value),
+            field("status.convention", &status.convention.span),
+        );
+        let dates = [
+            ("status.signed", DateKind::Signed, &status.signed),
+            ("status.deposited", DateKind::Deposited, &status.deposited),
+            ("status.in_force", DateKind::InForce, &status.in_force),
+            ("status.report_due", DateKind::ReportDue, &status.report_due),
+            (
+                "status.stockpile_deadline",
+                DateKind::StockpileDeadline,
+                &status.stockpile_deadline,
+            ),
+            (
+                "status.legislation",
+                DateKind::Legislation,
+                &status.legislation,
+            ),
+        ];
+        for (path, kind, value) in dates {
+            if let Some(d) = value {
+                push(
+                    Claim::Date {
+                        kind,
+                        date: d.value,
+                    },
+                    field(path, &d.span),
+                );
+            }
+        }
+    }
+    if let Some(t) = &record.treaties {
+        for (path, treaty, value) in [
+            (
+                "treaties.mine_ban_treaty",
+                Treaty::MineBanTreaty,
+                &t.mine_ban_treaty,
+            ),
+            ("treaties.ccw", Treaty::Ccw, &t.ccw),
+        ] {
+            if let Some(s) = value {
+                push(
+                    Claim::Treaty {
+                        treaty,
+                        standing: s.value,
+                    },
+                    field(path, &s.span),
+                );
+            }
+        }
+    }
+    for (i, a) in record.meetings.iter().enumerate() {
+        let claim = Claim::Attendance {
+            meeting: a.meeting.value.clone(),
+            role: a.role.value,
+            part: a.part.as_ref().map(|p| p.value),
+        };
+        push(
+            claim,
+            field(
+                format!("meetings[{i}]"),
+                &(a.meeting.span.start..a.role.span.end.max(a.meeting.span.end)),
+            ),
+        );
+    }
+    for (i, v) in record.votes.iter().enumerate() {
+        let (resolution, year) = match (&v.resolution, &v.year) {
+            (Some(r), _) => (
+                registry
+                    .resolution(&r.value)
+                    .map_or(r.value.clone(), |res| res.id.clone()),
+                None,
+            ),
+            (None, Some(y)) => (
+                registry
+                    .annual_resolution(y.value)
+                    .map_or(format!("annual-{}", y.value), |r| r.id.clone()),
+                Some(y.value),
+            ),
+            (None, None) => continue,
+        };
+        let start = v
+            .year
+            .as_ref()
+            .map(|y| y.span.start)
+            .or(v.resolution.as_ref().map(|r| r.span.start))
+            .unwrap_or(v.vote.span.start);
+        push(
+            Claim::Vote {
+                resolution,
+                year,
+                vote: v.vote.value,
+            },
+            field(
+                format!("votes[{i}]"),
+                &(start.min(v.vote.span.start)..v.vote.span.end.max(start)),
+            ),
+        );
+    }
+    if let Some(c) = &record.conduct {
+        let activities = [
+            ("conduct.used", Activity::Use, &c.used),
+            ("conduct.produced", Activity::Production, &c.produced),
+            ("conduct.transferred", Activity::Transfer, &c.transferred),
+            ("conduct.stockpiled", Activity::Stockpiling, &c.stockpiled),
+        ];
+        for (path, activity, value) in activities {
+            if let Some(v) = value {
+                push(
+                    Claim::Conduct {
+                        activity,
+                        conduct: v.value,
+                    },
+                    field(path, &v.span),
+                );
+            }
+        }
+        if let Some(y) = &c.stated {
+            push(
+                Claim::ConductStated(y.value),
+                field("conduct.stated", &y.span),
+            );
+        }
+        if let Some(d) = &c.stockpile_destroyed {
+            push(
+                Claim::Date {
+                    kind: DateKind::StockpileDestroyed,
+                    date: d.value,
+                },
+                field("conduct.stockpile_destroyed", &d.span),
+            );
+        }
+    }
+    for c in &record.citations {
+        push(
+            Claim::Citation {
+                key: c.key.value.clone(),
+                text: c.text.value.text.clone(),
+            },
+            field(format!("citations.{}", c.key.value), &c.text.span),
+        );
+    }
+    facts
+}
