@@ -113,6 +113,18 @@ impl Project {
     }
 }
 
+/// `path` relative to the working directory when it lies below it (for shorter messages),
+/// otherwise unchanged.
+pub fn relative_to_cwd(path: &Path) -> PathBuf {
+    match std::env::current_dir() {
+        Ok(cwd) => match path.strip_prefix(&cwd) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+            _ => path.to_path_buf(),
+        },
+        Err(_) => path.to_path_buf(),
+    }
+}
+
 /// Files passed over while collecting records (not `.toml`, hidden, unreadable...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {

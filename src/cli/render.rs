@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::project::{collect_record_files, load_records, Project, ProjectError};
+use crate::project::{collect_record_files, load_records, relative_to_cwd, Project, ProjectError};
 use crate::registry::Registry;
 use crate::render::{Paper, RenderOptions, Renderer, Severity};
 
@@ -72,7 +72,7 @@ pub fn render(
         EXIT_ERROR
     })?;
     let paths = if args.paths.is_empty() {
-        vec![project.profiles.clone()]
+        vec![relative_to_cwd(&project.profiles)]
     } else {
         args.paths.clone()
     };
@@ -106,6 +106,12 @@ pub fn render(
         .out
         .clone()
         .unwrap_or_else(|| project.default_out_dir());
+    let stale = crate::render::remove_stale_temporaries(&out_dir);
+    if stale > 0 {
+        reporter.status(&format!(
+            "removed {stale} temporary file(s) left by an interrupted render"
+        ));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()

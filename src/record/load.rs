@@ -20,6 +20,9 @@ use super::*;
 /// Largest record file accepted, in bytes (a record is a few kilobytes; this guards memory).
 pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
+/// Largest prose block accepted, in bytes (a long profile section is a few tens of kilobytes).
+pub const MAX_PROSE_BYTES: usize = 1024 * 1024;
+
 /// Deepest nesting of arrays and tables accepted (records need four levels).
 const MAX_NESTING: usize = 32;
 
@@ -77,14 +80,17 @@ impl LoadError {
             .join("\n")
     }
 
-    /// Each problem as its own miette diagnostic, with the source attached.
+    /// Each problem as its own miette diagnostic, with the source attached when the lines
+    /// around the problem are short enough to show.
     pub fn diagnostics(&self) -> Vec<ProblemReport> {
         self.problems
             .iter()
             .map(|p| ProblemReport {
                 problem: p.clone(),
-                source: NamedSource::new(self.path.display().to_string(), self.source.clone())
-                    .with_language("toml"),
+                source: snippet_fits(&self.source, p.span.start).then(|| {
+                    NamedSource::new(self.path.display().to_string(), self.source.clone())
+                        .with_language("toml")
+                }),
             })
             .collect()
     }
@@ -108,7 +114,37 @@ impl std::error::Error for LoadError {}
 #[derive(Debug)]
 pub struct ProblemReport {
     problem: LoadProblem,
-    source: NamedSource<Arc<str>>,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+/// Whether the lines around `offset` are short enough to quote in a diagnostic (a snippet of
+/// a 50 MB single-line string helps nobody).
+fn snippet_fits(source: &str, offset: usize) -> bool {
+    const MAX_LINE: usize = 400;
+    let offset = offset.min(source.len());
+    let mut start = offset;
+    for _ in 0..4 {
+        match source.as_bytes()[..start].iter().rposition(|&b| b == b'\n') {
+            Some(i) => start = i,
+            None => {
+                start = 0;
+                break;
+            }
+        }
+    }
+    let mut end = offset;
+    for _ in 0..4 {
+        match source.as_bytes()[end..].iter().position(|&b| b == b'\n') {
+            Some(i) => end += i + 1,
+            None => {
+                end = source.len();
+                break;
+            }
+        }
+    }
+    source.as_bytes()[start..end]
+        .split(|&b| b == b'\n')
+        .all(|line| line.len() <= MAX_LINE)
 }
 
 impl fmt::Display for ProblemReport {
@@ -130,9 +166,10 @@ impl Diagnostic for ProblemReport {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let span = self.problem.span.clone();
         let label = LabeledSpan::new_primary_with_span(Some("here".into()), span.start..span.end);
         Some(Box::new(std::iter::once(label)))
@@ -589,6 +626,14 @@ impl Reader<'_> {
 
     fn prose(&mut self, v: &Value<'_>, path: &str) -> Option<Sp<Prose>> {
         let s = self.string(v, path)?;
+        if s.value.len() > MAX_PROSE_BYTES {
+            self.problem(
+                format!("`{path}` is {} bytes of prose; the limit is {MAX_PROSE_BYTES} bytes", s.value.len()),
+                v.span().start..v.span().start + 3,
+                Some("a profile section is a few pages; split the text or check the file for pasted garbage".into()),
+            );
+            return None;
+        }
         let map = string_map(self.source, v.span());
         Some(Sp::new(Prose::with_map(s.value, map), s.span))
     }
@@ -966,8 +1011,14 @@ fn string_map(source: &str, span: Range<usize>) -> Vec<(usize, usize)> {
         if bytes[pos] == b'\\' && pos + 1 < body_end {
             let next = bytes[pos + 1];
             let (consumed, produced) = match next {
-                b'u' => (6, char_len(&raw[pos + 2..(pos + 6).min(body_end)], 16)),
-                b'U' => (10, char_len(&raw[pos + 2..(pos + 10).min(body_end)], 16)),
+                b'u' => (
+                    6,
+                    char_len(raw.get(pos + 2..(pos + 6).min(body_end)).unwrap_or(""), 16),
+                ),
+                b'U' => (
+                    10,
+                    char_len(raw.get(pos + 2..(pos + 10).min(body_end)).unwrap_or(""), 16),
+                ),
                 b'\n' | b'\r' | b' ' | b'\t' => {
                     // Line-ending backslash: skip all whitespace and newlines that follow.
                     let mut j = pos + 1;
@@ -976,13 +1027,27 @@ fn string_map(source: &str, span: Range<usize>) -> Vec<(usize, usize)> {
                     }
                     (j - pos, 0)
                 }
-                _ => (2, 1),
+                _ => (
+                    1 + raw
+                        .get(pos + 1..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8),
+                    1,
+                ),
             };
-            pos += consumed;
+            // Stay on character boundaries whatever the escape looked like.
+            let mut next = (pos + consumed).min(body_end);
+            while !raw.is_char_boundary(next) {
+                next += 1;
+            }
+            let consumed = next - pos;
             decoded += produced;
             map.push((decoded, span.start + pos));
         } else {
-            let c = raw[pos..].chars().next().map_or(1, char::len_utf8);
+            let c = raw
+                .get(pos..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
             pos += c;
             decoded += c;
         }

@@ -106,12 +106,47 @@ pub fn book_data(edition: i32, profiles: Vec<Value>, paper: Paper) -> Value {
 }
 
 fn date_parts(record: &Record) -> Value {
+    let (year, month, day) = record_date(record);
+    json!({"year": year, "month": month, "day": day})
+}
+
+/// The document date of a record's PDF: its last-updated date, or 1 January of its edition
+/// year when it has none (never the clock).
+pub fn record_date(record: &Record) -> (i32, u8, u8) {
     use chrono::Datelike;
     match &record.last_updated {
-        Some(d) => {
-            json!({"year": d.value.0.year(), "month": d.value.0.month(), "day": d.value.0.day()})
+        Some(d) => (
+            d.value.0.year(),
+            d.value.0.month() as u8,
+            d.value.0.day() as u8,
+        ),
+        None => (record.edition.value, 1, 1),
+    }
+}
+
+/// Replaces, in every string of `value`, the characters in `missing` by a visible `[U+XXXX]`
+/// so they never print as empty boxes (and PDF/A export does not fail on them).
+pub fn replace_missing_glyphs(value: &mut Value, missing: &[char]) {
+    match value {
+        Value::String(s) if s.chars().any(|c| missing.contains(&c)) => {
+            *s = s
+                .chars()
+                .map(|c| {
+                    if missing.contains(&c) {
+                        format!("[U+{:04X}]", c as u32)
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
         }
-        None => Value::Null,
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| replace_missing_glyphs(v, missing)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|v| replace_missing_glyphs(v, missing)),
+        _ => {}
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use data::Paper;
-use data::{book_data, profile_data, record_id};
+use data::{book_data, profile_data, record_date, record_id, replace_missing_glyphs};
 pub use typst::{Base, Document, TypstDiagnostic};
 
 use crate::record::Record;
@@ -152,8 +152,9 @@ impl Renderer {
         let mut jobs = Vec::new();
         let mut editions: BTreeMap<i32, Vec<serde_json::Value>> = BTreeMap::new();
         for record in sorted {
-            let data = profile_data(record, &self.registry, self.options.paper);
-            let text = plain_strings(&data);
+            let mut data = profile_data(record, &self.registry, self.options.paper);
+            let missing_glyphs = self.base.missing_glyphs(&plain_strings(&data));
+            replace_missing_glyphs(&mut data, &missing_glyphs);
             let edition = record.edition.value;
             let stem = record.slug();
             jobs.push(Job {
@@ -164,9 +165,9 @@ impl Renderer {
                     "#import \"/templates/profile.typ\": profile-document\n#profile-document(json(\"{data}\"))\n",
                     &data,
                     record_id(record),
-                    record_date(record),
+                    Some(record_date(record)),
                 ),
-                missing_glyphs: self.base.missing_glyphs(&text),
+                missing_glyphs,
             });
             editions.entry(edition).or_default().push(data);
         }
@@ -211,7 +212,7 @@ impl Renderer {
                 severity: Severity::Warning,
                 subject: job.subject.clone(),
                 message: format!(
-                    "the bundled fonts cannot show {chars}; they would print as empty boxes"
+                    "the bundled fonts cannot show {chars}; printed as [U+XXXX] instead"
                 ),
                 location: None,
                 hints: vec![
@@ -331,17 +332,6 @@ fn document(
     }
 }
 
-fn record_date(record: &Record) -> Option<(i32, u8, u8)> {
-    use chrono::Datelike;
-    record.last_updated.as_ref().map(|d| {
-        (
-            d.value.0.year(),
-            d.value.0.month() as u8,
-            d.value.0.day() as u8,
-        )
-    })
-}
-
 /// Every string in a JSON value, joined by spaces (for glyph coverage checks).
 fn plain_strings(value: &serde_json::Value) -> String {
     fn walk(v: &serde_json::Value, out: &mut String) {
@@ -384,6 +374,26 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes temporary files left in `dir` (recursively) by an interrupted render: hidden
+/// files ending in `.tmp`, as [`write_atomically`] names them. Returns how many it removed.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => removed += remove_stale_temporaries(&entry.path()),
+            Ok(t) if t.is_file() && name.starts_with('.') && name.ends_with(".tmp") => {
+                removed += usize::from(std::fs::remove_file(entry.path()).is_ok());
+            }
+            _ => {}
+        }
+    }
+    removed
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -2,5 +2,7 @@
 
 mod support;
 
+mod hostile;
 mod load;
+mod properties;
 mod render;
