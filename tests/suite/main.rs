@@ -2,5 +2,6 @@
 
 mod support;
 
+mod incremental;
 mod load;
 mod render;
