@@ -152,11 +152,11 @@ fn country_names(rng: &mut Rng, n: usize) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     while names.len() < n {
         let mut name = rng.pick(ONSETS).to_string();
-        name.push_str(rng.pick(MIDDLES));
+        name.push_str(*rng.pick(MIDDLES));
         if rng.chance(0.3) {
             name.push_str(&rng.pick(ONSETS).to_lowercase());
         }
-        name.push_str(rng.pick(ENDINGS));
+        name.push_str(*rng.pick(ENDINGS));
         if seen.insert(slugify(&name)) {
             names.push(name);
         }
