@@ -20,6 +20,9 @@ pub struct Args {
     /// Parallel jobs (default: all cores).
     #[arg(long, short)]
     pub jobs: Option<usize>,
+    /// Render every output, even those the manifest says are up to date.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `dossier build`.
@@ -31,6 +34,7 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         jobs: args.jobs,
         no_book: false,
         emit_typst: None,
+        force: args.force,
     };
     match super::render::render(&render_args, project, reporter) {
         Ok(outcome) if outcome.failures == 0 => EXIT_OK,

@@ -4,6 +4,7 @@
 mod build;
 mod render;
 mod report;
+mod synth;
 
 use std::path::PathBuf;
 
@@ -49,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  dossier render\n  dossier render profiles/2023 --out out --jobs 2\n  dossier render profiles/2023/kyrgyzstan.toml --emit-typst typst-src"
     )]
     Render(render::Args),
+    /// Write a synthetic corpus of fictional countries (for benchmarks and tests).
+    #[command(
+        after_help = "Example:\n  dossier synth --countries 200 --editions 2 --out corpus\n  dossier render --project corpus"
+    )]
+    Synth(synth::Args),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -69,5 +75,6 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => build::run(args, project, &reporter),
         Command::Render(args) => render::run(args, project, &reporter),
+        Command::Synth(args) => synth::run(args, project, &reporter),
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::project::{collect_record_files, load_records, relative_to_cwd, Project, ProjectError};
 use crate::registry::Registry;
-use crate::render::{Paper, RenderOptions, Renderer, Severity};
+use crate::render::{Manifest, Paper, RenderOptions, Renderer, Severity};
 
 use super::{Reporter, EXIT_ERROR, EXIT_OK};
 
@@ -28,6 +28,9 @@ pub struct Args {
     /// Also write each document's Typst main file, data and the templates to DIR.
     #[arg(long, value_name = "DIR")]
     pub emit_typst: Option<PathBuf>,
+    /// Render every output, even those the manifest says are up to date.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Summary of a render run.
@@ -35,6 +38,8 @@ pub struct Args {
 pub struct Outcome {
     /// PDFs written.
     pub written: usize,
+    /// Outputs skipped because their inputs did not change.
+    pub up_to_date: usize,
     /// Problems that stopped a record or a PDF.
     pub failures: usize,
 }
@@ -119,7 +124,14 @@ pub fn render(
             eprintln!("error: cannot start worker threads: {e}");
             EXIT_ERROR
         })?;
-    let bar = reporter.progress(jobs.len(), "render");
+    let mut manifest = Manifest::load(&out_dir);
+    let (fresh, stale): (Vec<_>, Vec<_>) = jobs
+        .into_iter()
+        .partition(|job| !args.force && manifest.is_fresh(job, &out_dir));
+    if !fresh.is_empty() {
+        reporter.status(&format!("{} up to date", fresh.len()));
+    }
+    let bar = reporter.progress(stale.len(), "render");
     let progress = |r: &crate::render::JobResult| match &bar {
         Some(bar) => {
             bar.set_message(r.output.display().to_string());
@@ -131,15 +143,17 @@ pub fn render(
             }
         }
     };
-    let results = pool.install(|| renderer.run_jobs(&jobs, &out_dir, &progress));
+    let results = pool.install(|| renderer.run_jobs(&stale, &out_dir, &progress));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let mut outcome = Outcome {
         written: 0,
+        up_to_date: fresh.len(),
         failures: load_errors.len(),
     };
-    for r in &results {
+    for (job, r) in stale.iter().zip(&results) {
+        manifest.update(job, r);
         for d in &r.diagnostics {
             reporter.render_diagnostic(d);
         }
@@ -149,11 +163,20 @@ pub fn render(
             outcome.failures += 1;
         }
     }
+    if !stale.is_empty() {
+        if let Err(error) = manifest.save(&out_dir) {
+            reporter.status(&format!(
+                "warning: cannot write the build manifest in {}: {error}",
+                out_dir.display()
+            ));
+        }
+    }
     reporter.status(&format!(
-        "{} PDF{} written to {}; {} failure{}",
+        "{} PDF{} written to {}, {} up to date; {} failure{}",
         outcome.written,
         if outcome.written == 1 { "" } else { "s" },
         out_dir.display(),
+        outcome.up_to_date,
         outcome.failures,
         if outcome.failures == 1 { "" } else { "s" }
     ));

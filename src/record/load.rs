@@ -1040,7 +1040,7 @@ fn string_map(source: &str, span: Range<usize>) -> Vec<(usize, usize)> {
             while !raw.is_char_boundary(next) {
                 next += 1;
             }
-            let consumed = next - pos;
+            pos = next;
             decoded += produced;
             map.push((decoded, span.start + pos));
         } else {

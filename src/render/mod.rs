@@ -5,15 +5,19 @@
 //! to a temporary file in the output directory, then renamed over the old one.
 
 pub mod data;
+pub mod manifest;
 pub mod typst;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 pub use data::Paper;
 use data::{book_data, profile_data, record_date, record_id, replace_missing_glyphs};
+pub use manifest::Manifest;
 pub use typst::{Base, Document, TypstDiagnostic};
 
 use crate::record::Record;
@@ -54,6 +58,8 @@ pub struct Job {
     pub document: Document,
     /// Characters the fonts cannot show.
     pub missing_glyphs: Vec<char>,
+    /// Hash of everything the PDF is made from (see [`manifest`]).
+    pub key: String,
 }
 
 /// The outcome of one job.
@@ -157,16 +163,18 @@ impl Renderer {
             replace_missing_glyphs(&mut data, &missing_glyphs);
             let edition = record.edition.value;
             let stem = record.slug();
+            let document = document(
+                &format!("/{edition}/{stem}"),
+                "#import \"/templates/profile.typ\": profile-document\n#profile-document(json(\"{data}\"))\n",
+                &data,
+                record_id(record),
+                Some(record_date(record)),
+            );
             jobs.push(Job {
                 output: PathBuf::from(edition.to_string()).join(format!("{stem}.pdf")),
                 subject: record.path.display().to_string(),
-                document: document(
-                    &format!("/{edition}/{stem}"),
-                    "#import \"/templates/profile.typ\": profile-document\n#profile-document(json(\"{data}\"))\n",
-                    &data,
-                    record_id(record),
-                    Some(record_date(record)),
-                ),
+                key: self.key(&document),
+                document,
                 missing_glyphs,
             });
             editions.entry(edition).or_default().push(data);
@@ -181,21 +189,45 @@ impl Renderer {
                         d["day"].as_u64().unwrap_or(1) as u8,
                     )
                 });
+                let document = document(
+                    &format!("/book-{edition}"),
+                    "#import \"/templates/book.typ\": book-document\n#book-document(json(\"{data}\"))\n",
+                    &data,
+                    format!("book-{edition}"),
+                    date,
+                );
                 jobs.push(Job {
                     output: PathBuf::from(format!("book-{edition}.pdf")),
                     subject: format!("book {edition}"),
-                    document: document(
-                        &format!("/book-{edition}"),
-                        "#import \"/templates/book.typ\": book-document\n#book-document(json(\"{data}\"))\n",
-                        &data,
-                        format!("book-{edition}"),
-                        date,
-                    ),
+                    key: self.key(&document),
+                    document,
                     missing_glyphs: Vec::new(),
                 });
             }
         }
         jobs
+    }
+
+    /// The cache key of a document: its main file, data, identifier and date, the template
+    /// set, and the dossier and Typst versions.
+    fn key(&self, document: &Document) -> String {
+        let mut hasher = Sha256::new();
+        for part in [
+            "dossier-render",
+            env!("CARGO_PKG_VERSION"),
+            typst::TYPST_VERSION,
+            self.base.fingerprint(),
+            document.main_path.as_str(),
+            document.main_text.as_str(),
+            document.data_path.as_str(),
+            document.ident.as_str(),
+            format!("{:?}", document.date).as_str(),
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hasher.update(&document.data);
+        manifest::hex(&hasher.finalize())
     }
 
     /// Compiles one job and writes its PDF atomically under `out_dir`.
@@ -264,23 +296,49 @@ impl Renderer {
         }
     }
 
-    /// Runs jobs in parallel on the current rayon pool, calling `progress` after each.
+    /// Runs jobs in parallel on the current rayon pool, calling `progress` after each, and
+    /// returns the results in the order of `jobs`.
+    ///
+    /// Workers take the largest documents first (the books hold a whole edition), so the
+    /// longest job never starts last. Typst's memoized results that have not been used for
+    /// a while are evicted as the run goes, so memory stays bounded however long the run.
     pub fn run_jobs(
         &self,
         jobs: &[Job],
         out_dir: &Path,
         progress: &(dyn Fn(&JobResult) + Sync),
     ) -> Vec<JobResult> {
-        let results = jobs
-            .par_iter()
-            .map(|job| {
-                let result = self.run_job(job, out_dir);
-                progress(&result);
-                result
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].document.data.len()));
+        let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+        rayon::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let result = self.run_job(&jobs[i], out_dir);
+                        progress(&result);
+                        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                        if (done.fetch_add(1, Ordering::Relaxed) + 1) % EVICT_EVERY == 0 {
+                            typst::evict_cache(EVICT_AGE);
+                        }
+                    }
+                });
+            }
+        });
+        typst::evict_cache(EVICT_AGE);
+        slots
+            .into_iter()
+            .map(|slot| {
+                // The scope returns once every worker has finished, and a worker panic
+                // propagates out of it, so each slot is filled here.
+                slot.into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .expect("every job ran")
             })
-            .collect();
-        typst::evict_cache(10);
-        results
+            .collect()
     }
 
     /// Writes each job's main file and data, plus the templates, under `dir`, so the stock
@@ -311,6 +369,12 @@ impl Renderer {
         Ok(mains)
     }
 }
+
+/// Jobs between two evictions of Typst's memoized results.
+const EVICT_EVERY: usize = 16;
+
+/// Evictions a memoized result may go unused before it is dropped.
+const EVICT_AGE: usize = 8;
 
 fn document(
     stem: &str,

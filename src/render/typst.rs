@@ -10,6 +10,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use sha2::{Digest, Sha256};
+
+use super::manifest::hex;
+
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -62,6 +66,7 @@ pub struct Base {
     fonts: Vec<Font>,
     files: HashMap<FileId, Source>,
     assets: HashMap<FileId, Bytes>,
+    fingerprint: String,
 }
 
 impl Base {
@@ -77,6 +82,7 @@ impl Base {
         let mut paths = Vec::new();
         collect_files(templates_dir, &mut paths)?;
         paths.sort();
+        let mut hasher = Sha256::new();
         for path in paths {
             let rel = path.strip_prefix(templates_dir).unwrap_or(&path);
             let rel = rel
@@ -88,6 +94,10 @@ impl Base {
                 continue;
             };
             let bytes = std::fs::read(&path)?;
+            hasher.update(rel.as_bytes());
+            hasher.update([0]);
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             if ext == "typ" {
                 let text = String::from_utf8(bytes).map_err(|e| {
@@ -110,7 +120,14 @@ impl Base {
             fonts,
             files,
             assets,
+            fingerprint: hex(&hasher.finalize()),
         })
+    }
+
+    /// A hash of every file under the templates directory (paths and bytes): part of the
+    /// cache key of every output.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Characters of `text` that no bundled font can show, each once, in order of appearance.

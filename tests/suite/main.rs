@@ -3,6 +3,7 @@
 mod support;
 
 mod hostile;
+mod incremental;
 mod load;
 mod properties;
 mod render;

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Benchmark of dossier at the scale of a real monitor: a generated edition of 200 records.
+#
+#   bash benches/bench.sh
+#
+# Builds the release binary, generates synthetic corpora with `dossier synth`, and prints
+# each figure with its target and PASS/FAIL: cold render, no-change rerun, one-record edit,
+# parallel speed-up, peak memory, the stock Typst compiler run once per profile on the same
+# documents, and (when the commands exist) check, diff and import.
+#
+# Environment: BENCH_DIR (work directory, default target/bench), COUNTRIES (default 200),
+# SEED (default 1), SKIP_STOCK=1 to skip the stock-compiler baseline.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+WORK=${BENCH_DIR:-$REPO/target/bench}
+COUNTRIES=${COUNTRIES:-200}
+SEED=${SEED:-1}
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo "$REPO/target")
+DOSSIER=$TARGET_DIR/release/dossier
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time"
+    (apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null 2>&1) || {
+        echo "GNU time (/usr/bin/time) is required: apt-get install time" >&2
+        exit 2
+    }
+fi
+
+echo "== building the release binary"
+cargo build --release --quiet
+"$DOSSIER" --version
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+FIGURES=$WORK/figures.txt
+: >"$FIGURES"
+
+# measure NAME COMMAND...: runs the command, stores wall seconds and peak KiB in $WALL, $RSS.
+measure() {
+    local name=$1
+    shift
+    local stats=$WORK/$name.time
+    local code=0
+    /usr/bin/time -f "%e %M" -o "$stats" "$@" >"$WORK/$name.log" 2>&1 || code=$?
+    read -r WALL RSS <"$stats"
+    if [ "$code" -gt 1 ]; then
+        echo "  $name failed (exit $code), see $WORK/$name.log" >&2
+        tail -5 "$WORK/$name.log" >&2
+    fi
+}
+
+# report LABEL VALUE UNIT OP TARGET: prints a figure with its target and PASS/FAIL.
+report() {
+    local label=$1 value=$2 unit=$3 op=$4 target=$5
+    local verdict
+    if python3 -c "import sys; v,t=float('$value'),float('$target'); sys.exit(0 if (v<t if '$op'=='<' else v<=t if '$op'=='<=' else v>=t) else 1)"; then
+        verdict=PASS
+    else
+        verdict=FAIL
+    fi
+    printf '%-58s %10s %-4s target %s %s %-4s %s\n' "$label" "$value" "$unit" "$op" "$target" "$unit" "$verdict" | tee -a "$FIGURES"
+}
+
+na() {
+    printf '%-58s %10s\n' "$1" "not available: $2" | tee -a "$FIGURES"
+}
+
+ratio() { python3 -c "print(f'{$1/$2:.3f}')"; }
+
+echo "== generating corpora ($COUNTRIES countries, seed $SEED)"
+"$DOSSIER" --quiet synth --countries "$COUNTRIES" --editions 1 --seed "$SEED" --out "$WORK/edition"
+"$DOSSIER" --quiet synth --countries "$COUNTRIES" --editions 2 --seed "$SEED" --out "$WORK/two"
+"$DOSSIER" --quiet synth --countries "$COUNTRIES" --editions 5 --seed "$SEED" --out "$WORK/thousand"
+EDITION=$WORK/edition
+YEAR=$(ls "$EDITION/profiles")
+NRECORDS=$(ls "$EDITION/profiles/$YEAR" | wc -l)
+echo "   $NRECORDS records in edition $YEAR; $(find "$WORK/thousand/profiles" -name '*.toml' | wc -l) records for check"
+
+echo "== render"
+measure cold "$DOSSIER" --quiet --project "$EDITION" render --out "$EDITION/out"
+COLD=$WALL
+COLD_RSS=$RSS
+measure rerun "$DOSSIER" --quiet --project "$EDITION" render --out "$EDITION/out"
+RERUN=$WALL
+FIRST=$(ls "$EDITION/profiles/$YEAR" | head -1)
+python3 - "$EDITION/profiles/$YEAR/$FIRST" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+text = text.replace('title = "Policy"\ntext = """\n', 'title = "Policy"\ntext = """\nAn editor added this sentence to the policy section.\n\n', 1)
+open(path, "w", encoding="utf-8").write(text)
+PY
+measure edit "$DOSSIER" --project "$EDITION" render --out "$EDITION/out"
+EDIT=$WALL
+grep -E "written" "$WORK/edit.log" | tail -1 | sed 's/^/   /'
+measure serial "$DOSSIER" --quiet --project "$EDITION" render --no-book --force --jobs 1 --out "$EDITION/out-serial"
+SERIAL=$WALL
+measure parallel "$DOSSIER" --quiet --project "$EDITION" render --no-book --force --out "$EDITION/out-parallel"
+PARALLEL=$WALL
+
+echo "== stock Typst compiler, once per document"
+STOCK=""
+if [ "${SKIP_STOCK:-0}" != 1 ]; then
+    VENV=$WORK/venv
+    python3 -m venv "$VENV"
+    VERSION=$("$VENV/bin/pip" index versions typst 2>/dev/null | sed -n 's/^Available versions: //p' | tr ',' '\n' | tr -d ' ' | grep '^0\.15\.' | head -1 || true)
+    if [ -z "$VERSION" ]; then
+        VERSION=$("$VENV/bin/pip" index versions typst 2>/dev/null | sed -n 's/^typst (\(.*\))$/\1/p' | head -1)
+    fi
+    echo "   stock compiler: Python package typst==$VERSION (dossier embeds Typst 0.15.1)"
+    "$VENV/bin/pip" install --quiet "typst==$VERSION"
+    cat >"$WORK/stock.sh" <<SH
+#!/usr/bin/env bash
+# One fresh compiler process per document, as a team without dossier would run it.
+set -e
+cd "$EDITION/typst-src"
+for main in $YEAR/*.typ book-*.typ; do
+    "$VENV/bin/python" -c 'import sys, typst; typst.compile(sys.argv[1], output=sys.argv[1][:-4] + ".pdf", root=".", font_paths=["templates/fonts"], ignore_system_fonts=True)' "\$main"
+done
+SH
+    "$DOSSIER" --quiet --project "$EDITION" render --out "$EDITION/out-emit" --emit-typst "$EDITION/typst-src" >/dev/null 2>&1 || true
+    measure stock bash "$WORK/stock.sh"
+    STOCK=$WALL
+    echo "   $(ls "$EDITION/typst-src/$YEAR"/*.pdf 2>/dev/null | wc -l) profile PDFs and $(ls "$EDITION/typst-src"/book-*.pdf 2>/dev/null | wc -l) book from the stock compiler"
+fi
+
+echo "== check, diff, import"
+if "$DOSSIER" check --help >/dev/null 2>&1; then
+    measure check "$DOSSIER" --quiet --project "$WORK/thousand" check "$WORK/thousand/profiles"
+    CHECK=$WALL
+else
+    CHECK=""
+fi
+if "$DOSSIER" diff --help >/dev/null 2>&1; then
+    OLD=$(ls "$WORK/two/profiles" | head -1)
+    NEW=$(ls "$WORK/two/profiles" | tail -1)
+    measure diff "$DOSSIER" --quiet --project "$WORK/two" diff "$WORK/two/profiles/$OLD" "$WORK/two/profiles/$NEW"
+    DIFF=$WALL
+else
+    DIFF=""
+fi
+IMPORT_AVAILABLE=0
+"$DOSSIER" import --help >/dev/null 2>&1 && IMPORT_AVAILABLE=1
+
+echo
+echo "== figures ($NRECORDS-record edition, $(nproc) cores; command: bash benches/bench.sh)"
+report "cold render, $NRECORDS profiles + book (wall)" "$COLD" s "<" 10
+if [ -n "$STOCK" ]; then
+    printf '%-58s %10s %-4s\n' "stock compiler, once per document (wall)" "$STOCK" s | tee -a "$FIGURES"
+    report "cold render / stock compiler" "$(ratio "$COLD" "$STOCK")" x "<=" 0.5
+else
+    na "cold render / stock compiler" "skipped"
+fi
+report "profile throughput, --jobs $(nproc) vs --jobs 1" "$(ratio "$SERIAL" "$PARALLEL")" x ">=" 1.8
+printf '%-58s %10s %-4s\n' "  (--jobs 1: ${SERIAL} s, --jobs $(nproc): ${PARALLEL} s, profiles only)" "" "" | tee -a "$FIGURES"
+report "no-change rerun (wall)" "$RERUN" s "<" "$(python3 -c "print(f'{0.05*$COLD:.3f}')")"
+report "one-record edit, profile + book (wall)" "$EDIT" s "<" 1.5
+report "peak memory of the cold render" "$(python3 -c "print(f'{$COLD_RSS/1024:.0f}')")" MiB "<" 1024
+if [ -n "$CHECK" ]; then report "check of 1,000 records (wall)" "$CHECK" s "<" 1; else na "check of 1,000 records" "no \`dossier check\` in this build"; fi
+if [ -n "$DIFF" ]; then report "diff of two $NRECORDS-record editions (wall)" "$DIFF" s "<" 1; else na "diff of two $NRECORDS-record editions" "no \`dossier diff\` in this build"; fi
+if [ "$IMPORT_AVAILABLE" = 1 ]; then
+    na "import of 1,000 text profiles" "no text corpus generator yet"
+else
+    na "import of 1,000 text profiles" "no \`dossier import\` in this build"
+fi
+echo
+echo "figures saved to $FIGURES"

@@ -1,0 +1,97 @@
+//! `dossier synth`: a synthetic corpus in a new project directory.
+
+use std::path::{Path, PathBuf};
+
+use crate::project::{Project, ProjectError};
+use crate::registry::Registry;
+use crate::synth::{write, SynthOptions};
+
+use super::{Reporter, EXIT_ERROR, EXIT_OK};
+
+/// Arguments of `dossier synth`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Number of fictional countries.
+    #[arg(long, default_value_t = 200)]
+    pub countries: usize,
+    /// Number of consecutive editions, ending with `--last-edition`.
+    #[arg(long, default_value_t = 1)]
+    pub editions: usize,
+    /// The most recent edition year.
+    #[arg(long, default_value_t = 2023)]
+    pub last_edition: i32,
+    /// Seed of the generator: the same seed gives the same corpus.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Directory to create the project in (its templates and registries are copied from the
+    /// current project).
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+/// Runs `dossier synth`.
+pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+    let project = match project {
+        Ok(project) => project,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    let registry = match Registry::load(&project.checks) {
+        Ok(registry) => registry,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    if args.editions == 0 || args.countries == 0 {
+        eprintln!("error: --countries and --editions must be at least 1");
+        return EXIT_ERROR;
+    }
+    let options = SynthOptions {
+        countries: args.countries,
+        editions: args.editions,
+        last_edition: args.last_edition,
+        seed: args.seed,
+    };
+    let copied = copy_dir(&project.templates, &args.out.join("templates"))
+        .and_then(|()| copy_dir(&project.checks, &args.out.join("checks")));
+    if let Err(error) = copied {
+        eprintln!(
+            "error: cannot copy templates and registries to {}: {error}",
+            args.out.display()
+        );
+        return EXIT_ERROR;
+    }
+    match write(&args.out, &options, &registry) {
+        Ok(n) => {
+            reporter.status(&format!(
+                "wrote {n} records ({} countries, {} edition{}) under {}",
+                options.countries,
+                options.editions,
+                if options.editions == 1 { "" } else { "s" },
+                args.out.join("profiles").display()
+            ));
+            EXIT_OK
+        }
+        Err(error) => {
+            eprintln!("error: cannot write under {}: {error}", args.out.display());
+            EXIT_ERROR
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}

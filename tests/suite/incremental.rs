@@ -1,0 +1,264 @@
+//! Incremental rendering: the manifest in the output directory skips unchanged outputs, and
+//! synthetic corpora load and render.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::support::TestProject;
+
+/// Every PDF under `out`, with its bytes and modification time.
+fn snapshot(out: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    fn walk(dir: &Path, root: &Path, into: &mut BTreeMap<PathBuf, (Vec<u8>, SystemTime)>) {
+        for entry in std::fs::read_dir(dir).expect("read out dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, root, into);
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                let modified = entry.metadata().and_then(|m| m.modified()).expect("mtime");
+                let bytes = std::fs::read(&path).expect("read pdf");
+                into.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    (bytes, modified),
+                );
+            }
+        }
+    }
+    let mut map = BTreeMap::new();
+    walk(out, out, &mut map);
+    map
+}
+
+/// The outputs whose bytes or modification time differ between two snapshots.
+fn changed(
+    before: &BTreeMap<PathBuf, (Vec<u8>, SystemTime)>,
+    after: &BTreeMap<PathBuf, (Vec<u8>, SystemTime)>,
+) -> Vec<String> {
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "different outputs"
+    );
+    before
+        .iter()
+        .filter(|(path, old)| after[*path] != **old)
+        .map(|(path, _)| path.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+/// Waits until the file system clock has moved on, so rewritten files get a new mtime.
+fn tick(project: &TestProject) {
+    let probe = project.path().join(".tick");
+    let start = {
+        std::fs::write(&probe, b"0").unwrap();
+        std::fs::metadata(&probe).unwrap().modified().unwrap()
+    };
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&probe, b"1").unwrap();
+        if std::fs::metadata(&probe).unwrap().modified().unwrap() > start {
+            break;
+        }
+    }
+}
+
+#[test]
+fn editing_one_record_rerenders_only_it_and_its_book() {
+    let project = TestProject::with_samples();
+    let first = project.run(&["render"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stderr.contains("9 PDFs written"), "{}", first.stderr);
+    assert!(project.path().join("out/.dossier-manifest.json").is_file());
+    let before = snapshot(&project.path().join("out"));
+    assert_eq!(before.len(), 9, "{:?}", before.keys());
+
+    tick(&project);
+    let unchanged = project.run(&["render"]);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+    assert!(
+        unchanged.stderr.contains("9 up to date"),
+        "{}",
+        unchanged.stderr
+    );
+    assert!(
+        unchanged.stderr.contains("0 PDFs written"),
+        "{}",
+        unchanged.stderr
+    );
+    assert_eq!(
+        changed(&before, &snapshot(&project.path().join("out"))),
+        Vec::<String>::new()
+    );
+
+    let rel = "profiles/2023/georgia.toml";
+    let text = String::from_utf8(project.read(rel)).unwrap();
+    let edited = text.replacen("[[sections]]\ntitle = ", "[[sections]]\ntitle = \"Added heading\"\ntext = \"\"\"\nAn added paragraph about the 2023 edition.\n\"\"\"\n\n[[sections]]\ntitle = ", 1);
+    assert_ne!(
+        edited, text,
+        "the sample record has no section to edit before"
+    );
+    project.file(rel, &edited);
+    tick(&project);
+    let again = project.run(&["render"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stderr.contains("7 up to date"), "{}", again.stderr);
+    assert!(again.stderr.contains("2 PDFs written"), "{}", again.stderr);
+    let after = snapshot(&project.path().join("out"));
+    assert_eq!(
+        changed(&before, &after),
+        vec!["2023/georgia.pdf".to_string(), "book-2023.pdf".to_string()]
+    );
+    for (path, (bytes, _)) in &after {
+        if path.ends_with("georgia.pdf") && path.starts_with("2023") {
+            assert_ne!(
+                bytes, &before[path].0,
+                "the edited record's PDF did not change"
+            );
+        }
+    }
+}
+
+#[test]
+fn force_rerenders_everything() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render"]).code, 0);
+    let before = snapshot(&project.path().join("out"));
+    tick(&project);
+    let run = project.run(&["render", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("9 PDFs written"), "{}", run.stderr);
+    assert_eq!(
+        changed(&before, &snapshot(&project.path().join("out"))).len(),
+        9
+    );
+}
+
+#[test]
+fn a_template_change_invalidates_every_output() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render"]).code, 0);
+    let before = snapshot(&project.path().join("out"));
+    let style = String::from_utf8(project.read("templates/style.typ")).unwrap();
+    project.file(
+        "templates/style.typ",
+        &format!("{style}\n// A comment changes no page, but the template set.\n"),
+    );
+    tick(&project);
+    let run = project.run(&["render"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("9 PDFs written"), "{}", run.stderr);
+    assert_eq!(
+        changed(&before, &snapshot(&project.path().join("out"))).len(),
+        9
+    );
+}
+
+#[test]
+fn a_deleted_pdf_is_rendered_again_and_a_failed_one_is_retried() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render", "--no-book"]).code, 0);
+    std::fs::remove_file(project.path().join("out/2022/norway.pdf")).unwrap();
+    let run = project.run(&["render", "--no-book"]);
+    assert!(run.stderr.contains("1 PDF written"), "{}", run.stderr);
+    assert!(project.path().join("out/2022/norway.pdf").is_file());
+    // A template that fails to compile: nothing is recorded, so fixing it renders again.
+    let profile = String::from_utf8(project.read("templates/profile.typ")).unwrap();
+    project.file(
+        "templates/profile.typ",
+        &format!("{profile}\n#let broken = (\n"),
+    );
+    let failed = project.run(&["render", "--no-book"]);
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    project.file("templates/profile.typ", &profile);
+    let fixed = project.run(&["render", "--no-book"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    assert!(fixed.stderr.contains("7 PDFs written"), "{}", fixed.stderr);
+}
+
+#[test]
+fn synthetic_corpus_loads_and_renders() {
+    let project = TestProject::empty();
+    let run = project.run(&[
+        "synth",
+        "--countries",
+        "4",
+        "--editions",
+        "2",
+        "--seed",
+        "7",
+        "--out",
+        "corpus",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let corpus = project.path().join("corpus");
+    let (files, _) = dossier::project::collect_record_files(&[corpus.join("profiles")]);
+    assert_eq!(files.len(), 8, "{files:?}");
+    let (records, errors) = dossier::project::load_records(&files);
+    assert!(
+        errors.is_empty(),
+        "{:?}",
+        errors.iter().map(|e| e.brief()).collect::<Vec<_>>()
+    );
+    for record in &records {
+        assert!(
+            record.sections.len() >= 2,
+            "{} has too few sections",
+            record.path.display()
+        );
+        assert!(
+            record.citations.len() >= 2,
+            "{} has too few citations",
+            record.path.display()
+        );
+    }
+    let render = project.run(&["render", "--project", "corpus", "--out", "corpus/out"]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    assert!(
+        render.stderr.contains("10 PDFs written"),
+        "{}",
+        render.stderr
+    );
+    // Same seed, same corpus; another seed, another one.
+    assert_eq!(
+        project
+            .run(&[
+                "synth",
+                "--countries",
+                "4",
+                "--editions",
+                "2",
+                "--seed",
+                "7",
+                "--out",
+                "again"
+            ])
+            .code,
+        0
+    );
+    assert_eq!(
+        project
+            .run(&[
+                "synth",
+                "--countries",
+                "4",
+                "--editions",
+                "2",
+                "--seed",
+                "8",
+                "--out",
+                "other"
+            ])
+            .code,
+        0
+    );
+    let read = |dir: &str| {
+        let (files, _) =
+            dossier::project::collect_record_files(&[project.path().join(dir).join("profiles")]);
+        files
+            .iter()
+            .map(|f| std::fs::read(f).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(read("corpus"), read("again"));
+    assert_ne!(read("corpus"), read("other"));
+}
