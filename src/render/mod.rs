@@ -371,10 +371,10 @@ impl Renderer {
 }
 
 /// Jobs between two evictions of Typst's memoized results.
-const EVICT_EVERY: usize = 16;
+const EVICT_EVERY: usize = 4;
 
 /// Evictions a memoized result may go unused before it is dropped.
-const EVICT_AGE: usize = 8;
+const EVICT_AGE: usize = 2;
 
 fn document(
     stem: &str,
