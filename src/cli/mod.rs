@@ -2,6 +2,7 @@
 //! library. Exit codes: 0 success, 1 findings, 2 usage, input or I/O errors.
 
 mod build;
+mod diff;
 mod render;
 mod report;
 
@@ -49,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  dossier render\n  dossier render profiles/2023 --out out --jobs 2\n  dossier render profiles/2023/kyrgyzstan.toml --emit-typst typst-src"
     )]
     Render(render::Args),
+    /// Compare two records, editions or edition years: news, corrections, removals, wording.
+    #[command(
+        after_help = "Examples:\n  dossier diff profiles/2022 profiles/2023\n  dossier diff 2022 2023 --country Kyrgyzstan --kind news\n  dossier diff 2022 2023 --format pdf --changed-only --out redline.pdf\n  dossier diff 2022 2023 --format json --exit-code"
+    )]
+    Diff(diff::Args),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -69,5 +75,6 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => build::run(args, project, &reporter),
         Command::Render(args) => render::run(args, project, &reporter),
+        Command::Diff(args) => diff::run(args, project, cli.color, &reporter),
     }
 }

@@ -2,5 +2,6 @@
 
 mod support;
 
+mod diff;
 mod load;
 mod render;
