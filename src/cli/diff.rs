@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diff::emit::pdf::RedlineOptions;
 use crate::diff::emit::{self, Format};
 use crate::diff::{diff_editions, diff_records, one_sided, ChangeKind, Diff, RecordStatus};
+use crate::facts::claims::ClaimPatterns;
 use crate::project::{collect_record_files, load_records, Project, ProjectError};
 use crate::record::{load_record, Record};
 use crate::registry::Registry;
@@ -92,17 +93,29 @@ pub fn run(
         (args.sides[0].clone(), args.sides[1].clone(), None)
     };
     let project = project.ok();
-    let registry = match &project {
-        Some(p) => match Registry::load(&p.checks) {
-            Ok(r) => r,
-            Err(e) => {
+    let (registry, patterns) = match &project {
+        Some(p) => match (Registry::load(&p.checks), ClaimPatterns::load(&p.checks)) {
+            (Ok(r), Ok(c)) => (r, c),
+            (Err(e), _) => {
+                reporter.error(&e);
+                return EXIT_ERROR;
+            }
+            (_, Err(e)) => {
                 reporter.error(&e);
                 return EXIT_ERROR;
             }
         },
         None => {
-            reporter.status("warning: no dossier project found; meetings and resolutions are unknown");
-            Registry::default()
+            reporter.status(
+                "warning: no dossier project found; meetings, resolutions and claim patterns are unknown",
+            );
+            match ClaimPatterns::parse("") {
+                Ok(c) => (Registry::default(), c),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_ERROR;
+                }
+            }
         }
     };
     let (old, new) = match (
@@ -116,7 +129,7 @@ pub fn run(
     let mut diff = match (old, new) {
         (Side::Record(o), Side::Record(n)) => {
             let record = match (o, n) {
-                (Some(o), Some(n)) => Some(diff_records(&o, &n, &registry)),
+                (Some(o), Some(n)) => Some(diff_records(&o, &n, &registry, &patterns)),
                 (Some(o), None) => Some(one_sided(&o, RecordStatus::Removed)),
                 (None, Some(n)) => Some(one_sided(&n, RecordStatus::Added)),
                 (None, None) => None,
@@ -133,6 +146,7 @@ pub fn run(
             &new_label,
             &records_of(n),
             &registry,
+            &patterns,
         ),
     };
     diff.filter(&args.country, &args.kind);
@@ -156,7 +170,7 @@ pub fn run(
     };
     let written = match output {
         Some(bytes) => match &args.out {
-            Some(path) => write(path, &bytes, reporter),
+            Some(path) => write(path, &bytes),
             None => {
                 use std::io::Write;
                 let mut stdout = std::io::stdout().lock();
@@ -180,7 +194,7 @@ pub fn run(
                         .out
                         .clone()
                         .unwrap_or_else(|| project.default_out_dir().join("redline.pdf"));
-                    let ok = write(&path, &pdf, reporter);
+                    let ok = write(&path, &pdf);
                     if ok {
                         reporter.status(&format!("wrote {}", path.display()));
                     }
@@ -202,11 +216,10 @@ pub fn run(
     }
 }
 
-fn write(path: &Path, bytes: &[u8], reporter: &Reporter) -> bool {
+fn write(path: &Path, bytes: &[u8]) -> bool {
     match crate::render::write_atomically(path, bytes) {
         Ok(()) => true,
         Err(e) => {
-            reporter.status(&format!("error: cannot write {}: {e}", path.display()));
             eprintln!("error: cannot write {}: {e}", path.display());
             false
         }

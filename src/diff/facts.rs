@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::facts::claims::ClaimPatterns;
 use crate::facts::{Claim, Fact, Origin};
 use crate::record::Record;
 use crate::registry::{Adopted, Registry};
@@ -11,12 +12,15 @@ use crate::registry::{Adopted, Registry};
 use super::prose::{date_mentions, latest_day, normalize_space};
 use super::{Change, ChangeKind, ChangeSource};
 
-/// The facts a record states that a review compares: everything but the "last updated"
-/// date (which changes with every edition and is shown in the record's header).
-pub(crate) fn facts_of(record: &Record, registry: &Registry) -> Vec<Fact> {
-    crate::facts::field_facts(record, registry)
+/// The facts a record states that a review compares: its fields and prose claims, except
+/// the "last updated" date (it changes with every edition and is shown in the record's
+/// header) and claims read from footnotes (each citation's text is compared as a whole, so
+/// a renamed citation is no change).
+pub(crate) fn facts_of(record: &Record, registry: &Registry, patterns: &ClaimPatterns) -> Vec<Fact> {
+    crate::facts::extract(record, registry, patterns)
         .into_iter()
         .filter(|f| !matches!(f.claim, Claim::LastUpdated(_)))
+        .filter(|f| !matches!(&f.origin, Origin::Prose { block, .. } if block.starts_with("citation ")))
         .collect()
 }
 
@@ -69,6 +73,9 @@ fn identity(fact: &Fact, registry: &Registry) -> Identity {
             Claim::ResolutionCited { number, .. } => format!(" {number}"),
             Claim::Attendance { meeting, .. } => format!(" {meeting}"),
             Claim::Citation { key, .. } => format!(" {key}"),
+            Claim::Treaty { treaty, .. } => format!(" {}", treaty.label()),
+            Claim::Date { kind, .. } => format!(" {}", kind.label()),
+            Claim::Conduct { activity, .. } => format!(" {}", activity.label()),
             _ => String::new(),
         };
         return Identity {
@@ -146,7 +153,11 @@ fn identity(fact: &Fact, registry: &Registry) -> Identity {
 }
 
 /// The value a fact states, as shown in reports.
-fn value(claim: &Claim) -> String {
+fn value(claim: &Claim, registry: &Registry) -> String {
+    let month_year = |year: i32, month: Option<u32>| match month.and_then(month_name) {
+        Some(m) => format!("{m} {year}"),
+        None => year.to_string(),
+    };
     match claim {
         Claim::Status(s) => s.label().into(),
         Claim::Date { date, .. } => date.to_string(),
@@ -157,8 +168,29 @@ fn value(claim: &Claim) -> String {
         Claim::ConductStated(y) => y.to_string(),
         Claim::LastUpdated(d) => d.to_string(),
         Claim::Citation { text, .. } => normalize_space(text),
+        Claim::VoteInYear { year, month, vote } => {
+            format!("voted {} in {}", vote.label(), month_year(*year, *month))
+        }
+        Claim::MeetingMention {
+            meeting,
+            year,
+            month,
+        } => {
+            let name = registry
+                .meeting(meeting)
+                .map_or(meeting.as_str(), |m| m.name.as_str());
+            format!("{name} in {}", month_year(*year, *month))
+        }
         other => other.to_string(),
     }
+}
+
+fn month_name(month: u32) -> Option<&'static str> {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    MONTHS.get(month.checked_sub(1)? as usize).copied()
 }
 
 fn last_of_month(year: i32, month: u32) -> Option<NaiveDate> {
@@ -263,6 +295,10 @@ fn keyed<'a>(facts: &'a [Fact], registry: &Registry) -> Vec<(String, Identity, &
         .collect()
 }
 
+fn is_field_citation(f: &Fact) -> bool {
+    matches!(f.claim, Claim::Citation { .. }) && !f.origin.is_prose()
+}
+
 fn citation_texts(facts: &[Fact]) -> HashSet<String> {
     facts
         .iter()
@@ -289,12 +325,11 @@ pub(crate) fn compare(
     let new_citations = citation_texts(new);
     let mut changes = Vec::new();
     let mut sentences = Vec::new();
-    let is_field_citation = |f: &Fact| matches!(f.claim, Claim::Citation { .. }) && !f.origin.is_prose();
     for (key, ident, fact) in &new_keyed {
-        let new_value = value(&fact.claim);
+        let new_value = value(&fact.claim, registry);
         match old_map.get(key.as_str()) {
             Some(old_fact) => {
-                let old_value = value(&old_fact.claim);
+                let old_value = value(&old_fact.claim, registry);
                 if old_value == new_value {
                     continue;
                 }
@@ -331,7 +366,7 @@ pub(crate) fn compare(
         if new_keys.contains(key.as_str()) {
             continue;
         }
-        let old_value = value(&fact.claim);
+        let old_value = value(&fact.claim, registry);
         if is_field_citation(fact) && new_citations.contains(&old_value) {
             continue;
         }

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::facts::claims::ClaimPatterns;
 use crate::record::Record;
 use crate::registry::Registry;
 
@@ -250,10 +251,15 @@ pub fn cutoff(record: &Record) -> NaiveDate {
 }
 
 /// Compares two versions of one record.
-pub fn diff_records(old: &Record, new: &Record, registry: &Registry) -> RecordDiff {
+pub fn diff_records(
+    old: &Record,
+    new: &Record,
+    registry: &Registry,
+    patterns: &ClaimPatterns,
+) -> RecordDiff {
     let cut = cutoff(old);
-    let old_facts = facts::facts_of(old, registry);
-    let new_facts = facts::facts_of(new, registry);
+    let old_facts = facts::facts_of(old, registry, patterns);
+    let new_facts = facts::facts_of(new, registry, patterns);
     let (mut changes, explained) = facts::compare(&old_facts, &new_facts, registry, cut);
     let (prose, sentence_changes) = prose::diff_prose(old, new, cut, registry);
     for c in sentence_changes {
@@ -312,6 +318,7 @@ pub fn diff_editions(
     new_label: &str,
     new: &[Record],
     registry: &Registry,
+    patterns: &ClaimPatterns,
 ) -> Diff {
     let old_map: BTreeMap<String, &Record> = old.iter().map(|r| (r.slug(), r)).collect();
     let new_map: BTreeMap<String, &Record> = new.iter().map(|r| (r.slug(), r)).collect();
@@ -326,7 +333,7 @@ pub fn diff_editions(
     let records = pairs
         .par_iter()
         .filter_map(|pair| match *pair {
-            (Some(o), Some(n)) => Some(diff_records(o, n, registry)),
+            (Some(o), Some(n)) => Some(diff_records(o, n, registry, patterns)),
             (Some(o), None) => Some(one_sided(o, RecordStatus::Removed)),
             (None, Some(n)) => Some(one_sided(n, RecordStatus::Added)),
             (None, None) => None,
