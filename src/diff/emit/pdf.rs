@@ -82,8 +82,8 @@ pub fn data(diff: &Diff, options: RedlineOptions) -> Value {
         "old": diff.old,
         "new": diff.new,
         "paper": options.paper.typst_name(),
-        "records-line": format!("Records: {}.", record_line(&summary)),
-        "changes-line": format!("Changes: {}.", kind_counts(&summary_counts(&summary))),
+        "records_line": format!("Records: {}.", record_line(&summary)),
+        "changes_line": format!("Changes: {}.", kind_counts(&summary_counts(&summary))),
         "records": records,
     })
 }
