@@ -16,11 +16,17 @@ use super::{Change, ChangeKind, ChangeSource};
 /// the "last updated" date (it changes with every edition and is shown in the record's
 /// header) and claims read from footnotes (each citation's text is compared as a whole, so
 /// a renamed citation is no change).
-pub(crate) fn facts_of(record: &Record, registry: &Registry, patterns: &ClaimPatterns) -> Vec<Fact> {
+pub(crate) fn facts_of(
+    record: &Record,
+    registry: &Registry,
+    patterns: &ClaimPatterns,
+) -> Vec<Fact> {
     crate::facts::extract(record, registry, patterns)
         .into_iter()
         .filter(|f| !matches!(f.claim, Claim::LastUpdated(_)))
-        .filter(|f| !matches!(&f.origin, Origin::Prose { block, .. } if block.starts_with("citation ")))
+        .filter(
+            |f| !matches!(&f.origin, Origin::Prose { block, .. } if block.starts_with("citation ")),
+        )
         .collect()
 }
 
@@ -187,8 +193,18 @@ fn value(claim: &Claim, registry: &Registry) -> String {
 
 fn month_name(month: u32) -> Option<&'static str> {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     MONTHS.get(month.checked_sub(1)? as usize).copied()
 }
@@ -231,7 +247,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         }
         Claim::ConductStated(y) | Claim::NotSince(y) => end_of_year(*y),
         Claim::LastUpdated(d) => Some(d.0),
-        Claim::Citation { text, .. } => date_mentions(text).into_iter().filter_map(latest_day).max(),
+        Claim::Citation { text, .. } => {
+            date_mentions(text).into_iter().filter_map(latest_day).max()
+        }
         Claim::LastMeetingYear { year, .. } | Claim::VotedSince { year, .. } => end_of_year(*year),
         Claim::VoteInYear { year, month, .. } | Claim::MeetingMention { year, month, .. } => {
             match month {
@@ -319,7 +337,8 @@ pub(crate) fn compare(
 ) -> (Vec<Change>, Vec<String>) {
     let old_keyed = keyed(old, registry);
     let new_keyed = keyed(new, registry);
-    let old_map: HashMap<&str, &Fact> = old_keyed.iter().map(|(k, _, f)| (k.as_str(), *f)).collect();
+    let old_map: HashMap<&str, &Fact> =
+        old_keyed.iter().map(|(k, _, f)| (k.as_str(), *f)).collect();
     let new_keys: HashSet<&str> = new_keyed.iter().map(|(k, _, _)| k.as_str()).collect();
     let old_citations = citation_texts(old);
     let new_citations = citation_texts(new);
@@ -333,7 +352,8 @@ pub(crate) fn compare(
                 if old_value == new_value {
                     continue;
                 }
-                let day = event_day(&fact.claim, registry).max(event_day(&old_fact.claim, registry));
+                let day =
+                    event_day(&fact.claim, registry).max(event_day(&old_fact.claim, registry));
                 sentences.extend(sentence_of(old_fact));
                 sentences.extend(sentence_of(fact));
                 changes.push(Change {

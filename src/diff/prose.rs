@@ -237,12 +237,22 @@ fn word_diff(old: &Para, new: &Para) -> Vec<Piece> {
     for op in capture_diff_slices(Algorithm::Myers, &old.keys, &new.keys) {
         let (tag, o, n) = op.as_tag_tuple();
         match tag {
-            DiffTag::Equal => new.tokens[n].iter().for_each(|t| push_token(&mut pieces, t, Op::Equal)),
-            DiffTag::Delete => old.tokens[o].iter().for_each(|t| push_token(&mut pieces, t, Op::Delete)),
-            DiffTag::Insert => new.tokens[n].iter().for_each(|t| push_token(&mut pieces, t, Op::Insert)),
+            DiffTag::Equal => new.tokens[n]
+                .iter()
+                .for_each(|t| push_token(&mut pieces, t, Op::Equal)),
+            DiffTag::Delete => old.tokens[o]
+                .iter()
+                .for_each(|t| push_token(&mut pieces, t, Op::Delete)),
+            DiffTag::Insert => new.tokens[n]
+                .iter()
+                .for_each(|t| push_token(&mut pieces, t, Op::Insert)),
             DiffTag::Replace => {
-                old.tokens[o].iter().for_each(|t| push_token(&mut pieces, t, Op::Delete));
-                new.tokens[n].iter().for_each(|t| push_token(&mut pieces, t, Op::Insert));
+                old.tokens[o]
+                    .iter()
+                    .for_each(|t| push_token(&mut pieces, t, Op::Delete));
+                new.tokens[n]
+                    .iter()
+                    .for_each(|t| push_token(&mut pieces, t, Op::Insert));
             }
         }
     }
@@ -473,8 +483,8 @@ struct Sentence {
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "no.", "nos.", "p.", "pp.", "mr.", "mrs.", "ms.", "dr.", "st.", "e.g.", "i.e.", "vs.",
-    "art.", "para.", "res.", "vol.", "ed.", "eds.", "op.", "cit.",
+    "no.", "nos.", "p.", "pp.", "mr.", "mrs.", "ms.", "dr.", "st.", "e.g.", "i.e.", "vs.", "art.",
+    "para.", "res.", "vol.", "ed.", "eds.", "op.", "cit.",
 ];
 
 fn ends_sentence(word: &str, next: Option<&Token>) -> bool {
@@ -484,7 +494,10 @@ fn ends_sentence(word: &str, next: Option<&Token>) -> bool {
     }
     let lower = bare.to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str())
-        || (bare.len() <= 4 && bare.chars().filter(|c| *c == '.').count() >= 1 && bare.chars().next().is_some_and(char::is_uppercase) && bare.chars().filter(|c| c.is_alphabetic()).count() <= 2)
+        || (bare.len() <= 4
+            && bare.chars().filter(|c| *c == '.').count() >= 1
+            && bare.chars().next().is_some_and(char::is_uppercase)
+            && bare.chars().filter(|c| c.is_alphabetic()).count() <= 2)
     {
         return false;
     }
@@ -549,8 +562,18 @@ pub(crate) fn date_mentions(text: &str) -> BTreeSet<(i32, Option<u32>)> {
             .expect("valid regex")
     });
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     DATE.captures_iter(text)
         .filter_map(|c| {
@@ -585,7 +608,10 @@ pub(crate) fn explained_by(change: &Change, sentences: &[String]) -> bool {
         .collect();
     sentences.iter().any(|s| {
         let s = without_markers(s);
-        !s.is_empty() && sides.iter().any(|side| side.contains(&s) || s.contains(side.as_str()))
+        !s.is_empty()
+            && sides
+                .iter()
+                .any(|side| side.contains(&s) || s.contains(side.as_str()))
     })
 }
 
@@ -611,7 +637,11 @@ impl<'a> Classifier<'a> {
 
     fn names_event(&self, text: &str) -> bool {
         !date_mentions(text).is_empty()
-            || self.registry.meetings.iter().any(|m| text.contains(&m.name))
+            || self
+                .registry
+                .meetings
+                .iter()
+                .any(|m| text.contains(&m.name))
     }
 
     fn push(&mut self, kind: ChangeKind, path: String, old: Option<&str>, new: Option<&str>) {

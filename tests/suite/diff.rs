@@ -40,7 +40,12 @@ fn text(v: &Value) -> &str {
 }
 
 /// The first change of `kind` whose old and new values contain the given texts.
-fn find<'a>(record: &'a Value, kind: &str, old: Option<&str>, new: Option<&str>) -> Option<&'a Value> {
+fn find<'a>(
+    record: &'a Value,
+    kind: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Option<&'a Value> {
     changes(record).iter().find(|c| {
         c["kind"] == kind
             && old.is_none_or(|o| text(&c["old"]).contains(o))
@@ -57,7 +62,10 @@ fn kyrgyzstan_2022_to_2023_is_classified() {
     // The summary's last meeting year 2012 → 2013 is a correction of the past.
     let correction = find(kg, "correction", Some("in 2012"), Some("in 2013"))
         .unwrap_or_else(|| panic!("no 2012 → 2013 correction: {kg:#}"));
-    assert!(text(&correction["path"]).starts_with("summary"), "{correction}");
+    assert!(
+        text(&correction["path"]).starts_with("summary"),
+        "{correction}"
+    );
     // The latest vote, December 2021 → December 2022, is news.
     assert!(
         find(kg, "news", Some("December 2021"), Some("December 2022")).is_some(),
@@ -78,12 +86,20 @@ fn kyrgyzstan_2022_to_2023_is_classified() {
     assert_eq!(removal["new"], Value::Null);
     // "agreed to adopt" → "adopted" changes no fact: wording only.
     assert!(
-        find(kg, "wording", Some("agreed to adopt"), Some("adopted the Convention")).is_some(),
+        find(
+            kg,
+            "wording",
+            Some("agreed to adopt"),
+            Some("adopted the Convention")
+        )
+        .is_some(),
         "no wording change: {kg:#}"
     );
     // The conduct citation renamed with the same text is no change at all.
     assert!(
-        !changes(kg).iter().any(|c| text(&c["path"]).contains("mfa-letter-2010")),
+        !changes(kg)
+            .iter()
+            .any(|c| text(&c["path"]).contains("mfa-letter-2010")),
         "renamed citation reported: {kg:#}"
     );
     // Records are aligned by country: Armenia was dropped in 2023.
@@ -103,7 +119,10 @@ fn georgia_news_is_news() {
         .find(|c| c["path"] == "meetings.10MSP")
         .unwrap_or_else(|| panic!("10MSP not reported: {ge:#}"));
     assert_eq!(meeting["kind"], "news");
-    assert!(find(ge, "news", None, Some("Tenth Meeting")).is_some(), "{ge:#}");
+    assert!(
+        find(ge, "news", None, Some("Tenth Meeting")).is_some(),
+        "{ge:#}"
+    );
     // The summary's latest vote moved on a year: news, wording changes in it included.
     assert!(
         find(ge, "news", Some("December 2021"), Some("December 2022")).is_some(),
@@ -177,7 +196,11 @@ fn terminal_and_markdown_show_the_changes() {
     let md = project.run(&["diff", "2022", "2023", "--format", "markdown"]);
     assert_eq!(md.code, 0, "{}", md.stderr);
     assert!(md.stdout.starts_with("## dossier diff"), "{}", md.stdout);
-    assert!(md.stdout.contains("| kyrgyzstan | changed |"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("| kyrgyzstan | changed |"),
+        "{}",
+        md.stdout
+    );
     assert!(md.stdout.contains("~~agreed to adopt~~"), "{}", md.stdout);
     assert!(md.stdout.contains("**adopted**"), "{}", md.stdout);
 }
@@ -223,10 +246,7 @@ two = "Letter from the Ministry of Defence of Alpha, 2010."
 #[test]
 fn moved_paragraph_reads_as_moved() {
     let project = TestProject::empty();
-    project.file(
-        "old/alpha.toml",
-        &minimal_record("Alpha", "AL", 2022, BODY),
-    );
+    project.file("old/alpha.toml", &minimal_record("Alpha", "AL", 2022, BODY));
     // Move the first paragraph to the end.
     let moved = BODY
         .replace(
@@ -238,7 +258,10 @@ fn moved_paragraph_reads_as_moved() {
             "in any circumstances.[^two]\n\nAlpha states that it supports a ban on cluster munitions and has said so many times since the conference.\n",
         );
     assert_ne!(moved, BODY);
-    project.file("new/alpha.toml", &minimal_record("Alpha", "AL", 2022, &moved));
+    project.file(
+        "new/alpha.toml",
+        &minimal_record("Alpha", "AL", 2022, &moved),
+    );
     let report = json_diff(&project, &["old/alpha.toml", "new/alpha.toml"]);
     let r = record(&report, "alpha");
     let statuses: Vec<&str> = r["prose"][0]["paragraphs"]
@@ -248,7 +271,10 @@ fn moved_paragraph_reads_as_moved() {
         .map(|p| text(&p["status"]))
         .collect();
     assert!(statuses.contains(&"moved"), "{statuses:?}");
-    assert!(!statuses.contains(&"added") && !statuses.contains(&"removed"), "{statuses:?}");
+    assert!(
+        !statuses.contains(&"added") && !statuses.contains(&"removed"),
+        "{statuses:?}"
+    );
     assert!(changes(r).iter().all(|c| c["kind"] == "wording"), "{r:#}");
 }
 
@@ -259,32 +285,58 @@ fn reflow_and_footnote_renumbering_are_no_change() {
     let renamed = BODY
         .replace("[^one]", "[^dublin-2008]")
         .replace("one = ", "dublin-2008 = ")
-        .replace("supports a ban on cluster munitions and", "supports a ban on cluster\n   munitions   and");
-    project.file("new/alpha.toml", &minimal_record("Alpha", "AL", 2022, &renamed));
+        .replace(
+            "supports a ban on cluster munitions and",
+            "supports a ban on cluster\n   munitions   and",
+        );
+    project.file(
+        "new/alpha.toml",
+        &minimal_record("Alpha", "AL", 2022, &renamed),
+    );
     let run = project.run(&["diff", "old/alpha.toml", "new/alpha.toml", "--exit-code"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     // A real edit is still seen.
     project.file(
         "new/alpha.toml",
-        &minimal_record("Alpha", "AL", 2022, &renamed.replace("at length", "briefly")),
+        &minimal_record(
+            "Alpha",
+            "AL",
+            2022,
+            &renamed.replace("at length", "briefly"),
+        ),
     );
     let run = project.run(&["diff", "old/alpha.toml", "new/alpha.toml", "--exit-code"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stdout.contains("[-at length.-]") || run.stdout.contains("[-at length"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("[-at length.-]") || run.stdout.contains("[-at length"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn redline_pdf_is_print_ready_and_shows_both_versions() {
     let project = TestProject::with_samples();
     let run = project.run(&[
-        "diff", "2022", "2023", "--format", "pdf", "--out", "redline.pdf", "--changed-only",
+        "diff",
+        "2022",
+        "2023",
+        "--format",
+        "pdf",
+        "--out",
+        "redline.pdf",
+        "--changed-only",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let path = project.path().join("redline.pdf");
     let p = path.to_str().unwrap();
     let (ok, fonts) = tool("pdffonts", &[p]).expect("pdffonts installed");
     assert!(ok, "{fonts}");
-    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(!rows.is_empty(), "no fonts listed");
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
@@ -302,11 +354,19 @@ fn redline_pdf_is_print_ready_and_shows_both_versions() {
         "December 2021",
         "December 2022",
     ] {
-        assert!(text.contains(&normalize(words)), "{words:?} missing from the redline: {text}");
+        assert!(
+            text.contains(&normalize(words)),
+            "{words:?} missing from the redline: {text}"
+        );
     }
-    assert!(!text.contains("norway"), "--changed-only printed an unchanged profile");
+    assert!(
+        !text.contains("norway"),
+        "--changed-only printed an unchanged profile"
+    );
     // Without --changed-only the unchanged profile is printed too.
-    let run = project.run(&["diff", "2022", "2023", "--format", "pdf", "--out", "all.pdf"]);
+    let run = project.run(&[
+        "diff", "2022", "2023", "--format", "pdf", "--out", "all.pdf",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(pdf_text(&project.path().join("all.pdf")).contains("Norway"));
 }
@@ -330,20 +390,38 @@ fn works_as_a_git_diff_driver() {
     project.file(".gitattributes", "profiles/**/*.toml diff=dossier\n");
     for args in [
         &["add", "."][..],
-        &["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-qm",
+            "x",
+        ],
     ] {
         assert!(git(args).unwrap().status.success());
     }
     let old = std::fs::read_to_string(root.join("profiles/2022/kyrgyzstan.toml")).unwrap();
     project.file(
         "profiles/2022/kyrgyzstan.toml",
-        &old.replace("in a meeting of the convention in 2012", "in a meeting of the convention in 2013"),
+        &old.replace(
+            "in a meeting of the convention in 2012",
+            "in a meeting of the convention in 2013",
+        ),
     );
     let driver = format!("{} diff --git", env!("CARGO_BIN_EXE_dossier"));
     let out = git(&["-c", &format!("diff.dossier.command={driver}"), "diff"]).unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("a/profiles/2022/kyrgyzstan.toml"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("a/profiles/2022/kyrgyzstan.toml"),
+        "{stdout}"
+    );
     assert!(stdout.contains("correction"), "{stdout}");
     assert!(stdout.contains("[-2012.-]"), "{stdout}");
 }

@@ -11,8 +11,22 @@ pub fn escape(text: &str) -> String {
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
-                | '!' | '|' | '~'
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '!'
+                | '|'
+                | '~'
         ) {
             out.push('\\');
         }
@@ -57,7 +71,11 @@ pub fn render(diff: &Diff) -> String {
         escape(&diff.new)
     );
     if diff.is_empty() {
-        let _ = writeln!(out, "No differences ({} records compared).", diff.records.len());
+        let _ = writeln!(
+            out,
+            "No differences ({} records compared).",
+            diff.records.len()
+        );
         return out;
     }
     let _ = writeln!(out, "Records: {}.  ", record_line(&summary));
@@ -66,10 +84,16 @@ pub fn render(diff: &Diff) -> String {
         "Changes: {}.\n",
         kind_counts(&super::summary_counts(&summary))
     );
-    let _ = writeln!(out, "| record | status | news | correction | removal | wording |");
+    let _ = writeln!(
+        out,
+        "| record | status | news | correction | removal | wording |"
+    );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|");
     for r in differing(diff) {
-        let counts: Vec<String> = record_counts(r).iter().map(|(_, n)| n.to_string()).collect();
+        let counts: Vec<String> = record_counts(r)
+            .iter()
+            .map(|(_, n)| n.to_string())
+            .collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} |",

@@ -85,7 +85,11 @@ pub fn render(diff: &Diff, color: bool) -> String {
     let _ = writeln!(out, "{}", p.paint(RED, &format!("--- {}", diff.old)));
     let _ = writeln!(out, "{}", p.paint(GREEN, &format!("+++ {}", diff.new)));
     if diff.is_empty() {
-        let _ = writeln!(out, "no differences ({} records compared)", diff.records.len());
+        let _ = writeln!(
+            out,
+            "no differences ({} records compared)",
+            diff.records.len()
+        );
         return out;
     }
     let _ = writeln!(out, "records: {}", record_line(&summary));
@@ -149,7 +153,11 @@ pub fn render(diff: &Diff, color: bool) -> String {
                 (ParagraphStatus::MovedAway, Some(to)) => format!("moved to {to}"),
                 (status, _) => format!("{status:?}").to_lowercase(),
             };
-            let _ = writeln!(out, "    {} ({what})", p.paint(BOLD, &format!("{} ¶{}", b.block, i + 1)));
+            let _ = writeln!(
+                out,
+                "    {} ({what})",
+                p.paint(BOLD, &format!("{} ¶{}", b.block, i + 1))
+            );
             if para.status != ParagraphStatus::MovedAway {
                 let _ = writeln!(out, "      {}", pieces_line(&para.pieces, color));
             }
