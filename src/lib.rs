@@ -6,6 +6,7 @@
 //! is a thin layer over this library.
 
 pub mod cli;
+pub mod diff;
 pub mod facts;
 pub mod project;
 pub mod record;

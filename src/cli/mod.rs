@@ -2,6 +2,7 @@
 //! library. Exit codes: 0 success, 1 findings, 2 usage, input or I/O errors.
 
 mod build;
+mod diff;
 mod render;
 mod report;
 mod synth;
@@ -55,6 +56,11 @@ pub enum Command {
         after_help = "Example:\n  dossier synth --countries 200 --editions 2 --out corpus\n  dossier render --project corpus"
     )]
     Synth(synth::Args),
+    /// Compare two records, editions or edition years: news, corrections, removals, wording.
+    #[command(
+        after_help = "Examples:\n  dossier diff profiles/2022 profiles/2023\n  dossier diff 2022 2023 --country Kyrgyzstan --kind news\n  dossier diff 2022 2023 --format pdf --changed-only --out redline.pdf\n  dossier diff 2022 2023 --format json --exit-code"
+    )]
+    Diff(diff::Args),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -76,5 +82,6 @@ pub fn main() -> i32 {
         Command::Build(args) => build::run(args, project, &reporter),
         Command::Render(args) => render::run(args, project, &reporter),
         Command::Synth(args) => synth::run(args, project, &reporter),
+        Command::Diff(args) => diff::run(args, project, cli.color, &reporter),
     }
 }

@@ -5,11 +5,15 @@
 //! pattern. Check, diff and render are views of the same set of facts, so a claim is
 //! understood the same way everywhere.
 
+pub mod claims;
+
 use std::fmt;
 use std::ops::Range;
 
 use crate::record::{Conduct, ConventionStatus, Date, Record, Role, TreatyStanding, VoteCast};
 use crate::registry::Registry;
+
+pub use claims::{prose_facts, ClaimPatterns};
 
 /// A related treaty a record states membership of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -490,5 +494,12 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
             field(format!("citations.{}", c.key.value), &c.text.span),
         );
     }
+    facts
+}
+
+/// Every fact a record states: its structured fields, then its prose.
+pub fn extract(record: &Record, registry: &Registry, patterns: &ClaimPatterns) -> Vec<Fact> {
+    let mut facts = field_facts(record, registry);
+    facts.extend(prose_facts(record, registry, patterns));
     facts
 }

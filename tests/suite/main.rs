@@ -2,6 +2,7 @@
 
 mod support;
 
+mod diff;
 mod hostile;
 mod incremental;
 mod load;
