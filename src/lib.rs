@@ -6,6 +6,8 @@
 //! is a thin layer over this library.
 
 pub mod cli;
+pub mod export;
+pub mod import;
 pub mod project;
 pub mod record;
 pub mod registry;

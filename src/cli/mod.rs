@@ -2,6 +2,8 @@
 //! library. Exit codes: 0 success, 1 findings, 2 usage, input or I/O errors.
 
 mod build;
+mod export;
+mod import;
 mod render;
 mod report;
 
@@ -49,6 +51,16 @@ pub enum Command {
         after_help = "Examples:\n  dossier render\n  dossier render profiles/2023 --out out --jobs 2\n  dossier render profiles/2023/kyrgyzstan.toml --emit-typst typst-src"
     )]
     Render(render::Args),
+    /// Turn saved plain-text profile pages into records under profiles/EDITION/.
+    #[command(
+        after_help = "Examples:\n  dossier import archive/kyrgyzstan-2022-cluster-munition-ban-policy.txt\n  dossier import archive/2013/*.txt --edition 2013\n  dossier import page.txt --country Kyrgyzstan -o -"
+    )]
+    Import(import::Args),
+    /// Write records in another format: plain text shaped like the published pages.
+    #[command(
+        after_help = "Examples:\n  dossier export --format text profiles/2022/kyrgyzstan.toml\n  dossier export --format text profiles/2022 --out archive"
+    )]
+    Export(export::Args),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -69,5 +81,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => build::run(args, project, &reporter),
         Command::Render(args) => render::run(args, project, &reporter),
+        Command::Import(args) => import::run(args, project, &reporter),
+        Command::Export(args) => export::run(args, &reporter),
     }
 }

@@ -209,17 +209,26 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         .into_iter()
         .map(|e| {
             let span = e.span().unwrap_or(0..0);
-            LoadProblem { message: syntax_message(e.message()), span, help: syntax_help(e.message()) }
+            LoadProblem {
+                message: syntax_message(e.message()),
+                span,
+                help: syntax_help(e.message()),
+            }
         })
         .collect();
     let syntax_failed = !problems.is_empty();
     let syntax_spans: Vec<Range<usize>> = problems.iter().map(|p| p.span.clone()).collect();
     // Keep reading what the parser recovered, so one pass reports every problem; when the
     // syntax is broken, missing keys are likely an effect of it and are not reported.
-    let mut reader = Reader { source: text, problems: Vec::new() };
+    let mut reader = Reader {
+        source: text,
+        problems: Vec::new(),
+    };
     let record = reader.record(doc.get_ref(), doc.span(), path, source.clone());
     problems.extend(reader.problems.into_iter().filter(|p| {
-        let overlaps = syntax_spans.iter().any(|s| s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1));
+        let overlaps = syntax_spans.iter().any(|s| {
+            s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1)
+        });
         !overlaps && !(syntax_failed && p.message.contains("missing the required key"))
     }));
     match record {
@@ -228,7 +237,11 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
             problems.sort_by_key(|p| (p.span.start, p.span.end));
             problems.dedup();
             if problems.is_empty() {
-                problems.push(LoadProblem { message: "the record is incomplete".into(), span: 0..0, help: None });
+                problems.push(LoadProblem {
+                    message: "the record is incomplete".into(),
+                    span: 0..0,
+                    help: None,
+                });
             }
             Err(fail(problems))
         }
@@ -278,7 +291,12 @@ fn too_deep(text: &str) -> Option<Range<usize>> {
 fn syntax_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
     if first.starts_with("invalid date") {
-        format!("impossible date: {}", first.trim_start_matches("invalid date").trim_start_matches([',', ' ']))
+        format!(
+            "impossible date: {}",
+            first
+                .trim_start_matches("invalid date")
+                .trim_start_matches([',', ' '])
+        )
     } else {
         format!("TOML syntax: {first}")
     }
@@ -618,6 +636,7 @@ impl Reader<'_> {
         let incomplete = self.optional(&mut top, "incomplete", Self::string);
         let status = self.optional(&mut top, "status", Self::status);
         let treaties = self.optional(&mut top, "treaties", Self::treaties);
+        let overview = self.optional(&mut top, "overview", Self::overview);
         let meetings = self
             .optional(&mut top, "meetings", Self::meetings)
             .unwrap_or_default();
@@ -625,6 +644,7 @@ impl Reader<'_> {
             .optional(&mut top, "votes", Self::votes)
             .unwrap_or_default();
         let conduct = self.optional(&mut top, "conduct", Self::conduct);
+        let summary_label = self.optional(&mut top, "summary_label", Self::string);
         let summary = self.optional(&mut top, "summary", Self::prose);
         let sections = self
             .optional(&mut top, "sections", Self::sections)
@@ -665,9 +685,11 @@ impl Reader<'_> {
             incomplete,
             status,
             treaties,
+            overview,
             meetings,
             votes,
             conduct,
+            summary_label,
             summary,
             sections,
             citations,
@@ -725,6 +747,18 @@ impl Reader<'_> {
         };
         self.finish(t);
         Some(treaties)
+    }
+
+    fn overview(&mut self, v: &Value<'_>, path: &str) -> Option<Overview> {
+        let mut t = self.table(v, path)?;
+        let overview = Overview {
+            status: self.optional(&mut t, "status", Self::prose),
+            legislation: self.optional(&mut t, "legislation", Self::prose),
+            participation: self.optional(&mut t, "participation", Self::prose),
+            key_developments: self.optional(&mut t, "key_developments", Self::prose),
+        };
+        self.finish(t);
+        Some(overview)
     }
 
     fn meetings(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<Attendance>> {

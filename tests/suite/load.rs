@@ -7,12 +7,20 @@ use dossier::record::parse_record;
 use crate::support::minimal_record;
 
 fn problems(text: &str) -> String {
-    parse_record(Path::new("r.toml"), text).map(|_| String::new()).unwrap_or_else(|e| e.brief())
+    parse_record(Path::new("r.toml"), text)
+        .map(|_| String::new())
+        .unwrap_or_else(|e| e.brief())
 }
 
 #[test]
 fn sample_records_load() {
-    for rel in ["2022/kyrgyzstan.toml", "2023/kyrgyzstan.toml", "2022/norway.toml", "2022/georgia.toml", "2022/armenia.toml"] {
+    for rel in [
+        "2022/kyrgyzstan.toml",
+        "2023/kyrgyzstan.toml",
+        "2022/norway.toml",
+        "2022/georgia.toml",
+        "2022/armenia.toml",
+    ] {
         let path = crate::support::repo().join("profiles").join(rel);
         if let Err(e) = dossier::record::load_record(&path) {
             panic!("{}", e.brief());
@@ -24,10 +32,22 @@ fn sample_records_load() {
 fn every_problem_in_one_pass() {
     let text = minimal_record("X", "XX", 2023, "[status]\nconvention = \"state-partie\"\nsigned = 2023-02-29\n[[meetings]]\nmeeting = \"3MSP\"\nrole = \"observr\"\nrloe = 1\n");
     let out = problems(&text);
-    assert!(out.contains("r.toml:7:14: `status.convention` = \"state-partie\" is not a known value"), "{out}");
-    assert!(out.contains("r.toml:8:10: impossible date: expected day between 01 and 28"), "{out}");
-    assert!(out.contains("r.toml:11:8: `meetings[0].role` = \"observr\" is not a known value"), "{out}");
-    assert!(out.contains("r.toml:12:1: unknown key `rloe` in `meetings[0]`"), "{out}");
+    assert!(
+        out.contains("r.toml:7:14: `status.convention` = \"state-partie\" is not a known value"),
+        "{out}"
+    );
+    assert!(
+        out.contains("r.toml:8:10: impossible date: expected day between 01 and 28"),
+        "{out}"
+    );
+    assert!(
+        out.contains("r.toml:11:8: `meetings[0].role` = \"observr\" is not a known value"),
+        "{out}"
+    );
+    assert!(
+        out.contains("r.toml:12:1: unknown key `rloe` in `meetings[0]`"),
+        "{out}"
+    );
     assert_eq!(out.lines().count(), 4, "{out}");
 }
 
@@ -35,7 +55,10 @@ fn every_problem_in_one_pass() {
 fn missing_required_keys_are_named() {
     let out = problems("country = \"X\"\n");
     for key in ["iso", "topic", "edition"] {
-        assert!(out.contains(&format!("missing the required key `{key}`")), "{out}");
+        assert!(
+            out.contains(&format!("missing the required key `{key}`")),
+            "{out}"
+        );
     }
 }
 
@@ -57,6 +80,10 @@ fn bom_crlf_and_duplicates() {
     let crlf = minimal_record("X", "XX", 2023, "").replace('\n', "\r\n");
     assert_eq!(problems(&format!("\u{feff}{crlf}")), "");
     let dup = format!("{}country = \"Y\"\n", minimal_record("X", "XX", 2023, ""));
-    assert!(problems(&dup).contains("r.toml:6:1: TOML syntax: duplicate key"), "{}", problems(&dup));
+    assert!(
+        problems(&dup).contains("r.toml:6:1: TOML syntax: duplicate key"),
+        "{}",
+        problems(&dup)
+    );
     assert!(problems("").contains("the file is empty"));
 }

@@ -2,5 +2,6 @@
 
 mod support;
 
+mod import;
 mod load;
 mod render;

@@ -2,41 +2,30 @@
 
 use std::path::Path;
 
-use crate::support::{minimal_record, pdf_text, tool, TestProject};
-
-/// Lower-case letters and digits only: what survives any line breaking and hyphenation.
-fn normalize(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-/// Asserts that the words of `expected` appear in `actual` in the same order.
-fn assert_words_in_order(actual: &str, expected: &str, what: &str) {
-    let stream = normalize(actual);
-    let mut at = 0;
-    for word in expected.split_whitespace() {
-        let w = normalize(word);
-        if w.is_empty() {
-            continue;
-        }
-        match stream[at..].find(&w) {
-            Some(i) => at += i + w.len(),
-            None => panic!("{what}: word {word:?} missing or out of order in the PDF text"),
-        }
-    }
-}
+use crate::support::{assert_words_in_order, minimal_record, pdf_text, tool, TestProject};
 
 #[test]
 fn samples_render_to_print_ready_pdfs() {
     let project = TestProject::with_samples();
     let run = project.run(&["render"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for rel in ["out/2022/kyrgyzstan.pdf", "out/2023/kyrgyzstan.pdf", "out/2022/armenia.pdf", "out/book-2022.pdf", "out/book-2023.pdf"] {
+    for rel in [
+        "out/2022/kyrgyzstan.pdf",
+        "out/2023/kyrgyzstan.pdf",
+        "out/2022/armenia.pdf",
+        "out/book-2022.pdf",
+        "out/book-2023.pdf",
+    ] {
         let path = project.path().join(rel);
         assert!(path.is_file(), "{rel} missing");
         let path = path.to_str().unwrap();
         let (ok, fonts) = tool("pdffonts", &[path]).expect("pdffonts installed");
         assert!(ok, "{fonts}");
-        let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+        let rows: Vec<&str> = fonts
+            .lines()
+            .skip(2)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         assert!(!rows.is_empty(), "no fonts listed for {rel}");
         for row in rows {
             let cols: Vec<&str> = row.split_whitespace().collect();
@@ -49,41 +38,84 @@ fn samples_render_to_print_ready_pdfs() {
         assert!(info.contains("(A4)"), "{rel} is not A4: {info}");
         assert!(info.contains("Tagged:          yes"), "{rel} is not tagged");
     }
-    let (_, info) = tool("pdfinfo", &[project.path().join("out/2022/kyrgyzstan.pdf").to_str().unwrap()]).unwrap();
-    assert!(info.contains("Title:           Kyrgyzstan: Cluster Munition Ban Policy (2022)"), "{info}");
-    assert!(info.contains("Author:          Cluster Munition Monitor"), "{info}");
-    assert!(info.contains("Aug 25") && info.contains("2022"), "date not from the record: {info}");
+    let (_, info) = tool(
+        "pdfinfo",
+        &[project
+            .path()
+            .join("out/2022/kyrgyzstan.pdf")
+            .to_str()
+            .unwrap()],
+    )
+    .unwrap();
+    assert!(
+        info.contains("Title:           Kyrgyzstan: Cluster Munition Ban Policy (2022)"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:          Cluster Munition Monitor"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Aug 25") && info.contains("2022"),
+        "date not from the record: {info}"
+    );
 }
 
 #[test]
 fn profile_text_contains_prose_and_footnotes_in_order() {
     let project = TestProject::with_samples();
-    assert_eq!(project.run(&["render", "profiles/2022/kyrgyzstan.toml", "--no-book"]).code, 0);
+    assert_eq!(
+        project
+            .run(&["render", "profiles/2022/kyrgyzstan.toml", "--no-book"])
+            .code,
+        0
+    );
     let text = pdf_text(&project.path().join("out/2022/kyrgyzstan.pdf"));
-    let record = dossier::record::load_record(&project.path().join("profiles/2022/kyrgyzstan.toml")).unwrap();
+    let record =
+        dossier::record::load_record(&project.path().join("profiles/2022/kyrgyzstan.toml"))
+            .unwrap();
     for (name, prose) in record.prose_blocks() {
         assert_words_in_order(&text, &prose.value.plain_text(), &name);
     }
     for citation in &record.citations {
-        assert_words_in_order(&text, &citation.text.value.plain_text(), &citation.key.value);
+        assert_words_in_order(
+            &text,
+            &citation.text.value.plain_text(),
+            &citation.key.value,
+        );
     }
 }
 
 #[test]
 fn rendering_twice_gives_identical_bytes() {
     let project = TestProject::with_samples();
-    assert_eq!(project.run(&["render", "--out", "a", "--jobs", "2"]).code, 0);
-    assert_eq!(project.run(&["render", "--out", "b", "--jobs", "1"]).code, 0);
+    assert_eq!(
+        project.run(&["render", "--out", "a", "--jobs", "2"]).code,
+        0
+    );
+    assert_eq!(
+        project.run(&["render", "--out", "b", "--jobs", "1"]).code,
+        0
+    );
     let mut compared = 0;
     for edition in ["2022", "2023"] {
-        for entry in std::fs::read_dir(project.path().join("a").join(edition)).unwrap().flatten() {
+        for entry in std::fs::read_dir(project.path().join("a").join(edition))
+            .unwrap()
+            .flatten()
+        {
             let name = entry.file_name();
             let b = project.read(&format!("b/{edition}/{}", name.to_string_lossy()));
-            assert!(std::fs::read(entry.path()).unwrap() == b, "{name:?} differs between runs");
+            assert!(
+                std::fs::read(entry.path()).unwrap() == b,
+                "{name:?} differs between runs"
+            );
             compared += 1;
         }
     }
-    assert!(project.read("a/book-2022.pdf") == project.read("b/book-2022.pdf"), "book differs");
+    assert!(
+        project.read("a/book-2022.pdf") == project.read("b/book-2022.pdf"),
+        "book differs"
+    );
     assert!(compared >= 7, "only {compared} profiles compared");
 }
 
@@ -92,37 +124,86 @@ fn hostile_prose_prints_literally() {
     let project = TestProject::empty();
     let hostile = r##"summary = '''Try #read("/etc/passwd") and $x^2$ and *bold* and @ref and <label> and \ and #set page(width: 1cm) and [^not a key] and `raw`.'''
 "##;
-    project.file("profiles/2023/testland.toml", &minimal_record("Testland", "TL", 2023, hostile));
+    project.file(
+        "profiles/2023/testland.toml",
+        &minimal_record("Testland", "TL", 2023, hostile),
+    );
     let run = project.run(&["render", "--no-book"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = pdf_text(&project.path().join("out/2023/testland.pdf"));
-    for literal in ["#read(\"/etc/passwd\")", "$x^2$", "*bold*", "@ref", "<label>", " \\ ", "#set page(width: 1cm)", "[^not a key]", "`raw`"] {
-        assert!(text.contains(literal), "{literal:?} not printed literally in: {text}");
+    for literal in [
+        "#read(\"/etc/passwd\")",
+        "$x^2$",
+        "*bold*",
+        "@ref",
+        "<label>",
+        " \\ ",
+        "#set page(width: 1cm)",
+        "[^not a key]",
+        "`raw`",
+    ] {
+        assert!(
+            text.contains(literal),
+            "{literal:?} not printed literally in: {text}"
+        );
     }
 }
 
 #[test]
 fn broken_records_are_reported_and_the_rest_still_render() {
     let project = TestProject::empty();
-    project.file("profiles/2023/good.toml", &minimal_record("Goodland", "GL", 2023, ""));
-    project.file("profiles/2023/syntax.toml", "country = \"Syntaxia\"\niso = \"SX\nedition = 2023\n");
-    project.file("profiles/2023/unknown.toml", &minimal_record("Unknownia", "UK", 2023, "contry = \"typo\"\n"));
+    project.file(
+        "profiles/2023/good.toml",
+        &minimal_record("Goodland", "GL", 2023, ""),
+    );
+    project.file(
+        "profiles/2023/syntax.toml",
+        "country = \"Syntaxia\"\niso = \"SX\nedition = 2023\n",
+    );
+    project.file(
+        "profiles/2023/unknown.toml",
+        &minimal_record("Unknownia", "UK", 2023, "contry = \"typo\"\n"),
+    );
     project.file("profiles/2023/baddate.toml", "country = \"Datia\"\niso = \"DT\"\ntopic = \"cluster-munition-ban-policy\"\nedition = 2023\nlast_updated = 2023-02-30\n");
     let run = project.run(&["render", "--no-book"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(project.path().join("out/2023/goodland.pdf").is_file(), "the good record was not rendered");
+    assert!(
+        project.path().join("out/2023/goodland.pdf").is_file(),
+        "the good record was not rendered"
+    );
     let stderr = &run.stderr;
     assert!(stderr.contains("profiles/2023/syntax.toml:2:"), "{stderr}");
-    assert!(stderr.contains("profiles/2023/unknown.toml:6:1: unknown key `contry` at the top level"), "{stderr}");
+    assert!(
+        stderr.contains("profiles/2023/unknown.toml:6:1: unknown key `contry` at the top level"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `country`?"), "{stderr}");
-    assert!(stderr.contains("profiles/2023/baddate.toml:5:16:"), "{stderr}");
+    assert!(
+        stderr.contains("profiles/2023/baddate.toml:5:16:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn us_letter_by_option() {
     let project = TestProject::with_samples();
-    assert_eq!(project.run(&["render", "profiles/2023/norway.toml", "--paper", "us-letter", "--no-book"]).code, 0);
-    let (_, info) = tool("pdfinfo", &[project.path().join("out/2023/norway.pdf").to_str().unwrap()]).unwrap();
+    assert_eq!(
+        project
+            .run(&[
+                "render",
+                "profiles/2023/norway.toml",
+                "--paper",
+                "us-letter",
+                "--no-book"
+            ])
+            .code,
+        0
+    );
+    let (_, info) = tool(
+        "pdfinfo",
+        &[project.path().join("out/2023/norway.pdf").to_str().unwrap()],
+    )
+    .unwrap();
     assert!(info.contains("612 x 792 pts (letter)"), "{info}");
 }
 
@@ -138,32 +219,67 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
     }
     // Each profile starts on an odd page: page i's text starts with the topic line.
     let (_, info) = tool("pdfinfo", &[book.to_str().unwrap()]).unwrap();
-    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap().split_whitespace().last().unwrap().parse().unwrap();
+    let pages: usize = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .unwrap()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut starts = Vec::new();
     for page in 1..=pages {
         let p = page.to_string();
-        let (_, t) = tool("pdftotext", &["-f", &p, "-l", &p, book.to_str().unwrap(), "-"]).unwrap();
-        if t.replace(char::is_whitespace, "").starts_with("CLUSTERMUNITIONBANPOLICY") {
+        let (_, t) = tool(
+            "pdftotext",
+            &["-f", &p, "-l", &p, book.to_str().unwrap(), "-"],
+        )
+        .unwrap();
+        if t.replace(char::is_whitespace, "")
+            .starts_with("CLUSTERMUNITIONBANPOLICY")
+        {
             starts.push(page);
         }
     }
     assert_eq!(starts.len(), 4, "profile starts: {starts:?}");
-    assert!(starts.iter().all(|p| p % 2 == 1), "a profile starts on a left-hand page: {starts:?}");
-    let (_, outline) = tool("qpdf", &["--json", "--json-key=outlines", book.to_str().unwrap()]).unwrap();
+    assert!(
+        starts.iter().all(|p| p % 2 == 1),
+        "a profile starts on a left-hand page: {starts:?}"
+    );
+    let (_, outline) = tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", book.to_str().unwrap()],
+    )
+    .unwrap();
     for country in ["Armenia", "Georgia", "Kyrgyzstan", "Norway"] {
-        assert!(outline.contains(&format!("\"title\": \"{country}\"")), "no bookmark for {country}: {outline}");
+        assert!(
+            outline.contains(&format!("\"title\": \"{country}\"")),
+            "no bookmark for {country}: {outline}"
+        );
     }
 }
 
 #[test]
 fn emit_typst_writes_main_files_data_and_templates() {
     let project = TestProject::with_samples();
-    let run = project.run(&["render", "profiles/2023/kyrgyzstan.toml", "--emit-typst", "src-typ", "--out", "pdf"]);
+    let run = project.run(&[
+        "render",
+        "profiles/2023/kyrgyzstan.toml",
+        "--emit-typst",
+        "src-typ",
+        "--out",
+        "pdf",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let root = project.path().join("src-typ");
     let main = std::fs::read_to_string(root.join("2023/kyrgyzstan.typ")).unwrap();
-    assert!(main.contains("/templates/profile.typ") && main.contains("/2023/kyrgyzstan.json"), "{main}");
-    let data: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("2023/kyrgyzstan.json")).unwrap()).unwrap();
+    assert!(
+        main.contains("/templates/profile.typ") && main.contains("/2023/kyrgyzstan.json"),
+        "{main}"
+    );
+    let data: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("2023/kyrgyzstan.json")).unwrap()).unwrap();
     assert_eq!(data["country"], "Kyrgyzstan");
     assert!(Path::new(&root.join("templates/style.typ")).is_file());
     assert!(root.join("book-2023.typ").is_file());

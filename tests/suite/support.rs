@@ -91,7 +91,10 @@ impl TestProject {
     /// The command for `dossier ARGS` in the project root, for tests that need more control.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-        cmd.current_dir(self.path()).args(args).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+        cmd.current_dir(self.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE");
         cmd
     }
 }
@@ -111,9 +114,34 @@ pub fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
 
 /// Text of a PDF through `pdftotext` (layout off), with whitespace folded to single spaces.
 pub fn pdf_text(path: &Path) -> String {
-    let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]).expect("pdftotext is installed (poppler-utils)");
+    let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"])
+        .expect("pdftotext is installed (poppler-utils)");
     assert!(ok, "pdftotext failed on {}: {text}", path.display());
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lower-case letters and digits only: what survives any line breaking and hyphenation.
+fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Asserts that the words of `expected` appear in `actual` in the same order.
+pub fn assert_words_in_order(actual: &str, expected: &str, what: &str) {
+    let stream = normalize(actual);
+    let mut at = 0;
+    for word in expected.split_whitespace() {
+        let w = normalize(word);
+        if w.is_empty() {
+            continue;
+        }
+        match stream[at..].find(&w) {
+            Some(i) => at += i + w.len(),
+            None => panic!("{what}: word {word:?} missing or out of order in the PDF text"),
+        }
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
