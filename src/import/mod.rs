@@ -68,7 +68,7 @@ pub struct Imported {
 
 /// A text that could not be imported.
 #[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+#[error("{file}{}: {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
 #[diagnostic(code(dossier::import))]
 pub struct ImportError {
     /// The file (or `<text>` when the text had no name).
