@@ -105,13 +105,15 @@ pub fn book_data(edition: i32, profiles: Vec<Value>, paper: Paper) -> Value {
     })
 }
 
+/// The document date: "Last updated", or 1 January of the edition year for pages that print
+/// no date (PDF/A needs one).
 fn date_parts(record: &Record) -> Value {
     use chrono::Datelike;
     match &record.last_updated {
         Some(d) => {
             json!({"year": d.value.0.year(), "month": d.value.0.month(), "day": d.value.0.day()})
         }
-        None => Value::Null,
+        None => json!({"year": record.edition.value, "month": 1, "day": 1}),
     }
 }
 

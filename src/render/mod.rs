@@ -331,15 +331,22 @@ fn document(
     }
 }
 
+/// The document date: the "Last updated" date, or 1 January of the edition year for pages
+/// that print none (PDF/A needs a date).
 fn record_date(record: &Record) -> Option<(i32, u8, u8)> {
     use chrono::Datelike;
-    record.last_updated.as_ref().map(|d| {
-        (
-            d.value.0.year(),
-            d.value.0.month() as u8,
-            d.value.0.day() as u8,
-        )
-    })
+    Some(
+        record
+            .last_updated
+            .as_ref()
+            .map_or((record.edition.value, 1, 1), |d| {
+                (
+                    d.value.0.year(),
+                    d.value.0.month() as u8,
+                    d.value.0.day() as u8,
+                )
+            }),
+    )
 }
 
 /// Every string in a JSON value, joined by spaces (for glyph coverage checks).

@@ -170,17 +170,6 @@ fn generation_c_summary_labels() {
         "Article 7 report of Examplestan, 30 April 2016."
     );
     assert!(r.incomplete.is_none(), "{:?}", r.incomplete);
-
-    let ten = import("examplestan-2020-ten-year-no-title.txt");
-    let r = &ten.record;
-    assert_eq!(
-        r.summary_label.as_ref().map(|l| l.value.as_str()),
-        Some("Ten-Year Review")
-    );
-    assert_eq!(
-        r.country.value, "Examplestan",
-        "country from the file name? no: from the option"
-    );
 }
 
 #[test]
