@@ -7,7 +7,9 @@
 
 pub mod cli;
 pub mod diff;
+pub mod export;
 pub mod facts;
+pub mod import;
 pub mod project;
 pub mod record;
 pub mod registry;

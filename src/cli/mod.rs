@@ -3,6 +3,8 @@
 
 mod build;
 mod diff;
+mod export;
+mod import;
 mod render;
 mod report;
 mod synth;
@@ -61,6 +63,16 @@ pub enum Command {
         after_help = "Examples:\n  dossier diff profiles/2022 profiles/2023\n  dossier diff 2022 2023 --country Kyrgyzstan --kind news\n  dossier diff 2022 2023 --format pdf --changed-only --out redline.pdf\n  dossier diff 2022 2023 --format json --exit-code"
     )]
     Diff(diff::Args),
+    /// Turn saved plain-text profile pages into records under profiles/EDITION/.
+    #[command(
+        after_help = "Examples:\n  dossier import archive/kyrgyzstan-2022-cluster-munition-ban-policy.txt\n  dossier import archive/2013/*.txt --edition 2013\n  dossier import page.txt --country Kyrgyzstan -o -"
+    )]
+    Import(import::Args),
+    /// Write records in another format: plain text shaped like the published pages.
+    #[command(
+        after_help = "Examples:\n  dossier export --format text profiles/2022/kyrgyzstan.toml\n  dossier export --format text profiles/2022 --out archive"
+    )]
+    Export(export::Args),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -83,5 +95,7 @@ pub fn main() -> i32 {
         Command::Render(args) => render::run(args, project, &reporter),
         Command::Synth(args) => synth::run(args, project, &reporter),
         Command::Diff(args) => diff::run(args, project, cli.color, &reporter),
+        Command::Import(args) => import::run(args, project, &reporter),
+        Command::Export(args) => export::run(args, &reporter),
     }
 }

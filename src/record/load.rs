@@ -681,6 +681,7 @@ impl Reader<'_> {
         let incomplete = self.optional(&mut top, "incomplete", Self::string);
         let status = self.optional(&mut top, "status", Self::status);
         let treaties = self.optional(&mut top, "treaties", Self::treaties);
+        let overview = self.optional(&mut top, "overview", Self::overview);
         let meetings = self
             .optional(&mut top, "meetings", Self::meetings)
             .unwrap_or_default();
@@ -688,6 +689,7 @@ impl Reader<'_> {
             .optional(&mut top, "votes", Self::votes)
             .unwrap_or_default();
         let conduct = self.optional(&mut top, "conduct", Self::conduct);
+        let summary_label = self.optional(&mut top, "summary_label", Self::string);
         let summary = self.optional(&mut top, "summary", Self::prose);
         let sections = self
             .optional(&mut top, "sections", Self::sections)
@@ -728,9 +730,11 @@ impl Reader<'_> {
             incomplete,
             status,
             treaties,
+            overview,
             meetings,
             votes,
             conduct,
+            summary_label,
             summary,
             sections,
             citations,
@@ -788,6 +792,18 @@ impl Reader<'_> {
         };
         self.finish(t);
         Some(treaties)
+    }
+
+    fn overview(&mut self, v: &Value<'_>, path: &str) -> Option<Overview> {
+        let mut t = self.table(v, path)?;
+        let overview = Overview {
+            status: self.optional(&mut t, "status", Self::prose),
+            legislation: self.optional(&mut t, "legislation", Self::prose),
+            participation: self.optional(&mut t, "participation", Self::prose),
+            key_developments: self.optional(&mut t, "key_developments", Self::prose),
+        };
+        self.finish(t);
+        Some(overview)
     }
 
     fn meetings(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<Attendance>> {

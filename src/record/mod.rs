@@ -6,6 +6,7 @@
 mod load;
 pub mod prose;
 pub mod schema;
+pub mod write;
 
 use std::fmt;
 use std::ops::Range;
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use load::{load_record, parse_record, LoadError, LoadProblem};
 pub use prose::{Prose, Segment};
+pub use write::to_toml;
 
 /// A value with the byte range of the TOML source it was read from.
 ///
@@ -267,6 +269,8 @@ pub struct Record {
     pub status: Option<Status>,
     /// Standing towards related treaties.
     pub treaties: Option<Treaties>,
+    /// The overview block of the 2010–2014 pages, value by value, as published.
+    pub overview: Option<Overview>,
     /// Meeting attendance, each a reference to `checks/meetings.toml`.
     #[serde(default)]
     pub meetings: Vec<Attendance>,
@@ -275,6 +279,9 @@ pub struct Record {
     pub votes: Vec<Vote>,
     /// Use, production, transfer and stockpiling.
     pub conduct: Option<ConductFacts>,
+    /// The label the summary was published under when it is not plain "Summary", e.g.
+    /// "Five-Year Summary" or "Ten-Year Review" (without the colon).
+    pub summary_label: Option<Sp<String>>,
     /// The summary paragraph(s), set apart at the top of the profile.
     pub summary: Option<Sp<Prose>>,
     /// Titled prose sections, in order.
@@ -319,6 +326,23 @@ pub struct Treaties {
     pub mine_ban_treaty: Option<Sp<TreatyStanding>>,
     /// The Convention on Conventional Weapons.
     pub ccw: Option<Sp<TreatyStanding>>,
+}
+
+/// The overview block of the 2010–2014 pages: label lines each followed by a value line.
+///
+/// Each value is kept as published (an empty string when the page printed the label with an
+/// empty value line); facts are recognised in it like in any other prose.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Overview {
+    /// Value under "Convention on Cluster Munitions status" (or the Mine Ban Treaty's).
+    pub status: Option<Sp<Prose>>,
+    /// Value under "National implementation legislation" (pages from 2013 on).
+    pub legislation: Option<Sp<Prose>>,
+    /// Value under "Participation in ... meetings".
+    pub participation: Option<Sp<Prose>>,
+    /// Value under "Key developments".
+    pub key_developments: Option<Sp<Prose>>,
 }
 
 /// Attendance at one registry meeting.

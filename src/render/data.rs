@@ -105,6 +105,8 @@ pub fn book_data(edition: i32, profiles: Vec<Value>, paper: Paper) -> Value {
     })
 }
 
+/// The document date: "Last updated", or 1 January of the edition year for pages that print
+/// no date (PDF/A needs one).
 fn date_parts(record: &Record) -> Value {
     let (year, month, day) = record_date(record);
     json!({"year": year, "month": month, "day": day})

@@ -4,6 +4,7 @@ mod support;
 
 mod diff;
 mod hostile;
+mod import;
 mod incremental;
 mod load;
 mod properties;

@@ -2,31 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{minimal_record, pdf_text, tool, TestProject};
-
-/// Lower-case letters and digits only: what survives any line breaking and hyphenation.
-fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Asserts that the words of `expected` appear in `actual` in the same order.
-fn assert_words_in_order(actual: &str, expected: &str, what: &str) {
-    let stream = normalize(actual);
-    let mut at = 0;
-    for word in expected.split_whitespace() {
-        let w = normalize(word);
-        if w.is_empty() {
-            continue;
-        }
-        match stream[at..].find(&w) {
-            Some(i) => at += i + w.len(),
-            None => panic!("{what}: word {word:?} missing or out of order in the PDF text"),
-        }
-    }
-}
+use crate::support::{assert_words_in_order, minimal_record, pdf_text, tool, TestProject};
 
 #[test]
 fn samples_render_to_print_ready_pdfs() {

@@ -120,6 +120,30 @@ pub fn pdf_text(path: &Path) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Lower-case letters and digits only: what survives any line breaking and hyphenation.
+fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Asserts that the words of `expected` appear in `actual` in the same order.
+pub fn assert_words_in_order(actual: &str, expected: &str, what: &str) {
+    let stream = normalize(actual);
+    let mut at = 0;
+    for word in expected.split_whitespace() {
+        let w = normalize(word);
+        if w.is_empty() {
+            continue;
+        }
+        match stream[at..].find(&w) {
+            Some(i) => at += i + w.len(),
+            None => panic!("{what}: word {word:?} missing or out of order in the PDF text"),
+        }
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir").flatten() {

@@ -1,0 +1,72 @@
+//! `dossier export`: records to other formats (plain text in the published page shape).
+
+use std::path::PathBuf;
+
+use crate::export::to_text;
+use crate::project::{collect_record_files, load_records};
+use crate::render::write_atomically;
+
+use super::{Reporter, EXIT_ERROR, EXIT_OK};
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Plain text shaped like the 2015-on published pages.
+    Text,
+}
+
+/// Arguments of `dossier export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Record files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write `DIR/EDITION/COUNTRY.txt` files instead of printing to standard output.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs `dossier export`.
+pub fn run(args: Args, reporter: &Reporter) -> i32 {
+    let (files, skipped) = collect_record_files(&args.paths);
+    for s in &skipped {
+        reporter.status(&format!(
+            "warning: skipped {}: {}",
+            s.path.display(),
+            s.reason
+        ));
+    }
+    let (records, errors) = load_records(&files);
+    for e in &errors {
+        reporter.load_error(e);
+    }
+    let mut failed = errors.len();
+    for record in &records {
+        let text = match args.format {
+            Format::Text => to_text(record),
+        };
+        match &args.out {
+            None => print!("{text}"),
+            Some(dir) => {
+                let path = dir
+                    .join(record.edition.value.to_string())
+                    .join(format!("{}.txt", record.slug()));
+                match write_atomically(&path, text.as_bytes()) {
+                    Ok(()) => reporter.status(&format!("exported {}", path.display())),
+                    Err(e) => {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        failed += 1;
+                    }
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,154 @@
+//! `dossier import`: saved profile pages (plain text) to records.
+
+use std::path::PathBuf;
+
+use crate::import::{import_text, ImportOptions};
+use crate::project::{Project, ProjectError};
+use crate::record::Topic;
+use crate::render::write_atomically;
+
+use super::{Reporter, EXIT_ERROR, EXIT_OK};
+
+/// Arguments of `dossier import`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Plain-text profile files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Edition year (default: a year in the file name, else the "Last updated" year).
+    #[arg(long)]
+    pub edition: Option<i32>,
+    /// Topic keyword, for pages that do not name theirs (e.g. mine-ban-policy).
+    #[arg(long, value_parser = parse_topic)]
+    pub topic: Option<Topic>,
+    /// Country name, for pages that lack the country line.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// ISO 3166-1 alpha-2 code, for countries the built-in table does not know.
+    #[arg(long)]
+    pub iso: Option<String>,
+    /// Write the record to standard output instead (`-o -`; one file only).
+    #[arg(long, short, value_name = "-")]
+    pub output: Option<String>,
+    /// Overwrite existing records.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_topic(text: &str) -> Result<Topic, String> {
+    Topic::from_keyword(text).ok_or_else(|| {
+        let all: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
+        format!("one of: {}", all.join(", "))
+    })
+}
+
+/// Runs `dossier import`: each file is imported on its own; a bad file is reported and the
+/// batch goes on. Exit code 2 when any file failed.
+pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+    let to_stdout = match args.output.as_deref() {
+        None => false,
+        Some("-") if args.files.len() == 1 => true,
+        Some("-") => {
+            eprintln!("error: `-o -` writes one record; give one file");
+            return EXIT_ERROR;
+        }
+        Some(other) => {
+            eprintln!("error: `-o {other}`: only `-` (standard output) is accepted; records are written under profiles/EDITION/");
+            return EXIT_ERROR;
+        }
+    };
+    let project = if to_stdout {
+        None
+    } else {
+        match project {
+            Ok(p) => Some(p),
+            Err(e) => {
+                reporter.error(&e);
+                return EXIT_ERROR;
+            }
+        }
+    };
+    let mut failed = 0;
+    let mut written = 0;
+    for file in &args.files {
+        let shown = file.display().to_string();
+        let text = match std::fs::read(file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!(
+                        "error: {shown}: not valid UTF-8 (bad byte at offset {}); save the page as UTF-8",
+                        e.utf8_error().valid_up_to()
+                    );
+                    failed += 1;
+                    continue;
+                }
+            },
+            Err(e) => {
+                eprintln!("error: {shown}: cannot read: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let options = ImportOptions {
+            edition: args.edition,
+            topic: args.topic,
+            country: args.country.clone(),
+            iso: args.iso.clone(),
+            source_name: Some(shown.clone()),
+        };
+        let imported = match import_text(&text, &options) {
+            Ok(imported) => imported,
+            Err(e) => {
+                reporter.error(&e);
+                failed += 1;
+                continue;
+            }
+        };
+        for note in &imported.notes {
+            reporter.status(&format!("note: {shown}: {note}"));
+        }
+        for warning in &imported.warnings {
+            eprintln!("warning: {shown}: {warning}");
+        }
+        let Some(project) = &project else {
+            print!("{}", imported.toml);
+            continue;
+        };
+        let record = &imported.record;
+        let target = project
+            .profiles
+            .join(record.edition.value.to_string())
+            .join(record.file_name());
+        if target.exists() && !args.force {
+            eprintln!(
+                "error: {shown}: {} exists; pass --force to overwrite it",
+                target.display()
+            );
+            failed += 1;
+            continue;
+        }
+        match write_atomically(&target, imported.toml.as_bytes()) {
+            Ok(()) => {
+                written += 1;
+                reporter.status(&format!("imported {shown} -> {}", target.display()));
+            }
+            Err(e) => {
+                eprintln!("error: {shown}: cannot write {}: {e}", target.display());
+                failed += 1;
+            }
+        }
+    }
+    if !to_stdout {
+        reporter.status(&format!(
+            "{written} record{} written; {failed} file{} failed",
+            if written == 1 { "" } else { "s" },
+            if failed == 1 { "" } else { "s" }
+        ));
+    }
+    if failed > 0 {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,165 @@
+//! Exporting records as plain text in the shape of the 2015-on published pages.
+//!
+//! One line per paragraph: country, topic, "Last updated", the summary under its label, the
+//! overview block (when the record has one), each section's heading (an empty line when the
+//! heading was lost) and paragraphs, then the footnotes as `[n] text`. Importing the text
+//! gives back the record it came from.
+
+use std::collections::HashMap;
+
+use crate::record::{Prose, Record, Topic};
+
+/// The record as plain text.
+pub fn to_text(record: &Record) -> String {
+    let numbers = footnote_numbers(record);
+    let mut out = String::new();
+    let mut line = |text: &str| {
+        out.push_str(text);
+        out.push('\n');
+    };
+    line(&record.country.value);
+    line(record.topic.label());
+    if let Some(date) = &record.last_updated {
+        line(&format!(
+            "Last updated: {}",
+            date.value.0.format("%d %B %Y")
+        ));
+    }
+    if record.summary.is_some() || record.summary_label.is_some() {
+        let label = record
+            .summary_label
+            .as_ref()
+            .map_or("Summary", |l| l.value.as_str());
+        let paragraphs = record
+            .summary
+            .as_ref()
+            .map(|s| paragraphs(&s.value, &numbers))
+            .unwrap_or_default();
+        match paragraphs.split_first() {
+            Some((first, rest)) => {
+                line(&format!("{label}: {first}"));
+                for p in rest {
+                    line(p);
+                }
+            }
+            None => line(label),
+        }
+    }
+    if let Some(o) = &record.overview {
+        let mine_ban = record.topic.value == Topic::MineBanPolicy;
+        let (heading, treaty, key) = if mine_ban {
+            (
+                "Mine ban policy overview",
+                "Mine Ban Treaty",
+                "Key Developments",
+            )
+        } else {
+            (
+                "Commitment to the Convention on Cluster Munitions",
+                "Convention on Cluster Munitions",
+                "Key developments",
+            )
+        };
+        line(heading);
+        let status = format!("{treaty} status");
+        let participation = format!("Participation in {treaty} meetings");
+        for (label, value) in [
+            (status.as_str(), &o.status),
+            ("National implementation legislation", &o.legislation),
+            (participation.as_str(), &o.participation),
+            (key, &o.key_developments),
+        ] {
+            if let Some(value) = value {
+                line(label);
+                line(&paragraphs(&value.value, &numbers).join(" "));
+            }
+        }
+    }
+    for section in &record.sections {
+        line(&section.title.value);
+        for p in paragraphs(&section.text.value, &numbers) {
+            line(&p);
+        }
+    }
+    for citation in &record.citations {
+        let number = numbers
+            .get(citation.key.value.as_str())
+            .copied()
+            .unwrap_or(0);
+        let text = paragraphs(&citation.text.value, &numbers);
+        match text.split_first() {
+            Some((first, rest)) => {
+                line(&format!("[{number}] {first}"));
+                for p in rest {
+                    line(p);
+                }
+            }
+            None => line(&format!("[{number}]")),
+        }
+    }
+    out
+}
+
+/// The published number of each citation key: `n3` (and `n3-2`) is 3; other keys are
+/// numbered in order after the highest such number.
+fn footnote_numbers(record: &Record) -> HashMap<&str, u32> {
+    let published = published_number;
+    let mut next = record
+        .citations
+        .iter()
+        .filter_map(|c| published(&c.key.value))
+        .max()
+        .unwrap_or(0);
+    let mut numbers = HashMap::new();
+    for c in &record.citations {
+        let n = match published(&c.key.value) {
+            Some(n) => n,
+            None => {
+                next += 1;
+                next
+            }
+        };
+        numbers.insert(c.key.value.as_str(), n);
+    }
+    numbers
+}
+
+/// The published number kept in an imported citation key: 3 for `n3` and `n3-2`.
+fn published_number(key: &str) -> Option<u32> {
+    let rest = key.strip_prefix('n')?;
+    let digits = rest.split('-').next()?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The paragraphs of prose, each on one line, with `[^key]` markers written `[n]`.
+fn paragraphs(prose: &Prose, numbers: &HashMap<&str, u32>) -> Vec<String> {
+    let text = &prose.text;
+    let mut with_numbers = String::with_capacity(text.len());
+    let mut at = 0;
+    for marker in prose.markers() {
+        with_numbers.push_str(&text[at..marker.range.start]);
+        match numbers
+            .get(marker.key.as_str())
+            .copied()
+            .or_else(|| published_number(&marker.key))
+        {
+            Some(n) => with_numbers.push_str(&format!("[{n}]")),
+            None => with_numbers.push_str(&text[marker.range.clone()]),
+        }
+        at = marker.range.end;
+    }
+    with_numbers.push_str(&text[at..]);
+    crate::record::prose::paragraph_ranges(&with_numbers)
+        .into_iter()
+        .map(|r| {
+            with_numbers[r]
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
