@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::import::{import_text, ImportOptions};
+use rayon::prelude::*;
+
+use crate::import::{import_text, ImportError, ImportOptions, Imported};
 use crate::project::{Project, ProjectError};
 use crate::record::Topic;
 use crate::render::write_atomically;
@@ -33,6 +35,14 @@ pub struct Args {
     /// Overwrite existing records.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Why a file could not be imported.
+enum Failure {
+    /// The importer refused the text.
+    Import(ImportError),
+    /// The file could not be read as text.
+    Message(String),
 }
 
 fn parse_topic(text: &str) -> Result<Topic, String> {
@@ -68,39 +78,42 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             }
         }
     };
+    let options = |file: &PathBuf| ImportOptions {
+        edition: args.edition,
+        topic: args.topic,
+        country: args.country.clone(),
+        iso: args.iso.clone(),
+        source_name: Some(file.display().to_string()),
+    };
+    // Reading and importing are independent per file: done in parallel, reported in order.
+    let results: Vec<Result<Imported, Failure>> = args
+        .files
+        .par_iter()
+        .map(|file| {
+            let bytes =
+                std::fs::read(file).map_err(|e| Failure::Message(format!("cannot read: {e}")))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Failure::Message(format!(
+                    "not valid UTF-8 (bad byte at offset {}); save the page as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
+            import_text(&text, &options(file)).map_err(Failure::Import)
+        })
+        .collect();
     let mut failed = 0;
-    let mut written = 0;
-    for file in &args.files {
+    let mut writes: Vec<(String, PathBuf, String)> = Vec::new();
+    for (file, result) in args.files.iter().zip(results) {
         let shown = file.display().to_string();
-        let text = match std::fs::read(file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => {
-                    eprintln!(
-                        "error: {shown}: not valid UTF-8 (bad byte at offset {}); save the page as UTF-8",
-                        e.utf8_error().valid_up_to()
-                    );
-                    failed += 1;
-                    continue;
-                }
-            },
-            Err(e) => {
-                eprintln!("error: {shown}: cannot read: {e}");
+        let imported = match result {
+            Ok(imported) => imported,
+            Err(Failure::Import(e)) => {
+                reporter.error(&e);
                 failed += 1;
                 continue;
             }
-        };
-        let options = ImportOptions {
-            edition: args.edition,
-            topic: args.topic,
-            country: args.country.clone(),
-            iso: args.iso.clone(),
-            source_name: Some(shown.clone()),
-        };
-        let imported = match import_text(&text, &options) {
-            Ok(imported) => imported,
-            Err(e) => {
-                reporter.error(&e);
+            Err(Failure::Message(m)) => {
+                eprintln!("error: {shown}: {m}");
                 failed += 1;
                 continue;
             }
@@ -120,17 +133,32 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             .profiles
             .join(record.edition.value.to_string())
             .join(record.file_name());
-        if target.exists() && !args.force {
+        if let Some((other, _, _)) = writes.iter().find(|(_, t, _)| *t == target) {
+            eprintln!(
+                "error: {shown}: {other} in this batch already gives {}",
+                target.display()
+            );
+            failed += 1;
+        } else if target.exists() && !args.force {
             eprintln!(
                 "error: {shown}: {} exists; pass --force to overwrite it",
                 target.display()
             );
             failed += 1;
-            continue;
+        } else {
+            writes.push((shown, target, imported.toml));
         }
-        match write_atomically(&target, imported.toml.as_bytes()) {
+    }
+    // Distinct targets, so the writes cannot race each other.
+    let written: Vec<std::io::Result<()>> = writes
+        .par_iter()
+        .map(|(_, target, toml)| write_atomically(target, toml.as_bytes()))
+        .collect();
+    let mut ok = 0;
+    for ((shown, target, _), result) in writes.iter().zip(written) {
+        match result {
             Ok(()) => {
-                written += 1;
+                ok += 1;
                 reporter.status(&format!("imported {shown} -> {}", target.display()));
             }
             Err(e) => {
@@ -139,6 +167,7 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             }
         }
     }
+    let written = ok;
     if !to_stdout {
         reporter.status(&format!(
             "{written} record{} written; {failed} file{} failed",

@@ -473,12 +473,26 @@ fn import_speed() {
     let project = TestProject::empty();
     let dir = project.path().join("archive");
     std::fs::create_dir_all(&dir).unwrap();
-    let countries = ["Kyrgyzstan", "Armenia", "Georgia", "Norway", "Chile"];
+    let countries = [
+        "Kyrgyzstan",
+        "Armenia",
+        "Georgia",
+        "Norway",
+        "Chile",
+        "Peru",
+        "Ghana",
+        "Nepal",
+        "Laos",
+        "Malta",
+    ];
     let mut names = Vec::new();
     for i in 0..1000 {
-        let year = 2000 + i / 5;
-        let name = format!("archive/{}-{year}-{i}.txt", countries[i % 5].to_lowercase());
-        let text = seed.replacen("Kyrgyzstan", countries[i % 5], 1);
+        let year = 2000 + i / 10;
+        let name = format!(
+            "archive/{}-{year}-{i}.txt",
+            countries[i % 10].to_lowercase()
+        );
+        let text = seed.replacen("Kyrgyzstan", countries[i % 10], 1);
         std::fs::write(project.path().join(&name), text).unwrap();
         names.push(name);
     }
@@ -488,5 +502,22 @@ fn import_speed() {
     let run = project.run(&args);
     let elapsed = start.elapsed();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    println!("imported 1000 profiles in {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "dossier import: 1000 profiles written in {:.3} s",
+        elapsed.as_secs_f64()
+    );
+    // The library alone (parse, write TOML, load it back), without file writes.
+    let start = std::time::Instant::now();
+    for name in &names {
+        let text = std::fs::read_to_string(project.path().join(name)).unwrap();
+        let options = ImportOptions {
+            source_name: Some(name.clone()),
+            ..Default::default()
+        };
+        import_text(&text, &options).unwrap();
+    }
+    println!(
+        "import_text: 1000 profiles in {:.3} s",
+        start.elapsed().as_secs_f64()
+    );
 }
