@@ -2,8 +2,11 @@
 //! library. Exit codes: 0 success, 1 findings, 2 usage, input or I/O errors.
 
 mod build;
+mod check;
+mod explain;
 mod render;
 mod report;
+mod rules;
 
 use std::path::PathBuf;
 
@@ -49,6 +52,19 @@ pub enum Command {
         after_help = "Examples:\n  dossier render\n  dossier render profiles/2023 --out out --jobs 2\n  dossier render profiles/2023/kyrgyzstan.toml --emit-typst typst-src"
     )]
     Render(render::Args),
+    /// Check records for contradictions, treaty-date errors, citation and prose defects.
+    #[command(
+        after_help = "Examples:\n  dossier check\n  dossier check profiles/2023 --format json\n  dossier check profiles/2022/kyrgyzstan.toml --deny warning\n\nExit codes: 0 clean, 1 findings at or above --deny, 2 usage or I/O error."
+    )]
+    Check(check::Args),
+    /// Print a checker rule's documentation.
+    #[command(
+        after_help = "Examples:\n  dossier explain DOS101\n  dossier explain duplicate-citation"
+    )]
+    Explain(explain::Args),
+    /// List every checker rule with its code, name and default severity.
+    #[command(after_help = "Example:\n  dossier rules")]
+    Rules,
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -69,5 +85,8 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => build::run(args, project, &reporter),
         Command::Render(args) => render::run(args, project, &reporter),
+        Command::Check(args) => check::run(args, project, &reporter),
+        Command::Explain(args) => explain::run(args),
+        Command::Rules => rules::run(),
     }
 }

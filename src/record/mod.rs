@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use load::{load_record, parse_record, LoadError, LoadProblem};
+pub use load::{did_you_mean, load_record, parse_record, LoadError, LoadProblem};
 pub use prose::{Prose, Segment};
 
 /// A value with the byte range of the TOML source it was read from.

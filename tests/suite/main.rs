@@ -2,5 +2,6 @@
 
 mod support;
 
+mod check;
 mod load;
 mod render;
