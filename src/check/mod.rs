@@ -248,37 +248,45 @@ pub fn previous_edition_path(profiles: &Path, path: &Path, edition: i32) -> Opti
         .find(|p| p.is_file())
 }
 
-/// Files in the same directory for the same country and another topic.
-fn sibling_paths(path: &Path, slug: &str) -> Vec<PathBuf> {
+/// Files in the same directory for the same country and another topic; directory
+/// listings are read once and shared through `listings`.
+fn sibling_paths(
+    path: &Path,
+    slug: &str,
+    listings: &mut HashMap<PathBuf, Vec<String>>,
+) -> Vec<PathBuf> {
     let country = slug.split('.').next().unwrap_or(slug);
     let Some(dir) = path.parent() else {
         return Vec::new();
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
-                        return false;
-                    };
-                    let Some(stem) = name.strip_suffix(".toml") else {
-                        return false;
-                    };
-                    (stem == country || stem.starts_with(&format!("{country}.")))
-                        && Some(name) != path.file_name().and_then(|n| n.to_str())
-                })
-                .collect()
+    let names = listings.entry(dir.to_path_buf()).or_insert_with(|| {
+        let read_from = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let mut names: Vec<String> = std::fs::read_dir(read_from)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| n.ends_with(".toml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    });
+    let own = path.file_name().and_then(|n| n.to_str());
+    let prefix = format!("{country}.");
+    names
+        .iter()
+        .filter(|name| {
+            let stem = name.trim_end_matches(".toml");
+            (stem == country || stem.starts_with(&prefix)) && Some(name.as_str()) != own
         })
-        .unwrap_or_default();
-    out.sort();
-    out
+        .map(|name| dir.join(name))
+        .collect()
 }
 
 fn display_path(path: &Path) -> PathBuf {
@@ -309,10 +317,11 @@ pub fn check_files(
     // Neighbours: previous editions and sibling topics, loaded once each.
     let mut wanted: Vec<PathBuf> = Vec::new();
     let mut links: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    let mut listings = HashMap::new();
     for r in &records {
         let prev =
             previous_edition_path(profiles, &r.path, r.edition.value).map(|p| display_path(&p));
-        let sibs = sibling_paths(&r.path, &r.slug());
+        let sibs = sibling_paths(&r.path, &r.slug(), &mut listings);
         wanted.extend(prev.iter().cloned());
         wanted.extend(sibs.iter().cloned());
         links.push((prev, sibs));

@@ -117,20 +117,29 @@ const VARIANTS: &[(&str, &str)] = &[
     ("program", "programme"),
 ];
 
+static VARIANT_REGEXES: LazyLock<Vec<(&'static str, &'static str, Regex, Regex)>> =
+    LazyLock::new(|| {
+        let word =
+            |w: &str| Regex::new(&format!(r"(?i)\b{w}(?:s|ed|ing|able)?\b")).expect("valid regex");
+        VARIANTS
+            .iter()
+            .map(|&(us, uk)| (us, uk, word(us), word(uk)))
+            .collect()
+    });
+
 /// DOS503: spelling variants mixed in one record.
 pub fn mixed_spelling(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     let paras = paragraphs(ctx);
-    for &(us, uk) in VARIANTS {
-        let find = |word: &str| -> Option<Label> {
-            let re = Regex::new(&format!(r"(?i)\b{word}(?:s|ed|ing|able)?\b")).ok()?;
+    for (us, uk, us_re, uk_re) in VARIANT_REGEXES.iter() {
+        let find = |re: &Regex| -> Option<Label> {
             paras.iter().find_map(|(clean, prose)| {
                 re.find(&clean.text).map(|m| {
                     Label::new(span(clean, prose, m.range()), format!("\"{}\"", m.as_str()))
                 })
             })
         };
-        if let (Some(a), Some(b)) = (find(us), find(uk)) {
+        if let (Some(a), Some(b)) = (find(us_re), find(uk_re)) {
             let (first, second) = if a.span.start <= b.span.start {
                 (a, b)
             } else {
