@@ -5,6 +5,7 @@
 //! imported from the published plain-text archive. The command-line tool in `src/main.rs`
 //! is a thin layer over this library.
 
+pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod export;

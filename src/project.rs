@@ -20,6 +20,10 @@ pub struct Config {
     pub out_dir: Option<PathBuf>,
     /// Paper size (default A4).
     pub paper: Option<Paper>,
+    /// Checker rule severities (code or name to error, warning, info or off); these
+    /// override `checks/rules.toml`.
+    #[serde(default)]
+    pub rules: std::collections::BTreeMap<String, String>,
 }
 
 /// Where the project's parts live.

@@ -2,11 +2,14 @@
 //! library. Exit codes: 0 success, 1 findings, 2 usage, input or I/O errors.
 
 mod build;
+mod check;
 mod diff;
+mod explain;
 mod export;
 mod import;
 mod render;
 mod report;
+mod rules;
 mod synth;
 
 use std::path::PathBuf;
@@ -73,6 +76,19 @@ pub enum Command {
         after_help = "Examples:\n  dossier export --format text profiles/2022/kyrgyzstan.toml\n  dossier export --format text profiles/2022 --out archive"
     )]
     Export(export::Args),
+    /// Check records for contradictions, treaty-date errors, citation and prose defects.
+    #[command(
+        after_help = "Examples:\n  dossier check\n  dossier check profiles/2023 --format json\n  dossier check profiles/2022/kyrgyzstan.toml --deny warning\n\nExit codes: 0 clean, 1 findings at or above --deny, 2 usage or I/O error."
+    )]
+    Check(check::Args),
+    /// Print a checker rule's documentation.
+    #[command(
+        after_help = "Examples:\n  dossier explain DOS101\n  dossier explain duplicate-citation"
+    )]
+    Explain(explain::Args),
+    /// List every checker rule with its code, name and default severity.
+    #[command(after_help = "Example:\n  dossier rules")]
+    Rules,
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -97,5 +113,8 @@ pub fn main() -> i32 {
         Command::Diff(args) => diff::run(args, project, cli.color, &reporter),
         Command::Import(args) => import::run(args, project, &reporter),
         Command::Export(args) => export::run(args, &reporter),
+        Command::Check(args) => check::run(args, project, &reporter),
+        Command::Explain(args) => explain::run(args),
+        Command::Rules => rules::run(),
     }
 }

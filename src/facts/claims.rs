@@ -772,6 +772,14 @@ mod tests {
             year: 2013,
             month: Some(9)
         }));
+        assert!(
+            claims("It attended meetings, most recently the Ninth Meeting of States Parties held in Geneva in September 2019.")
+                .contains(&Claim::MeetingMention {
+                    meeting: "9MSP".into(),
+                    year: 2019,
+                    month: Some(9)
+                })
+        );
         assert!(c.contains(&Claim::ResolutionCited {
             number: "76/47".into(),
             date: Some(d(2021, 12, 6))

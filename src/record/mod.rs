@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use load::{load_record, parse_record, LoadError, LoadProblem};
+pub use load::{did_you_mean, load_record, parse_record, LoadError, LoadProblem};
 pub use prose::{Prose, Segment};
 pub use write::to_toml;
 

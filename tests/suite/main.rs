@@ -2,6 +2,7 @@
 
 mod support;
 
+mod check;
 mod diff;
 mod hostile;
 mod import;

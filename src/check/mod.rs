@@ -1,0 +1,453 @@
+//! `dossier check`: the consistency checker.
+//!
+//! The engine loads records (and, for each, the previous edition and the other topics of the
+//! same country and edition), extracts facts once per record, runs every rule of the
+//! [`registry`] table, applies suppressions and severity settings, and sorts findings
+//! deterministically. Emitters in [`emit`] print them.
+
+pub mod emit;
+pub mod registry;
+pub mod rules;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::facts::{extract, ClaimPatterns, Fact};
+use crate::record::{load_record, LoadError, Record};
+use crate::registry::Registry;
+
+pub use registry::{rule_by_code_or_name, Rule, RULES};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run by default.
+    Info,
+    /// Worth a reviewer's eye.
+    Warning,
+    /// Must be fixed before print.
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses "error", "warning" or "info".
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// A labelled span in a record's source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Byte range in the record's source.
+    pub span: Range<usize>,
+    /// What this side of the finding says.
+    pub text: String,
+}
+
+impl Label {
+    /// A label at `span` saying `text`.
+    pub fn new(span: Range<usize>, text: impl Into<String>) -> Self {
+        Self {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// Labels in another record (the previous edition, another topic).
+#[derive(Debug, Clone)]
+pub struct Elsewhere {
+    /// That record's path.
+    pub path: PathBuf,
+    /// That record's source.
+    pub source: Arc<str>,
+    /// Labels in it.
+    pub labels: Vec<Label>,
+}
+
+/// What a rule reports, before the engine adds the rule, severity and file.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// One-line message.
+    pub message: String,
+    /// Labels in the checked record; the first is the primary one.
+    pub labels: Vec<Label>,
+    /// Labels in another record.
+    pub elsewhere: Option<Elsewhere>,
+    /// How to fix it, when the rule's docs are not specific enough.
+    pub help: Option<String>,
+}
+
+impl Draft {
+    /// A draft with a message and labels.
+    pub fn new(message: impl Into<String>, labels: Vec<Label>) -> Self {
+        Self {
+            message: message.into(),
+            labels,
+            elsewhere: None,
+            help: None,
+        }
+    }
+
+    /// Adds help text.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// One finding of one rule in one record.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule.
+    pub rule: &'static Rule,
+    /// Effective severity (after configuration).
+    pub severity: Severity,
+    /// The record's path.
+    pub path: PathBuf,
+    /// The record's source.
+    pub source: Arc<str>,
+    /// What the rule reported.
+    pub draft: Draft,
+}
+
+impl Finding {
+    /// Start of the primary label (0 when there is none).
+    pub fn offset(&self) -> usize {
+        self.draft.labels.first().map_or(0, |l| l.span.start)
+    }
+
+    /// 1-based line and column of the primary label.
+    pub fn line_col(&self) -> (usize, usize) {
+        crate::record::line_col(&self.source, self.offset())
+    }
+}
+
+/// A record with its facts.
+#[derive(Debug)]
+pub struct Checked {
+    /// The record.
+    pub record: Record,
+    /// Every fact it states.
+    pub facts: Vec<Fact>,
+}
+
+/// What a rule sees: one record, its facts, the registries and its neighbours.
+pub struct Ctx<'a> {
+    /// The record being checked.
+    pub record: &'a Record,
+    /// Its facts (fields, then prose, in source order within each).
+    pub facts: &'a [Fact],
+    /// Meetings and resolutions.
+    pub registry: &'a Registry,
+    /// The previous edition of the same country and topic, when there is one.
+    pub previous: Option<&'a Checked>,
+    /// The other topics of the same country in the same edition.
+    pub siblings: Vec<&'a Checked>,
+}
+
+/// Severity settings: rule code or name to severity, `None` for "off".
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    overrides: BTreeMap<String, Option<Severity>>,
+}
+
+impl Settings {
+    /// Reads `checks/rules.toml` (a `[rules]` table), then applies `extra` on top.
+    pub fn load(checks_dir: &Path, extra: &BTreeMap<String, String>) -> Result<Self, String> {
+        let path = checks_dir.join("rules.toml");
+        let mut settings = Settings::default();
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct File {
+                #[serde(default)]
+                rules: BTreeMap<String, String>,
+            }
+            let file: File = toml::from_str(&text)
+                .map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+            settings.apply(&file.rules, &path.display().to_string())?;
+        }
+        settings.apply(extra, crate::project::CONFIG_FILE)?;
+        Ok(settings)
+    }
+
+    fn apply(&mut self, table: &BTreeMap<String, String>, from: &str) -> Result<(), String> {
+        for (key, value) in table {
+            let rule = rule_by_code_or_name(key)
+                .ok_or_else(|| format!("{from}: unknown rule `{key}` (see `dossier rules`)"))?;
+            let severity = match value.as_str() {
+                "off" => None,
+                other => Some(Severity::parse(other).ok_or_else(|| {
+                    format!("{from}: rule `{key}`: expected error, warning, info or off, found `{other}`")
+                })?),
+            };
+            self.overrides.insert(rule.code.to_string(), severity);
+        }
+        Ok(())
+    }
+
+    /// The effective severity of a rule, `None` when it is off.
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
+        match self.overrides.get(rule.code) {
+            Some(s) => *s,
+            None => Some(rule.severity),
+        }
+    }
+}
+
+/// The outcome of a check run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings in deterministic order (path, line, rule code, message).
+    pub findings: Vec<Finding>,
+    /// Records that could not be loaded.
+    pub load_errors: Vec<LoadError>,
+    /// How many records were checked.
+    pub records: usize,
+}
+
+/// The previous edition's file for a record at `path` in edition directory `EDITION/`:
+/// the nearest lower year directory under `profiles` holding the same file name.
+pub fn previous_edition_path(profiles: &Path, path: &Path, edition: i32) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let mut years: Vec<(i32, PathBuf)> = std::fs::read_dir(profiles)
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let year: i32 = e.file_name().to_str()?.parse().ok()?;
+            (year < edition).then(|| (year, e.path()))
+        })
+        .collect();
+    years.sort();
+    years
+        .into_iter()
+        .rev()
+        .map(|(_, dir)| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Files in the same directory for the same country and another topic; directory
+/// listings are read once and shared through `listings`.
+fn sibling_paths(
+    path: &Path,
+    slug: &str,
+    listings: &mut HashMap<PathBuf, Vec<String>>,
+) -> Vec<PathBuf> {
+    let country = slug.split('.').next().unwrap_or(slug);
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let names = listings.entry(dir.to_path_buf()).or_insert_with(|| {
+        let read_from = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let mut names: Vec<String> = std::fs::read_dir(read_from)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| n.ends_with(".toml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    });
+    let own = path.file_name().and_then(|n| n.to_str());
+    let prefix = format!("{country}.");
+    names
+        .iter()
+        .filter(|name| {
+            let stem = name.trim_end_matches(".toml");
+            (stem == country || stem.starts_with(&prefix)) && Some(name.as_str()) != own
+        })
+        .map(|name| dir.join(name))
+        .collect()
+}
+
+fn display_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Checks record files: the whole pipeline from paths to sorted findings.
+pub fn check_files(
+    files: &[PathBuf],
+    profiles: &Path,
+    registry: &Registry,
+    patterns: &ClaimPatterns,
+    settings: &Settings,
+) -> Outcome {
+    let results: Vec<Result<Record, LoadError>> =
+        files.par_iter().map(|f| load_record(f)).collect();
+    let mut records = Vec::new();
+    let mut load_errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(record) => records.push(record),
+            Err(e) => load_errors.push(e),
+        }
+    }
+    // Neighbours: previous editions and sibling topics, loaded once each.
+    let mut wanted: Vec<PathBuf> = Vec::new();
+    let mut links: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    let mut listings = HashMap::new();
+    for r in &records {
+        let prev =
+            previous_edition_path(profiles, &r.path, r.edition.value).map(|p| display_path(&p));
+        let sibs = sibling_paths(&r.path, &r.slug(), &mut listings);
+        wanted.extend(prev.iter().cloned());
+        wanted.extend(sibs.iter().cloned());
+        links.push((prev, sibs));
+    }
+    wanted.sort();
+    wanted.dedup();
+    let neighbours: HashMap<PathBuf, Checked> = wanted
+        .par_iter()
+        .filter_map(|p| {
+            let record = load_record(p).ok()?;
+            let facts = extract(&record, registry, patterns);
+            Some((p.clone(), Checked { record, facts }))
+        })
+        .collect();
+    let checked: Vec<Checked> = records
+        .into_par_iter()
+        .map(|record| {
+            let facts = extract(&record, registry, patterns);
+            Checked { record, facts }
+        })
+        .collect();
+    let mut findings: Vec<Finding> = checked
+        .par_iter()
+        .zip(links.par_iter())
+        .flat_map_iter(|(c, (prev, sibs))| {
+            let ctx = Ctx {
+                record: &c.record,
+                facts: &c.facts,
+                registry,
+                previous: prev.as_ref().and_then(|p| neighbours.get(p)),
+                siblings: sibs.iter().filter_map(|p| neighbours.get(p)).collect(),
+            };
+            check_record(&ctx, settings)
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (&a.path, a.offset(), a.rule.code, &a.draft.message).cmp(&(
+            &b.path,
+            b.offset(),
+            b.rule.code,
+            &b.draft.message,
+        ))
+    });
+    Outcome {
+        findings,
+        load_errors,
+        records: checked.len(),
+    }
+}
+
+/// Runs every rule on one record, then applies its suppressions and the severity settings.
+pub fn check_record(ctx: &Ctx<'_>, settings: &Settings) -> Vec<Finding> {
+    let record = ctx.record;
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let Some(severity) = settings.severity(rule) else {
+            continue;
+        };
+        let Some(run) = rule.run else { continue };
+        for draft in run(ctx) {
+            findings.push(Finding {
+                rule,
+                severity,
+                path: record.path.clone(),
+                source: record.source.clone(),
+                draft,
+            });
+        }
+    }
+    let mut used = vec![false; record.suppress.len()];
+    findings.retain(|f| {
+        let mut keep = true;
+        for (i, s) in record.suppress.iter().enumerate() {
+            let names_rule = s.rule.value == f.rule.code || s.rule.value == f.rule.name;
+            let matches = s.matching.as_ref().is_none_or(|m| {
+                f.draft.message.contains(&m.value)
+                    || f.draft.labels.iter().any(|l| {
+                        l.text.contains(&m.value)
+                            || f.source
+                                .get(l.span.clone())
+                                .is_some_and(|t| t.contains(&m.value))
+                    })
+            });
+            if names_rule && matches {
+                used[i] = true;
+                keep = false;
+            }
+        }
+        keep
+    });
+    if let Some(rule) = rule_by_code_or_name("unused-suppression") {
+        if let Some(severity) = settings.severity(rule) {
+            for (s, used) in record.suppress.iter().zip(used) {
+                if used {
+                    continue;
+                }
+                let known = rule_by_code_or_name(&s.rule.value).is_some();
+                let message = if known {
+                    format!("suppression of `{}` suppresses nothing", s.rule.value)
+                } else {
+                    format!("suppression names an unknown rule `{}`", s.rule.value)
+                };
+                findings.push(Finding {
+                    rule,
+                    severity,
+                    path: record.path.clone(),
+                    source: record.source.clone(),
+                    draft: Draft::new(
+                        message,
+                        vec![Label::new(s.rule.span.clone(), "this suppression")],
+                    )
+                    .help("remove the suppression, or fix its `rule` or `matching`"),
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// Counts findings by severity: (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    findings
+        .iter()
+        .fold((0, 0, 0), |(e, w, i), f| match f.severity {
+            Severity::Error => (e + 1, w, i),
+            Severity::Warning => (e, w + 1, i),
+            Severity::Info => (e, w, i + 1),
+        })
+}

@@ -1,0 +1,211 @@
+//! The rule table: every rule with its stable code, kebab-case name, default severity, docs
+//! and function. Adding a rule touches three places: its function in `rules/`, its row
+//! here, and its fixtures under `tests/fixtures/check/NAME/`.
+
+use super::rules::{across, citations, claims, dates, lint};
+use super::{Ctx, Draft, Severity};
+
+/// A rule's function: the drafts of its findings for one record.
+pub type RuleFn = fn(&Ctx<'_>) -> Vec<Draft>;
+
+/// One rule of the checker.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code, e.g. "DOS101".
+    pub code: &'static str,
+    /// Kebab-case name, e.g. "last-meeting-contradiction".
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// What it finds.
+    pub what: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// An example of text it flags.
+    pub example: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    /// The check; `None` for rules the engine applies itself.
+    pub run: Option<RuleFn>,
+}
+
+macro_rules! rules {
+    ($($code:literal $name:literal $sev:ident $run:expr, $what:literal, $why:literal, $example:literal, $fix:literal;)+) => {
+        /// Every rule, ordered by code.
+        pub static RULES: &[Rule] = &[$(Rule {
+            code: $code,
+            name: $name,
+            severity: Severity::$sev,
+            what: $what,
+            why: $why,
+            example: $example,
+            fix: $fix,
+            run: $run,
+        }),+];
+    };
+}
+
+rules! {
+    "DOS001" "unused-suppression" Warning None,
+        "A `[[suppress]]` entry that excuses no finding, or names an unknown rule.",
+        "Stale suppressions hide future defects of the same rule.",
+        "[[suppress]] rule = \"doubled-words\" reason = \"...\" in a record with no doubled words",
+        "Delete the suppression, or correct its `rule` or `matching`.";
+    "DOS101" "last-meeting-contradiction" Error Some(claims::last_meeting),
+        "A claim of the last meeting attended (\"last participated in a meeting of the convention in YEAR\") contradicted by a later attendance, in the structured list or in prose.",
+        "The summary is what readers quote; a wrong last-meeting year is the most common published contradiction.",
+        "Summary: \"last participated in a meeting of the convention in 2012\"; body: \"Meetings of States Parties in 2012 and 2013\".",
+        "Correct the year in the claim (the body is usually right), or the attendance entry.";
+    "DOS102" "only-attendance-contradiction" Error Some(claims::only_attendance),
+        "\"its first and only meeting\" while the record shows more than one meeting of the convention, or speaks of meetings in the plural. Non-formal conferences (kind conference, diplomatic) do not count.",
+        "A claim of a single attendance is a strong statement; it must match the attendance record.",
+        "\"its first and only meeting of the convention\" and \"has participated in several meetings\".",
+        "Reword one of the claims, or correct the attendance list.";
+    "DOS103" "all-meetings-contradiction" Error Some(claims::all_meetings),
+        "\"has taken part in all meetings of the convention\" while a meeting is listed as not attended.",
+        "An absolute claim is false as soon as one absence is recorded.",
+        "\"attended all meetings of the convention\" and `role = \"absent\"` for 1MSP.",
+        "Qualify the claim (\"most meetings\") or correct the attendance entry.";
+    "DOS104" "not-since-contradiction" Error Some(claims::not_since),
+        "\"has not attended since YEAR\" (or \"since then\", resolved to the latest year named before it) while a later attendance is recorded.",
+        "The claim silently goes stale when a state attends again.",
+        "\"but not since 2015\" and attendance at the Tenth Meeting of States Parties in 2022.",
+        "Update the sentence to the latest attendance.";
+    "DOS105" "vote-contradiction" Error Some(claims::votes),
+        "A vote stated in prose (\"In December 2021, X voted in favor\", \"has voted in favor ... since 2016\") that disagrees with a recorded vote or another claim.",
+        "UNGA votes are the most-updated fact of a profile; old and new wording drift apart.",
+        "\"has voted in favor of the annual resolution since 2016\" and an abstention recorded for 2018.",
+        "Correct the vote record or the sentence.";
+    "DOS106" "status-contradiction" Error Some(claims::status),
+        "Status words disagree: \"Non-signatory\" with a signature date, prose status against the structured status, or \"State Party\" without a ratification, accession or entry-into-force date.",
+        "Status opens every profile and drives the treaty-date checks.",
+        "\"Non-signatory X\" in the summary and \"signed the convention on 3 December 2008\" in the body.",
+        "Correct the status or the date.";
+    "DOS107" "activity-list-mismatch" Warning Some(claims::activity_lists),
+        "Two denials of activities (\"never used, produced, or exported\") in different places list different activities.",
+        "A dropped activity usually means one copy of the sentence was edited and the other was not.",
+        "Summary \"never used, produced, or exported\"; body \"never produced or exported\".",
+        "Make both lists name the same activities.";
+    "DOS108" "conduct-contradiction" Error Some(claims::conduct),
+        "Prose denies an activity (\"has never used\") that the structured conduct records as done.",
+        "Use and production findings are the profile's most sensitive claims.",
+        "`used = \"yes\"` and \"has never used cluster munitions\".",
+        "Correct the conduct field or the sentence.";
+    "DOS109" "treaty-contradiction" Error Some(claims::treaties),
+        "Membership of the Mine Ban Treaty or the CCW stated two ways.",
+        "Treaty membership is copied between topics and editions; contradictions spread.",
+        "\"is not party to the Mine Ban Treaty\" and `mine_ban_treaty = \"party\"`.",
+        "Correct the field or the sentence.";
+    "DOS201" "article17-in-force" Error Some(dates::article17),
+        "The State Party date is not the first day of the sixth month after the deposit month (Article 17), or the convention's entry into force (1 August 2010) for the first thirty.",
+        "The date is computed by treaty rule; any other date is a typo.",
+        "Deposited 8 September 2011, State Party 1 February 2012 (should be 1 March 2012).",
+        "Recompute the date from the deposit date.";
+    "DOS202" "article7-report-due" Error Some(dates::article7),
+        "The initial Article 7 report due date is not 180 days after entry into force for the state.",
+        "The deadline is computed by treaty rule.",
+        "State Party 1 March 2012, report due 1 September 2012 (should be 28 August 2012).",
+        "Recompute the due date.";
+    "DOS203" "article3-stockpile-deadline" Error Some(dates::article3),
+        "The stockpile destruction deadline is not 8 years after entry into force for the state.",
+        "The deadline is computed by treaty rule.",
+        "State Party 1 August 2010, deadline 1 August 2019 (should be 1 August 2018).",
+        "Recompute the deadline.";
+    "DOS204" "date-contradiction" Error Some(dates::same_kind),
+        "The same treaty date (signature, ratification, State Party, report due) stated with two values.",
+        "Dates are restated in summary and body and drift apart.",
+        "`signed = 2008-12-03` and \"signed the convention on 4 December 2008\".",
+        "Use one date everywhere.";
+    "DOS205" "meeting-date-mismatch" Error Some(dates::meetings),
+        "A meeting named with a year or month it was not held in (per checks/meetings.toml), or an attendance entry for a meeting the registry does not know.",
+        "Meeting names and dates are easy to mix up (3MSP was 2012, 4MSP 2013).",
+        "\"Third Meeting of States Parties in Oslo in September 2013\".",
+        "Correct the meeting's name or date.";
+    "DOS206" "resolution-mismatch" Error Some(dates::resolutions),
+        "A UNGA resolution cited with a date that does not match checks/resolutions.toml.",
+        "Resolution numbers and dates are copied from year to year and go wrong.",
+        "\"UNGA Resolution 76/47, 6 December 2020\" (adopted 6 December 2021).",
+        "Correct the number or the date.";
+    "DOS207" "event-after-update" Warning Some(dates::after_update),
+        "An event dated after the record's last-updated date.",
+        "A page cannot report what happened after it was last updated: either the date or the event is wrong.",
+        "last_updated = 2022-08-25 and \"In December 2022, X voted in favor\".",
+        "Update `last_updated`, or correct the event's date.";
+    "DOS301" "duplicate-citation" Error Some(citations::duplicates),
+        "The same source under two citation keys (after normalising spaces, quotes and case).",
+        "Duplicate footnotes look careless in print and hide that two claims rest on one source.",
+        "Footnotes [1] and [5] both \"Letter No. 011-14/809 ... 30 April 2010.\"",
+        "Keep one key and cite it in both places.";
+    "DOS302" "missing-citation" Error Some(citations::missing),
+        "A `[^key]` marker or a `source = \"key\"` field naming no citation.",
+        "The footnote would print empty.",
+        "\"...as possible.[^unga-76-74]\" with only `unga-76-47` defined.",
+        "Fix the key or add the citation.";
+    "DOS303" "unused-citation" Warning Some(citations::unused),
+        "A citation no marker or source field refers to.",
+        "Usually the marker was deleted or mistyped.",
+        "`[citations] old-letter = \"...\"` never cited.",
+        "Cite it or delete it.";
+    "DOS304" "citation-unbalanced-quotes" Warning Some(citations::unbalanced),
+        "A citation text with unbalanced quotation marks or parentheses.",
+        "Titles in footnotes lose their opening quote when copied.",
+        "`Implementation of the Convention on Cluster Munitions,” UNGA Resolution 76/47`",
+        "Add the missing quotation mark or parenthesis.";
+    "DOS401" "topic-disagreement" Warning Some(across::topics),
+        "Two topics of one country in one edition state different treaty status or membership.",
+        "Readers see all topics of a country side by side.",
+        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`.",
+        "Make the topics agree.";
+    "DOS402" "edition-fact-changed" Warning Some(across::editions),
+        "A past fact of the previous edition (status, treaty date, membership, attendance, vote, conduct) that changed or vanished.",
+        "Past facts should not move between editions; when they do it is a correction a reviewer must confirm.",
+        "2022: `in_force = 2011-03-01`; 2023: `in_force = 2011-03-12`.",
+        "Confirm the correction (and suppress with a reason) or restore the fact.";
+    "DOS403" "last-updated-regressed" Warning Some(across::last_updated),
+        "The record's last-updated date is older than the previous edition's.",
+        "A page copied from an older edition loses the newer edition's updates.",
+        "2022 last updated 2022-08-25; 2023 last updated 2021-09-13.",
+        "Start the new edition from the latest one, and update the date.";
+    "DOS501" "doubled-words" Warning Some(lint::doubled),
+        "A word or phrase written twice in a row.",
+        "Editing slips survive proofreading surprisingly often.",
+        "\"did not participate did not participate\", \"has it has\".",
+        "Delete the repetition.";
+    "DOS502" "missing-space" Warning Some(lint::missing_space),
+        "Words glued to numbers or to each other: \"in2015\", \"2014,Tajikistan\", \"FTajikistan\".",
+        "Lost spaces come from copying text between documents.",
+        "\"voted in favor in2015\".",
+        "Add the space, or delete the stray character.";
+    "DOS503" "mixed-spelling" Warning Some(lint::mixed_spelling),
+        "One record mixing spelling variants (favor/favour, organization/organisation).",
+        "House style needs one spelling per record.",
+        "\"voted in favor\" and \"voted in favour\" in one record.",
+        "Use the house spelling throughout.";
+    "DOS504" "state-parties" Warning Some(lint::state_parties),
+        "\"State Parties\" for \"States Parties\".",
+        "The convention's term is \"States Parties\".",
+        "\"the Meeting of State Parties\".",
+        "Write \"States Parties\".";
+    "DOS505" "unbalanced-punctuation" Warning Some(lint::unbalanced),
+        "A paragraph of prose with unbalanced parentheses or quotation marks.",
+        "The closing mark is usually lost in editing.",
+        "\"the Convention on Conventional Weapons (CCW.\"",
+        "Add the missing mark.";
+    "DOS506" "date-range-dash" Warning Some(lint::date_range),
+        "A day range that lost its dash (\"1216 September\").",
+        "Dashes are lost when text passes through plain-text tools.",
+        "\"held in Geneva on 1216 September 2011\".",
+        "Write \"12–16 September\".";
+    "DOS507" "total-mismatch" Warning Some(lint::totals),
+        "A total followed by a breakdown in parentheses that does not add up.",
+        "Casualty figures are quoted; a wrong sum undermines them.",
+        "\"342 casualties (74 killed; 260 injured)\".",
+        "Correct the total or the parts.";
+}
+
+/// Looks a rule up by code ("DOS101", any case) or name ("last-meeting-contradiction").
+pub fn rule_by_code_or_name(key: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}

@@ -1,0 +1,177 @@
+//! Across records: other topics of the same edition, the previous edition (families 14,
+//! 18, 19).
+
+use crate::check::{Checked, Ctx, Draft, Elsewhere, Label};
+use crate::facts::{Claim, DateKind, Fact};
+
+/// The identity of a past fact that should not change between editions, and its value.
+fn keyed(fact: &Fact) -> Option<(String, String, &'static str)> {
+    match &fact.claim {
+        Claim::Status(s) => Some(("status".into(), s.label().into(), "status")),
+        Claim::Date { kind, date }
+            if matches!(
+                kind,
+                DateKind::Signed
+                    | DateKind::Deposited
+                    | DateKind::InForce
+                    | DateKind::StockpileDestroyed
+            ) =>
+        {
+            Some((format!("{} date", kind.label()), date.to_string(), "date"))
+        }
+        Claim::Treaty { treaty, standing } => {
+            Some((treaty.label().into(), standing.label().into(), "treaty"))
+        }
+        Claim::Attendance {
+            meeting,
+            role,
+            part,
+        } => Some((
+            match part {
+                Some(p) => format!("attendance at {meeting} part {p}"),
+                None => format!("attendance at {meeting}"),
+            },
+            role.label().into(),
+            "attendance",
+        )),
+        Claim::Vote {
+            resolution, vote, ..
+        } => Some((format!("vote on {resolution}"), vote.label().into(), "vote")),
+        Claim::Conduct { activity, conduct } => {
+            Some((activity.label().into(), conduct.label().into(), "conduct"))
+        }
+        _ => None,
+    }
+}
+
+fn first_by_key<'a>(facts: &'a [Fact], key: &str) -> Option<(&'a Fact, String)> {
+    facts
+        .iter()
+        .find_map(|f| keyed(f).and_then(|(k, v, _)| (k == key).then_some((f, v))))
+}
+
+fn elsewhere(other: &Checked, labels: Vec<Label>) -> Elsewhere {
+    Elsewhere {
+        path: other.record.path.clone(),
+        source: other.record.source.clone(),
+        labels,
+    }
+}
+
+/// DOS401: status and treaty membership that differ between topics of one edition.
+pub fn topics(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for sib in &ctx.siblings {
+        let mut seen = std::collections::BTreeSet::new();
+        for f in ctx.facts {
+            let Some((key, value, cat)) = keyed(f) else {
+                continue;
+            };
+            if !matches!(cat, "status" | "treaty" | "date") || !seen.insert(key.clone()) {
+                continue;
+            }
+            if let Some((g, other)) = first_by_key(&sib.facts, &key) {
+                if other != value {
+                    let mut d = Draft::new(
+                        format!(
+                            "{key}: {value} here, {other} in the {} profile ({})",
+                            sib.record.topic.value.label(),
+                            sib.record.path.display()
+                        ),
+                        vec![Label::new(f.origin.span(), value.clone())],
+                    );
+                    d.elsewhere = Some(elsewhere(sib, vec![Label::new(g.origin.span(), other)]));
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// DOS402: past facts of the previous edition that changed or vanished.
+pub fn editions(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let Some(prev) = ctx.previous else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let categories: std::collections::BTreeSet<&str> = ctx
+        .facts
+        .iter()
+        .filter_map(|f| keyed(f).map(|k| k.2))
+        .collect();
+    for g in &prev.facts {
+        let Some((key, old, cat)) = keyed(g) else {
+            continue;
+        };
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let prev_label = vec![Label::new(
+            g.origin.span(),
+            format!("{} edition: {old}", prev.record.edition.value),
+        )];
+        match first_by_key(ctx.facts, &key) {
+            Some((f, new)) if new != old => {
+                let mut d = Draft::new(
+                    format!(
+                        "{key} changed from {old} ({} edition) to {new}",
+                        prev.record.edition.value
+                    ),
+                    vec![Label::new(
+                        f.origin.span(),
+                        format!("{} edition: {new}", ctx.record.edition.value),
+                    )],
+                )
+                .help("confirm the correction, or restore the previous edition's value");
+                d.elsewhere = Some(elsewhere(prev, prev_label));
+                out.push(d);
+            }
+            None if categories.contains(cat) => {
+                let anchor = ctx
+                    .record
+                    .last_updated
+                    .as_ref()
+                    .map_or(ctx.record.edition.span.clone(), |l| l.span.clone());
+                let mut d = Draft::new(
+                    format!(
+                        "{key} ({old}) in the {} edition is gone from this one",
+                        prev.record.edition.value
+                    ),
+                    vec![Label::new(anchor, "this edition")],
+                )
+                .help("restore the fact, or confirm that it was wrong");
+                d.elsewhere = Some(elsewhere(prev, prev_label));
+                out.push(d);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// DOS403: last-updated older than the previous edition's.
+pub fn last_updated(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let (Some(prev), Some(now)) = (ctx.previous, &ctx.record.last_updated) else {
+        return Vec::new();
+    };
+    let Some(before) = &prev.record.last_updated else {
+        return Vec::new();
+    };
+    if now.value >= before.value {
+        return Vec::new();
+    }
+    let mut d = Draft::new(
+        format!(
+            "last updated {} is older than the {} edition's {}",
+            now.value, prev.record.edition.value, before.value
+        ),
+        vec![Label::new(now.span.clone(), "this edition")],
+    );
+    d.elsewhere = Some(elsewhere(
+        prev,
+        vec![Label::new(before.span.clone(), "previous edition")],
+    ));
+    vec![d]
+}

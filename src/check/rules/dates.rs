@@ -1,0 +1,285 @@
+//! Dates decided by treaty rules and by the registries (families 9–13).
+
+use chrono::Datelike;
+
+use crate::check::{Ctx, Draft, Label};
+use crate::facts::{Claim, DateKind, Fact};
+use crate::record::Date;
+use crate::registry::{
+    article17_in_force, article3_stockpile_deadline, article7_report_due, Adopted,
+};
+
+use super::{label, place};
+
+fn dates_of<'a>(ctx: &Ctx<'a>, kind: DateKind) -> Vec<(&'a Fact, Date)> {
+    ctx.facts
+        .iter()
+        .filter_map(|f| match f.claim {
+            Claim::Date { kind: k, date } if k == kind => Some((f, date)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn rule(
+    ctx: &Ctx<'_>,
+    from: DateKind,
+    to: DateKind,
+    compute: fn(Date) -> Date,
+    article: &str,
+) -> Vec<Draft> {
+    let Some((base, base_date)) = dates_of(ctx, from).into_iter().next() else {
+        return Vec::new();
+    };
+    let expected = compute(base_date);
+    dates_of(ctx, to)
+        .into_iter()
+        .filter(|(_, d)| *d != expected)
+        .map(|(f, d)| {
+            Draft::new(
+                format!(
+                    "{} date {d} does not follow {article}: expected {expected}",
+                    to.label()
+                ),
+                vec![
+                    label(f, format!("{} {d}", to.label())),
+                    label(base, format!("{} {base_date}", from.label())),
+                ],
+            )
+            .help(format!(
+                "{article} gives {expected} from the {} date",
+                from.label()
+            ))
+        })
+        .collect()
+}
+
+/// DOS201: State Party date against the deposit date (Article 17).
+pub fn article17(ctx: &Ctx<'_>) -> Vec<Draft> {
+    rule(
+        ctx,
+        DateKind::Deposited,
+        DateKind::InForce,
+        article17_in_force,
+        "Article 17",
+    )
+}
+
+/// DOS202: initial report due date against the State Party date (Article 7).
+pub fn article7(ctx: &Ctx<'_>) -> Vec<Draft> {
+    rule(
+        ctx,
+        DateKind::InForce,
+        DateKind::ReportDue,
+        article7_report_due,
+        "Article 7",
+    )
+}
+
+/// DOS203: stockpile deadline against the State Party date (Article 3).
+pub fn article3(ctx: &Ctx<'_>) -> Vec<Draft> {
+    rule(
+        ctx,
+        DateKind::InForce,
+        DateKind::StockpileDeadline,
+        article3_stockpile_deadline,
+        "Article 3",
+    )
+}
+
+/// DOS204: one treaty date stated with two values.
+pub fn same_kind(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for kind in [
+        DateKind::Signed,
+        DateKind::Deposited,
+        DateKind::InForce,
+        DateKind::ReportDue,
+        DateKind::StockpileDeadline,
+    ] {
+        let dates = dates_of(ctx, kind);
+        if let Some((first, d0)) = dates.first() {
+            for (f, d) in &dates[1..] {
+                if d != d0 {
+                    out.push(Draft::new(
+                        format!("{} date stated as {d0} and as {d}", kind.label()),
+                        vec![label(f, d.to_string()), label(first, d0.to_string())],
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_name(m: u32) -> &'static str {
+    MONTHS
+        .get((m as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+/// DOS205: meetings named with a year or month they were not held in; unknown meeting ids.
+pub fn meetings(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for f in ctx.facts {
+        match &f.claim {
+            Claim::MeetingMention {
+                meeting,
+                year,
+                month,
+            } => {
+                let Some(m) = ctx.registry.meeting(meeting) else {
+                    continue;
+                };
+                if !m.held_in(*year, *month) {
+                    let stated = match month {
+                        Some(mm) => format!("{} {year}", month_name(*mm)),
+                        None => year.to_string(),
+                    };
+                    out.push(
+                        Draft::new(
+                            format!("the {} was not held in {stated}", m.name),
+                            vec![label(f, format!("placed in {stated}"))],
+                        )
+                        .help(format!(
+                            "checks/meetings.toml: {} was held in {}",
+                            m.name,
+                            m.when_where()
+                        )),
+                    );
+                }
+            }
+            Claim::Attendance { meeting, .. } if !f.origin.is_prose() => {
+                if ctx.registry.meeting(meeting).is_none() {
+                    out.push(
+                        Draft::new(
+                            format!("meeting `{meeting}` is not in checks/meetings.toml"),
+                            vec![label(f, "unknown meeting")],
+                        )
+                        .help("use an id from checks/meetings.toml, or add the meeting there"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// DOS206: resolutions cited with a date the registry contradicts.
+pub fn resolutions(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for f in ctx.facts {
+        let Claim::ResolutionCited {
+            number,
+            date: Some(date),
+        } = &f.claim
+        else {
+            continue;
+        };
+        let Some(r) = ctx.registry.resolution(number) else {
+            continue;
+        };
+        let wrong = match r.adopted {
+            Adopted::Day(d) => d != date.0,
+            Adopted::Month(y, m) => y != date.0.year() || m != date.0.month(),
+        };
+        if wrong && !r.uncertain {
+            let adopted = match r.adopted {
+                Adopted::Day(d) => Date(d).to_string(),
+                Adopted::Month(y, m) => format!("{} {y}", month_name(m)),
+            };
+            out.push(
+                Draft::new(
+                    format!("resolution {number} was adopted on {adopted}, not {date}"),
+                    vec![label(f, format!("dated {date}"))],
+                )
+                .help(format!(
+                    "checks/resolutions.toml: {number} \"{}\", adopted {adopted}",
+                    r.title
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// The latest (year, month) an event stated by a fact refers to, when it is dated.
+fn event_month(f: &Fact, ctx: &Ctx<'_>) -> Option<(i32, u32, String)> {
+    match &f.claim {
+        Claim::VoteInYear { year, month, .. } => {
+            Some((*year, month.unwrap_or(1), format!("a vote in {year}")))
+        }
+        Claim::Vote { year: Some(y), .. } => {
+            let m = ctx
+                .registry
+                .annual_resolution(*y)
+                .map_or(12, |r| r.adopted.month());
+            Some((*y, m, format!("the vote of {y}")))
+        }
+        Claim::MeetingMention {
+            meeting,
+            year,
+            month,
+        } => Some((*year, month.unwrap_or(1), format!("{meeting} in {year}"))),
+        Claim::Date { kind, date } => Some((
+            date.0.year(),
+            date.0.month(),
+            format!("{} {date}", kind.label()),
+        ))
+        .filter(|_| !matches!(kind, DateKind::ReportDue | DateKind::StockpileDeadline)),
+        Claim::Attendance { meeting, role, .. } if role.present() => {
+            let m = ctx.registry.meeting(meeting)?;
+            let s = m.start();
+            Some((
+                s.year(),
+                s.month(),
+                format!("{meeting} ({})", m.when_where()),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// DOS207: events dated after the record's last-updated date.
+pub fn after_update(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let Some(updated) = &ctx.record.last_updated else {
+        return Vec::new();
+    };
+    let limit = (updated.value.0.year(), updated.value.0.month());
+    let mut out = Vec::new();
+    for f in ctx.facts {
+        if let Some((y, m, what)) = event_month(f, ctx) {
+            if (y, m) > limit {
+                out.push(Draft::new(
+                    format!(
+                        "{} reports {what}, after the last update ({})",
+                        place(f),
+                        updated.value
+                    ),
+                    vec![
+                        label(f, what),
+                        Label::new(updated.span.clone(), "last updated"),
+                    ],
+                ));
+            }
+        }
+    }
+    out
+}

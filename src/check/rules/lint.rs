@@ -1,0 +1,244 @@
+//! Prose surface (families 20–24): doubled words, missing spaces, mixed spellings,
+//! "State Parties", unbalanced marks, lost dashes, totals.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::check::{Ctx, Draft, Label};
+use crate::facts::claims::CleanText;
+
+/// Each paragraph of the summary and sections, cleaned, with a way back to the source.
+fn paragraphs<'a>(ctx: &'a Ctx<'_>) -> Vec<(CleanText, &'a crate::record::Prose)> {
+    let mut out = Vec::new();
+    for (_, prose) in ctx.record.prose_blocks() {
+        for range in crate::record::prose::paragraph_ranges(&prose.value.text) {
+            out.push((CleanText::new(&prose.value.text, range), &prose.value));
+        }
+    }
+    out
+}
+
+fn span(
+    clean: &CleanText,
+    prose: &crate::record::Prose,
+    range: std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    prose.source_range(clean.raw_range(range))
+}
+
+fn regex_rule(
+    ctx: &Ctx<'_>,
+    re: &Regex,
+    make: impl Fn(&regex::Captures<'_>) -> Option<(String, String)>,
+) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for (clean, prose) in paragraphs(ctx) {
+        for caps in re.captures_iter(&clean.text) {
+            let Some(m) = caps.get(0) else { continue };
+            if let Some((message, text)) = make(&caps) {
+                out.push(Draft::new(
+                    message,
+                    vec![Label::new(span(&clean, prose, m.range()), text)],
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// DOS501: a word or phrase (up to four words) written twice in a row.
+pub fn doubled(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for (clean, prose) in paragraphs(ctx) {
+        let words: Vec<(usize, usize, String)> = clean
+            .text
+            .split(' ')
+            .scan(0usize, |pos, w| {
+                let start = *pos;
+                *pos += w.len() + 1;
+                Some((start, start + w.len(), w.to_string()))
+            })
+            .filter(|(_, _, w)| !w.is_empty())
+            .collect();
+        let norm = |w: &str| w.to_lowercase();
+        let mut i = 0;
+        'outer: while i < words.len() {
+            for n in (1..=4).rev() {
+                if i + 2 * n > words.len() {
+                    continue;
+                }
+                let a = &words[i..i + n];
+                let b = &words[i + n..i + 2 * n];
+                // Punctuation inside the first copy ends a phrase ("in 2012, 2012" is fine).
+                if a.iter().zip(b).all(|(x, y)| norm(&x.2) == norm(&y.2))
+                    && a.iter()
+                        .all(|x| x.2.chars().all(|c| c.is_alphabetic() || c == '\''))
+                {
+                    let range = a[0].0..b[n - 1].1;
+                    let phrase = a.iter().map(|x| x.2.as_str()).collect::<Vec<_>>().join(" ");
+                    out.push(Draft::new(
+                        format!("\"{phrase}\" is written twice"),
+                        vec![Label::new(span(&clean, prose, range), "doubled")],
+                    ));
+                    i += 2 * n;
+                    continue 'outer;
+                }
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[a-z]{2,}(?:19|20)\d\d\b|\b(?:19|20)\d\d[a-z]{2,}\b|[a-z\d][,;][A-Za-z]|\b[A-Z][A-Z][a-z]{3,}\b").expect("valid regex")
+});
+
+/// DOS502: words glued to numbers, punctuation or a stray capital.
+pub fn missing_space(ctx: &Ctx<'_>) -> Vec<Draft> {
+    regex_rule(ctx, &GLUED, |caps| {
+        let text = caps.get(0)?.as_str();
+        Some((
+            format!("missing space in \"{text}\""),
+            "missing space".into(),
+        ))
+    })
+}
+
+/// Spelling variants that must not be mixed in one record.
+const VARIANTS: &[(&str, &str)] = &[
+    ("favor", "favour"),
+    ("honor", "honour"),
+    ("organization", "organisation"),
+    ("universalization", "universalisation"),
+    ("center", "centre"),
+    ("labor", "labour"),
+    ("program", "programme"),
+];
+
+static VARIANT_REGEXES: LazyLock<Vec<(&'static str, &'static str, Regex, Regex)>> =
+    LazyLock::new(|| {
+        let word =
+            |w: &str| Regex::new(&format!(r"(?i)\b{w}(?:s|ed|ing|able)?\b")).expect("valid regex");
+        VARIANTS
+            .iter()
+            .map(|&(us, uk)| (us, uk, word(us), word(uk)))
+            .collect()
+    });
+
+/// DOS503: spelling variants mixed in one record.
+pub fn mixed_spelling(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let paras = paragraphs(ctx);
+    for (us, uk, us_re, uk_re) in VARIANT_REGEXES.iter() {
+        let find = |re: &Regex| -> Option<Label> {
+            paras.iter().find_map(|(clean, prose)| {
+                re.find(&clean.text).map(|m| {
+                    Label::new(span(clean, prose, m.range()), format!("\"{}\"", m.as_str()))
+                })
+            })
+        };
+        if let (Some(a), Some(b)) = (find(us_re), find(uk_re)) {
+            let (first, second) = if a.span.start <= b.span.start {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            out.push(
+                Draft::new(
+                    format!("\"{us}\" and \"{uk}\" spellings mixed in one record"),
+                    vec![second, first],
+                )
+                .help("use one spelling throughout the record"),
+            );
+        }
+    }
+    out
+}
+
+static STATE_PARTIES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bState Parties\b").expect("valid regex"));
+
+/// DOS504: "State Parties".
+pub fn state_parties(ctx: &Ctx<'_>) -> Vec<Draft> {
+    regex_rule(ctx, &STATE_PARTIES, |_| {
+        Some((
+            "\"State Parties\" should be \"States Parties\"".into(),
+            "write \"States Parties\"".into(),
+        ))
+    })
+}
+
+/// DOS505: unbalanced parentheses or quotes in a paragraph.
+pub fn unbalanced(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for (clean, prose) in paragraphs(ctx) {
+        if let Some(what) = super::citations::unbalanced_marks(&clean.text) {
+            let end = clean.text.len();
+            let first = clean.text.find(|c: char| c != ' ').unwrap_or(0);
+            let stop = clean.text[first..]
+                .find(['.', '\n'])
+                .map_or(end, |i| first + i + 1);
+            out.push(Draft::new(
+                format!("paragraph has unbalanced {what}"),
+                vec![Label::new(
+                    span(&clean, prose, first..stop.min(end)),
+                    format!("this paragraph has unbalanced {what}"),
+                )],
+            ));
+        }
+    }
+    out
+}
+
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([0-3]?\d)([0-3]\d) (January|February|March|April|May|June|July|August|September|October|November|December)\b").expect("valid regex")
+});
+
+/// DOS506: a day range that lost its dash ("1216 September").
+pub fn date_range(ctx: &Ctx<'_>) -> Vec<Draft> {
+    regex_rule(ctx, &RANGE, |caps| {
+        let a: u32 = caps.get(1)?.as_str().parse().ok()?;
+        let b: u32 = caps.get(2)?.as_str().parse().ok()?;
+        let month = caps.get(3)?.as_str();
+        (a >= 1 && a < b && b <= 31).then(|| {
+            (
+                format!("\"{a}{b:02} {month}\" looks like a day range without its dash"),
+                format!("write \"{a}–{b} {month}\""),
+            )
+        })
+    })
+}
+
+static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d[\d,]*\d|\d)((?: [a-z]+){0,3}) \(([^()]*)\)").expect("valid regex")
+});
+static PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:and )?(\d[\d,]*\d|\d) [a-z]+").expect("valid regex"));
+
+fn number(text: &str) -> Option<u64> {
+    text.replace(',', "").parse().ok()
+}
+
+/// DOS507: a total with a breakdown that does not add up.
+pub fn totals(ctx: &Ctx<'_>) -> Vec<Draft> {
+    regex_rule(ctx, &TOTAL, |caps| {
+        let total = number(caps.get(1)?.as_str())?;
+        let inner = caps.get(3)?.as_str();
+        let parts: Vec<&str> = inner.split([';', ',']).collect();
+        if parts.len() < 2 {
+            return None;
+        }
+        let mut sum = 0;
+        for p in &parts {
+            sum += number(PART.captures(p)?.get(1)?.as_str())?;
+        }
+        (sum != total).then(|| {
+            (
+                format!("the parts ({inner}) add up to {sum}, not {total}"),
+                format!("total {total}, parts add up to {sum}"),
+            )
+        })
+    })
+}

@@ -1,0 +1,23 @@
+//! `dossier rules`: every rule of the checker.
+
+use crate::check::RULES;
+
+use super::EXIT_OK;
+
+/// Runs `dossier rules`.
+pub fn run() -> i32 {
+    for r in RULES {
+        println!(
+            "{}  {:<32} {:<8} {}",
+            r.code,
+            r.name,
+            r.severity.label(),
+            first_sentence(r.what)
+        );
+    }
+    EXIT_OK
+}
+
+fn first_sentence(text: &str) -> &str {
+    text.split_once(". ").map_or(text, |(a, _)| a)
+}

@@ -1,0 +1,335 @@
+//! `dossier check`: every rule against its failing and passing fixture, the sample data as
+//! the acceptance oracle, output formats and exit codes.
+
+use std::path::{Path, PathBuf};
+
+use dossier::check::RULES;
+
+use crate::support::{repo, shared, TestProject};
+
+fn fixtures() -> PathBuf {
+    repo().join("tests").join("fixtures").join("check")
+}
+
+/// Sets up a project with one fixture side ("fail" or "pass") of a rule, runs the check on
+/// the fixture record and returns (codes found, human output).
+fn run_fixture(name: &str, side: &str) -> (Vec<String>, String, i32) {
+    let dir = fixtures().join(name);
+    let project = TestProject::empty();
+    let read = |file: &str| std::fs::read_to_string(dir.join(file)).ok();
+    let main = read(&format!("{side}.toml"))
+        .unwrap_or_else(|| panic!("missing fixture {name}/{side}.toml"));
+    project.file("profiles/2023/examplestan.toml", &main);
+    if let Some(prev) = read(&format!("{side}.prev.toml")) {
+        project.file("profiles/2022/examplestan.toml", &prev);
+    }
+    if let Some(other) = read(&format!("{side}.other.toml")) {
+        project.file("profiles/2023/examplestan.mine-action.toml", &other);
+    }
+    let json = project.run(&[
+        "check",
+        "profiles/2023/examplestan.toml",
+        "--format",
+        "json",
+    ]);
+    assert_ne!(json.code, 2, "{name}/{side}: {}", json.stderr);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|e| panic!("{name}/{side}: bad json {e}: {}", json.stdout));
+    let codes = value["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+        .collect();
+    let human = project.run(&["check", "profiles/2023/examplestan.toml"]);
+    (codes, human.stdout, human.code)
+}
+
+#[test]
+fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let (fail, fail_out, _) = run_fixture(rule.name, "fail");
+        if !fail.iter().any(|c| c == rule.name) {
+            problems.push(format!(
+                "{} did not fire on fail.toml:\n{fail_out}",
+                rule.name
+            ));
+        }
+        insta::assert_snapshot!(format!("{}-fail", rule.name), fail_out);
+        let (pass, pass_out, _) = run_fixture(rule.name, "pass");
+        if pass.iter().any(|c| c == rule.name) {
+            problems.push(format!("{} fired on pass.toml:\n{pass_out}", rule.name));
+        }
+        insta::assert_snapshot!(format!("{}-pass", rule.name), pass_out);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_fixture_directory_belongs_to_a_rule() {
+    for entry in std::fs::read_dir(fixtures()).expect("fixtures").flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        assert!(
+            RULES.iter().any(|r| r.name == name),
+            "fixture directory {name} names no rule"
+        );
+    }
+}
+
+#[test]
+fn rule_codes_and_names_are_unique() {
+    let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    codes.sort();
+    codes.dedup();
+    names.sort();
+    names.dedup();
+    assert_eq!(codes.len(), RULES.len());
+    assert_eq!(names.len(), RULES.len());
+}
+
+fn findings(stdout: &str) -> Vec<(String, String, String)> {
+    let value: serde_json::Value = serde_json::from_str(stdout).expect("json");
+    value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").replace('\\', "/"),
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sample_profiles_report_the_2022_kyrgyzstan_defects_and_nothing_else() {
+    let project = TestProject::with_samples();
+    let run = project.run(&["check", "profiles/", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let serious: Vec<_> = findings(&run.stdout)
+        .into_iter()
+        .filter(|(_, _, s)| s != "info")
+        .collect();
+    assert_eq!(
+        serious,
+        vec![
+            (
+                "profiles/2022/kyrgyzstan.toml".to_string(),
+                "last-meeting-contradiction".to_string(),
+                "error".to_string()
+            ),
+            (
+                "profiles/2022/kyrgyzstan.toml".to_string(),
+                "duplicate-citation".to_string(),
+                "error".to_string()
+            ),
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_2023_edition_is_clean() {
+    let project = TestProject::with_samples();
+    let run = project.run(&["check", "profiles/2023"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn the_seed_contradiction_is_labelled_on_both_sides() {
+    let project = TestProject::with_samples();
+    let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml"]);
+    assert_eq!(run.code, 1);
+    let out = &run.stdout;
+    assert!(out.contains("DOS101"), "{out}");
+    assert!(out.contains("says the last meeting was in 2012"), "{out}");
+    assert!(out.contains("attended 4MSP"), "{out}");
+    assert!(out.contains("DOS301"), "{out}");
+    assert!(out.contains("mfa-letter-2010-conduct"), "{out}");
+    insta::assert_snapshot!("kyrgyzstan-2022", out);
+}
+
+#[test]
+fn prose_only_seed_text_is_checked() {
+    // The published seed, put into a record with prose only: the summary and the body as
+    // they are, the footnotes as citations. Import builds the same shape.
+    let seed = std::fs::read_to_string(
+        shared().join("seeds/kyrgyzstan-2022-cluster-munition-ban-policy.txt"),
+    )
+    .expect("seed");
+    let record = prose_only_record(&seed);
+    let project = TestProject::empty();
+    project.file("profiles/2022/kyrgyzstan.toml", &record);
+    let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
+    let rules: Vec<String> = findings(&run.stdout).into_iter().map(|f| f.1).collect();
+    assert!(
+        rules.contains(&"last-meeting-contradiction".to_string()),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        rules.contains(&"duplicate-citation".to_string()),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A crude conversion of the seed text: each non-empty line becomes a paragraph of one
+/// section, `[n]` footnotes become citations `nN`, markers `[n]` become `[^nN]`.
+fn prose_only_record(seed: &str) -> String {
+    let mut body = Vec::new();
+    let mut notes = Vec::new();
+    for line in seed.lines().map(str::trim).filter(|p| !p.is_empty()) {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix('[') {
+            if let Some((n, text)) = rest.split_once(']') {
+                if n.chars().all(|c| c.is_ascii_digit()) {
+                    notes.push(format!("n{n} = {:?}", text.trim()));
+                    continue;
+                }
+            }
+        }
+        let mut p = line.to_string();
+        for i in (1..=20).rev() {
+            p = p.replace(&format!(" [{i}]"), &format!("[^n{i}]"));
+            p = p.replace(&format!("[{i}]"), &format!("[^n{i}]"));
+        }
+        body.push(p);
+    }
+    let text = body
+        .join("\n\n")
+        .replace('\\', "\\\\")
+        .replace("\"\"\"", "\"\\\"\"");
+    format!(
+        "country = \"Kyrgyzstan\"\niso = \"KG\"\ntopic = \"cluster-munition-ban-policy\"\nedition = 2022\n\n[[sections]]\ntitle = \"\"\ntext = \"\"\"\n{text}\n\"\"\"\n\n[citations]\n{}\n",
+        notes.join("\n")
+    )
+}
+
+#[test]
+fn formats_and_exit_codes() {
+    let project = TestProject::with_samples();
+    let github = project.run(&[
+        "check",
+        "profiles/2022/kyrgyzstan.toml",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(github.code, 1);
+    assert!(
+        github
+            .stdout
+            .lines()
+            .all(|l| l.starts_with("::error file=profiles/2022/kyrgyzstan.toml,line=")),
+        "{}",
+        github.stdout
+    );
+    let sarif = project.run(&[
+        "check",
+        "profiles/2022/kyrgyzstan.toml",
+        "--format",
+        "sarif",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif json");
+    assert_eq!(value["version"], "2.1.0");
+    assert_eq!(
+        value["runs"][0]["results"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let json = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["summary"]["error"], 2);
+    let missing = project.run(&["check", "profiles/1999"]);
+    assert_eq!(missing.code, 2);
+    let explain = project.run(&["explain", "DOS101"]);
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.contains("last-meeting-contradiction"));
+    assert_eq!(project.run(&["explain", "DOS999"]).code, 2);
+    let rules = project.run(&["rules"]);
+    assert_eq!(rules.stdout.lines().count(), RULES.len());
+}
+
+#[test]
+fn severity_config_and_deny() {
+    let project = TestProject::with_samples();
+    project.file(
+        "checks/rules.toml",
+        "[rules]\nduplicate-citation = \"off\"\nDOS101 = \"warning\"\n",
+    );
+    let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let f = findings(&run.stdout);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].2, "warning");
+    let deny = project.run(&[
+        "check",
+        "profiles/2022/kyrgyzstan.toml",
+        "--deny",
+        "warning",
+    ]);
+    assert_eq!(deny.code, 1);
+    project.file("dossier.toml", "[rules]\nDOS101 = \"off\"\n");
+    let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
+    assert!(findings(&run.stdout).is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn suppressions_need_to_match_something() {
+    let project = TestProject::with_samples();
+    let path = Path::new("profiles/2022/kyrgyzstan.toml");
+    let mut text = String::from_utf8(project.read(path.to_str().expect("utf-8"))).expect("utf-8");
+    text.push_str("\n[[suppress]]\nrule = \"duplicate-citation\"\nreason = \"two footnotes in print\"\nmatching = \"mfa-letter-2010-conduct\"\n");
+    project.file("profiles/2022/kyrgyzstan.toml", &text);
+    let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
+    let rules: Vec<String> = findings(&run.stdout).into_iter().map(|f| f.1).collect();
+    assert_eq!(
+        rules,
+        vec!["last-meeting-contradiction".to_string()],
+        "{}",
+        run.stdout
+    );
+}
+
+/// Timing on a generated corpus of 1,000 records; run with
+/// `cargo test --test suite check::speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn speed_on_a_thousand_records() {
+    let project = TestProject::with_samples();
+    let samples: Vec<(String, String)> = [
+        "2022/kyrgyzstan",
+        "2022/georgia",
+        "2022/armenia",
+        "2022/norway",
+    ]
+    .iter()
+    .map(|s| {
+        let text =
+            std::fs::read_to_string(repo().join(format!("profiles/{s}.toml"))).expect("sample");
+        (s.to_string(), text)
+    })
+    .collect();
+    for i in 0..1000 {
+        let (name, text) = &samples[i % samples.len()];
+        let country = name.split('/').nth(1).unwrap_or("x");
+        let new_name = format!("{country}{i}");
+        let capital = format!("{}{}", country[..1].to_uppercase(), &country[1..]);
+        let text = text.replacen(
+            &format!("country = \"{capital}\""),
+            &format!("country = \"{capital}{i}\""),
+            1,
+        );
+        project.file(&format!("corpus/2022/{new_name}.toml"), &text);
+    }
+    let start = std::time::Instant::now();
+    let run = project.run(&["check", "corpus", "--format", "json"]);
+    let elapsed = start.elapsed();
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    eprintln!("dossier check on 1,000 records: {elapsed:?}");
+}
