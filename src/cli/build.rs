@@ -25,8 +25,17 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Runs `dossier build`.
+/// Runs `dossier build`: renders, then checks. Exits 2 when something could not be
+/// rendered; checker findings are reported but do not fail the build (gate on
+/// `dossier check` for that).
 pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+    let project = match project {
+        Ok(project) => project,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
     let render_args = super::render::Args {
         paths: Vec::new(),
         out: args.out,
@@ -36,9 +45,21 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         emit_typst: None,
         force: args.force,
     };
-    match super::render::render(&render_args, project, reporter) {
+    let rendered = match super::render::render(&render_args, Ok(project.clone()), reporter) {
         Ok(outcome) if outcome.failures == 0 => EXIT_OK,
         Ok(_) => EXIT_ERROR,
         Err(code) => code,
+    };
+    reporter.status("checking every record:");
+    let check_args = super::check::Args {
+        paths: Vec::new(),
+        format: crate::check::emit::Format::Human,
+        deny: super::check::Deny::Error,
+    };
+    let checked = super::check::run(check_args, Ok(project), reporter);
+    if rendered != EXIT_OK || checked == EXIT_ERROR {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
     }
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod build;
 mod check;
 mod diff;
 mod hostile;
