@@ -10,3 +10,4 @@ pub mod project;
 pub mod record;
 pub mod registry;
 pub mod render;
+pub mod workflow;

@@ -2,5 +2,10 @@
 
 mod support;
 
+mod cli;
 mod load;
+mod new;
 mod render;
+mod rollover;
+mod schema;
+mod watch;
