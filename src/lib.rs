@@ -16,3 +16,4 @@ pub mod record;
 pub mod registry;
 pub mod render;
 pub mod synth;
+pub mod workflow;

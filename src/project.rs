@@ -1,6 +1,7 @@
 //! A dossier project on disk: `profiles/`, `templates/`, `checks/` and an optional
 //! `dossier.toml`, found by walking up from the working directory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -20,10 +21,36 @@ pub struct Config {
     pub out_dir: Option<PathBuf>,
     /// Paper size (default A4).
     pub paper: Option<Paper>,
-    /// Checker rule severities (code or name to error, warning, info or off); these
-    /// override `checks/rules.toml`.
+    /// Checker rule severities from the `[rules]` table: rule code or name to severity,
+    /// e.g. `DOS101 = "warning"` or `last-meeting-contradiction = "off"`.
     #[serde(default)]
-    pub rules: std::collections::BTreeMap<String, String>,
+    pub rules: BTreeMap<String, RuleSeverity>,
+}
+
+/// A severity set for a checker rule in `dossier.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSeverity {
+    /// Findings fail the check.
+    Error,
+    /// Findings are shown and do not fail the check.
+    Warning,
+    /// Findings are shown as information.
+    Info,
+    /// The rule does not run.
+    Off,
+}
+
+impl RuleSeverity {
+    /// The severity as written in configuration files.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RuleSeverity::Error => "error",
+            RuleSeverity::Warning => "warning",
+            RuleSeverity::Info => "info",
+            RuleSeverity::Off => "off",
+        }
+    }
 }
 
 /// Where the project's parts live.

@@ -57,7 +57,13 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             return EXIT_ERROR;
         }
     };
-    let settings = match Settings::load(&project.checks, &project.config.rules) {
+    let configured: std::collections::BTreeMap<String, String> = project
+        .config
+        .rules
+        .iter()
+        .map(|(rule, severity)| (rule.clone(), severity.keyword().to_string()))
+        .collect();
+    let settings = match Settings::load(&project.checks, &configured) {
         Ok(s) => s,
         Err(message) => {
             eprintln!("error: {message}");

@@ -3,14 +3,19 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod export;
 mod import;
+mod new;
 mod render;
 mod report;
+mod rollover;
 mod rules;
+mod schema;
 mod synth;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -89,6 +94,31 @@ pub enum Command {
     /// List every checker rule with its code, name and default severity.
     #[command(after_help = "Example:\n  dossier rules")]
     Rules,
+    /// Re-render the records an edit touches, as soon as it is saved; keeps the last good PDF.
+    #[command(
+        after_help = "Examples:\n  dossier watch\n  dossier watch profiles/2023/kyrgyzstan.toml --no-book\n\nKeep a PDF viewer open on out/EDITION/COUNTRY.pdf; it reloads when the file changes."
+    )]
+    Watch(watch::Args),
+    /// Write a skeleton record, with a comment explaining each field.
+    #[command(
+        after_help = "Examples:\n  dossier new Kyrgyzstan --edition 2024 --iso KG\n  dossier new \"Côte d'Ivoire\" --edition 2024 --iso CI --topic mine-action"
+    )]
+    New(new::Args),
+    /// Start the next edition: copy every record, bump the edition, mark each for review.
+    #[command(
+        after_help = "Examples:\n  dossier rollover 2023 2024\n  dossier rollover 2023 2024 --dry-run\n\nExisting files are never overwritten: the command stops before writing anything."
+    )]
+    Rollover(rollover::Args),
+    /// Print the JSON Schema of the record format (generated from the code).
+    #[command(
+        after_help = "Examples:\n  dossier schema\n  dossier schema --out checks/record.schema.json\n\nRecords start with `#:schema ../../checks/record.schema.json` so TOML editors\n(taplo, Even Better TOML) complete keys and flag mistakes while typing."
+    )]
+    Schema(schema::Args),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
+    )]
+    Completions(completions::Args),
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -102,19 +132,24 @@ pub fn main() -> i32 {
         }
     };
     let reporter = Reporter::new(cli.color, cli.quiet);
-    let project = match &cli.project {
+    let project = || match &cli.project {
         Some(root) => crate::project::Project::at(root),
         None => crate::project::Project::discover(&std::env::current_dir().unwrap_or_default()),
     };
     match cli.command {
-        Command::Build(args) => build::run(args, project, &reporter),
-        Command::Render(args) => render::run(args, project, &reporter),
-        Command::Synth(args) => synth::run(args, project, &reporter),
-        Command::Diff(args) => diff::run(args, project, cli.color, &reporter),
-        Command::Import(args) => import::run(args, project, &reporter),
+        Command::Build(args) => build::run(args, project(), &reporter),
+        Command::Render(args) => render::run(args, project(), &reporter),
+        Command::Synth(args) => synth::run(args, project(), &reporter),
+        Command::Diff(args) => diff::run(args, project(), cli.color, &reporter),
+        Command::Import(args) => import::run(args, project(), &reporter),
         Command::Export(args) => export::run(args, &reporter),
-        Command::Check(args) => check::run(args, project, &reporter),
+        Command::Check(args) => check::run(args, project(), &reporter),
         Command::Explain(args) => explain::run(args),
         Command::Rules => rules::run(),
+        Command::Watch(args) => watch::run(args, project(), &reporter),
+        Command::New(args) => new::run(args, project(), &reporter),
+        Command::Rollover(args) => rollover::run(args, project(), &reporter),
+        Command::Schema(args) => schema::run(args, &reporter),
+        Command::Completions(args) => completions::run(args),
     }
 }

@@ -78,6 +78,11 @@ impl Reporter {
         eprintln!("{}", self.render(diagnostic));
     }
 
+    /// Prints `error: MESSAGE` (always, even when quiet).
+    pub fn failure(&self, message: &str) {
+        eprintln!("error: {message}");
+    }
+
     /// Prints a status line unless quiet.
     pub fn status(&self, line: &str) {
         if !self.quiet {

@@ -289,7 +289,7 @@ pub struct Record {
     pub sections: Vec<Section>,
     /// Sources cited in the prose with `[^key]`, in order of definition.
     #[serde(default)]
-    #[schemars(with = "std::collections::BTreeMap<String, Prose>")]
+    #[schemars(with = "std::collections::BTreeMap<String, Prose>", extend("default" = {}))]
     pub citations: Vec<Citation>,
     /// Checker findings excused on purpose, each with its reason.
     #[serde(default)]

@@ -4,10 +4,15 @@ mod support;
 
 mod build;
 mod check;
+mod cli;
 mod diff;
 mod hostile;
 mod import;
 mod incremental;
 mod load;
+mod new;
 mod properties;
 mod render;
+mod rollover;
+mod schema;
+mod watch;

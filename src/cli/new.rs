@@ -1,0 +1,89 @@
+//! `dossier new COUNTRY --edition YEAR`: a skeleton record with a comment on every field.
+
+use crate::project::{Project, ProjectError};
+use crate::record::Topic;
+use crate::workflow::skeleton::{guess_iso, write_skeleton, NewError, NewRecord};
+
+use super::{Reporter, EXIT_ERROR, EXIT_OK};
+
+/// Arguments of `dossier new`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Country name as printed, e.g. "Kyrgyzstan".
+    pub country: String,
+    /// Edition year.
+    #[arg(long, short)]
+    pub edition: i32,
+    /// Topic (default: cluster-munition-ban-policy).
+    #[arg(long, short, value_parser = parse_topic, default_value = "cluster-munition-ban-policy")]
+    pub topic: Topic,
+    /// ISO 3166-1 alpha-2 code (default: a guess from the name, to be checked).
+    #[arg(long, value_parser = parse_iso)]
+    pub iso: Option<String>,
+}
+
+fn parse_topic(text: &str) -> Result<Topic, String> {
+    Topic::from_keyword(text).ok_or_else(|| {
+        let names: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
+        format!("unknown topic; one of: {}", names.join(", "))
+    })
+}
+
+fn parse_iso(text: &str) -> Result<String, String> {
+    if text.len() == 2 && text.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(text.to_ascii_uppercase())
+    } else {
+        Err("an ISO 3166-1 alpha-2 code is two letters, e.g. KG".into())
+    }
+}
+
+/// Runs `dossier new`.
+pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+    let project = match project {
+        Ok(p) => p,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    if !(1900..=2200).contains(&args.edition) {
+        reporter.failure(&format!(
+            "--edition {} is not a plausible year",
+            args.edition
+        ));
+        return EXIT_ERROR;
+    }
+    if args.country.trim().is_empty() {
+        reporter.failure("the country name is empty");
+        return EXIT_ERROR;
+    }
+    let guessed = args.iso.is_none();
+    let new = NewRecord {
+        iso: args.iso.unwrap_or_else(|| guess_iso(&args.country)),
+        country: args.country.trim().to_string(),
+        edition: args.edition,
+        topic: args.topic,
+    };
+    match write_skeleton(&project.profiles, &new) {
+        Ok(path) => {
+            let shown = path.strip_prefix(&project.root).unwrap_or(&path);
+            println!("{}", shown.display());
+            if guessed {
+                reporter.status(&format!(
+                    "warning: iso = \"{}\" is a guess from the name; check it or pass --iso",
+                    new.iso
+                ));
+            }
+            EXIT_OK
+        }
+        Err(NewError::Exists(path)) => {
+            let shown = path.strip_prefix(&project.root).unwrap_or(&path);
+            reporter.error(&NewError::Exists(shown.to_path_buf()));
+            EXIT_ERROR
+        }
+        Err(e) => {
+            reporter.error(&e);
+            EXIT_ERROR
+        }
+    }
+}

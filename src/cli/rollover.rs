@@ -1,0 +1,86 @@
+//! `dossier rollover FROM TO`: copies an edition's records into the next edition and lists
+//! what an editor must revisit.
+
+use crate::project::{Project, ProjectError};
+use crate::registry::Registry;
+use crate::workflow::rollover::{plan, write, RolloverError};
+
+use super::{Reporter, EXIT_ERROR, EXIT_OK};
+
+/// Arguments of `dossier rollover`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The edition to copy, e.g. 2023.
+    pub from: i32,
+    /// The new edition, e.g. 2024.
+    pub to: i32,
+    /// Show the report without writing any file.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Runs `dossier rollover`.
+pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+    let project = match project {
+        Ok(p) => p,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    let registry = match Registry::load(&project.checks) {
+        Ok(r) => r,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    let relative = |p: &std::path::Path| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf();
+    let rolled = match plan(&project.profiles, &registry, args.from, args.to) {
+        Ok(rolled) => rolled,
+        Err(RolloverError::Exists(paths)) => {
+            let paths = paths.iter().map(|p| relative(p)).collect();
+            reporter.error(&RolloverError::Exists(paths));
+            return EXIT_ERROR;
+        }
+        Err(RolloverError::NoRecords(dir)) => {
+            reporter.error(&RolloverError::NoRecords(relative(&dir)));
+            return EXIT_ERROR;
+        }
+        Err(e) => {
+            if let RolloverError::Load { errors, .. } = &e {
+                for error in errors {
+                    reporter.load_error(error);
+                }
+            }
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    if !args.dry_run {
+        if let Err(e) = write(&rolled) {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    }
+    let show = |p: &std::path::Path| relative(p).display().to_string();
+    for r in &rolled {
+        println!("{}", show(&r.to));
+        for item in &r.revisit {
+            if item.line == 0 {
+                println!("  revisit: {}", item.what);
+            } else {
+                println!("  line {}: revisit: {}", item.line, item.what);
+            }
+        }
+    }
+    reporter.status(&format!(
+        "{} {} record{} for the {} edition from {}; each is marked needs_review",
+        if args.dry_run { "would write" } else { "wrote" },
+        rolled.len(),
+        if rolled.len() == 1 { "" } else { "s" },
+        args.to,
+        args.from
+    ));
+    EXIT_OK
+}

@@ -1,0 +1,15 @@
+//! The editors' workflow: record skeletons, rolling an edition forward and live preview.
+//!
+//! Each part is a library function the command-line tool wraps: [`skeleton`] for
+//! `dossier new`, [`rollover`] for `dossier rollover` and [`watch`] for `dossier watch`.
+
+pub mod rollover;
+pub mod skeleton;
+pub mod watch;
+
+/// The `#:schema` directive that record files start with, relative to
+/// `profiles/EDITION/`, so TOML editors (taplo, Even Better TOML) find the schema.
+pub const SCHEMA_DIRECTIVE: &str = "#:schema ../../checks/record.schema.json";
+
+/// Where the committed JSON Schema lives, relative to the project root.
+pub const SCHEMA_PATH: &str = "checks/record.schema.json";

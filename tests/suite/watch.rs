@@ -1,0 +1,144 @@
+//! `dossier watch`: an edit re-renders the PDF; a broken save keeps the last good one.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{minimal_record, pdf_text, TestProject};
+
+/// Kills the watcher when the test ends, however it ends.
+struct Watcher {
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watcher {
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+/// Waits until `ready` holds, up to `limit`; panics with `what` and the watcher's output.
+fn wait_for(watcher: &Watcher, limit: Duration, what: &str, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out waiting for {what}; watch said:\n{}",
+            watcher.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn read(path: &Path) -> Option<Vec<u8>> {
+    std::fs::read(path).ok()
+}
+
+#[test]
+fn watch_renders_edits_and_keeps_the_last_good_pdf() {
+    let project = TestProject::empty();
+    let record = "profiles/2023/kyrgyzstan.toml";
+    project.file(
+        record,
+        &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"First words.\"\n"),
+    );
+    let mut child = project
+        .command(&["watch", "--no-book"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dossier watch");
+    let mut pipe = child.stderr.take().unwrap();
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let sink = stderr.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let watcher = Watcher { child, stderr };
+    let pdf = project.path().join("out/2023/kyrgyzstan.pdf");
+
+    // The first render (a cold start compiles fonts and templates: allow for a busy machine).
+    wait_for(&watcher, Duration::from_secs(120), "the first PDF", || {
+        watcher.stderr().contains("watching 1 record")
+    });
+    let first = read(&pdf).expect("the first PDF is written before watching starts");
+    assert!(pdf_text(&pdf).contains("First words."));
+
+    // An edit: the PDF changes and shows the new text.
+    project.file(
+        record,
+        &minimal_record(
+            "Kyrgyzstan",
+            "KG",
+            2023,
+            "summary = \"Second words, edited.\"\n",
+        ),
+    );
+    wait_for(&watcher, Duration::from_secs(60), "the edited PDF", || {
+        read(&pdf).is_some_and(|b| b != first)
+    });
+    assert!(pdf_text(&pdf).contains("Second words, edited."));
+    let good = read(&pdf).unwrap();
+
+    // A broken save: diagnostics with line and column, and the last good PDF stays.
+    project.file(
+        record,
+        &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Third words\n"),
+    );
+    wait_for(&watcher, Duration::from_secs(60), "the load error", || {
+        watcher.stderr().contains("the last good PDF is kept")
+    });
+    assert!(
+        watcher
+            .stderr()
+            .contains("profiles/2023/kyrgyzstan.toml:6:"),
+        "{}",
+        watcher.stderr()
+    );
+    assert_eq!(read(&pdf).unwrap(), good, "a broken save changed the PDF");
+
+    // Fixed again: rendered again.
+    project.file(
+        record,
+        &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Fourth words.\"\n"),
+    );
+    wait_for(&watcher, Duration::from_secs(60), "the fixed PDF", || {
+        read(&pdf).is_some_and(|b| b != good)
+    });
+    assert!(
+        watcher.stderr().contains("loads again"),
+        "{}",
+        watcher.stderr()
+    );
+    assert!(pdf_text(&pdf).contains("Fourth words."));
+}
+
+#[test]
+fn watch_fails_cleanly_on_a_missing_path() {
+    let project = TestProject::empty();
+    let run = project.run(&["watch", "profiles/1999"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("profiles/1999 does not exist"),
+        "{}",
+        run.stderr
+    );
+}
