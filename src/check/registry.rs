@@ -2,7 +2,7 @@
 //! and function. Adding a rule touches three places: its function in `rules/`, its row
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
-use super::rules::{across, citations, claims, dates, lint};
+use super::rules::{across, citations, claims, dates, lint, review};
 use super::{Ctx, Draft, Severity};
 
 /// A rule's function: the drafts of its findings for one record.
@@ -51,6 +51,11 @@ rules! {
         "Stale suppressions hide future defects of the same rule.",
         "[[suppress]] rule = \"doubled-words\" reason = \"...\" in a record with no doubled words",
         "Delete the suppression, or correct its `rule` or `matching`.";
+    "DOS002" "needs-review" Info Some(review::needs_review),
+        "A record marked `needs_review`, as `dossier rollover` marks every record of a new edition.",
+        "A rolled-over record repeats last year's facts; its latest vote, meetings and dated sentences must be revisited before print.",
+        "needs_review = \"rolled over from the 2023 edition: check the latest vote and meeting claims\"",
+        "Revisit what `dossier rollover` listed, set `last_updated`, then delete the `needs_review` line.";
     "DOS101" "last-meeting-contradiction" Error Some(claims::last_meeting),
         "A claim of the last meeting attended (\"last participated in a meeting of the convention in YEAR\") contradicted by a later attendance, in the structured list or in prose.",
         "The summary is what readers quote; a wrong last-meeting year is the most common published contradiction.",

@@ -186,3 +186,42 @@ fn a_rolled_over_record_renders_with_the_review_notice() {
     let text = pdf_text(&project.path().join("out/2024/kyrgyzstan.pdf"));
     assert!(text.contains("Needs review"), "{text}");
 }
+
+#[test]
+fn rolled_over_samples_pass_check_and_diff_shows_only_edition_and_date() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["rollover", "2023", "2024"]).code, 0);
+    let check = project.run(&["check", "profiles/2024", "--format", "json"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["DOS002"; 3],
+        "only the needs-review notices: {codes:?}"
+    );
+    let diff = project.run(&["diff", "2023", "2024", "--exit-code"]);
+    assert_eq!(diff.code, 0, "{}", diff.stdout);
+    assert!(
+        diff.stdout
+            .contains("no differences in facts or prose (3 records compared)"),
+        "{}",
+        diff.stdout
+    );
+    for country in ["georgia", "kyrgyzstan", "norway"] {
+        let line = diff
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(country))
+            .unwrap_or_else(|| panic!("no line for {country}: {}", diff.stdout));
+        assert!(
+            line.contains("edition 2023 → 2024") && line.contains("last updated"),
+            "{line}"
+        );
+    }
+}

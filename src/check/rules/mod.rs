@@ -7,6 +7,7 @@ pub mod citations;
 pub mod claims;
 pub mod dates;
 pub mod lint;
+pub mod review;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;

@@ -77,6 +77,26 @@ fn change_line(c: &Change, p: &Painter) -> String {
     )
 }
 
+/// For a record whose facts and prose did not change, what did: its edition and
+/// last-updated date ("kyrgyzstan  edition 2023 → 2024, last updated 5 September 2023 → —").
+fn edition_line(r: &super::super::RecordDiff) -> Option<String> {
+    let mut parts = Vec::new();
+    if let (Some(old), Some(new)) = (r.old_edition, r.new_edition) {
+        if old != new {
+            parts.push(format!("edition {old} → {new}"));
+        }
+    }
+    if r.old_updated != r.new_updated {
+        let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "—".into());
+        parts.push(format!(
+            "last updated {} → {}",
+            show(&r.old_updated),
+            show(&r.new_updated)
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("{:<12} {}", r.slug, parts.join(", ")))
+}
+
 /// The report as text.
 pub fn render(diff: &Diff, color: bool) -> String {
     let p = Painter { color };
@@ -87,9 +107,12 @@ pub fn render(diff: &Diff, color: bool) -> String {
     if diff.is_empty() {
         let _ = writeln!(
             out,
-            "no differences ({} records compared)",
+            "no differences in facts or prose ({} records compared)",
             diff.records.len()
         );
+        for line in diff.records.iter().filter_map(edition_line) {
+            let _ = writeln!(out, "  {line}");
+        }
         return out;
     }
     let _ = writeln!(out, "records: {}", record_line(&summary));
