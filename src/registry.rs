@@ -302,6 +302,49 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// References a record makes that this registry does not know: meetings by id, votes
+    /// by resolution id or year. Each with the byte range of the reference and a message.
+    pub fn unknown_references(
+        &self,
+        record: &crate::record::Record,
+    ) -> Vec<(std::ops::Range<usize>, String)> {
+        let mut out = Vec::new();
+        for a in &record.meetings {
+            if self.meeting(&a.meeting.value).is_none() {
+                out.push((
+                    a.meeting.span.clone(),
+                    format!(
+                        "meeting `{}` is not in checks/meetings.toml",
+                        a.meeting.value
+                    ),
+                ));
+            }
+        }
+        for v in &record.votes {
+            match (&v.resolution, &v.year) {
+                (Some(r), _) if self.resolution(&r.value).is_none() => {
+                    out.push((
+                        r.span.clone(),
+                        format!("resolution `{}` is not in checks/resolutions.toml", r.value),
+                    ));
+                }
+                (None, Some(y)) if self.annual_resolution(y.value).is_none() => {
+                    out.push((
+                        y.span.clone(),
+                        format!(
+                            "no annual resolution on the convention is registered for {}",
+                            y.value
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RegistryError> {
     let text = std::fs::read_to_string(path).map_err(|error| RegistryError::Io {
         path: path.to_path_buf(),

@@ -127,7 +127,7 @@ rules! {
         "\"Third Meeting of States Parties in Oslo in September 2013\".",
         "Correct the meeting's name or date.";
     "DOS206" "resolution-mismatch" Error Some(dates::resolutions),
-        "A UNGA resolution cited with a date that does not match checks/resolutions.toml.",
+        "A UNGA resolution cited with a date that does not match checks/resolutions.toml, or a vote on a resolution the registry does not know.",
         "Resolution numbers and dates are copied from year to year and go wrong.",
         "\"UNGA Resolution 76/47, 6 December 2020\" (adopted 6 December 2021).",
         "Correct the number or the date.";

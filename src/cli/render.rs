@@ -93,6 +93,15 @@ pub fn render(
     for e in &load_errors {
         reporter.load_error(e);
     }
+    for record in &records {
+        for (span, message) in renderer.registry().unknown_references(record) {
+            let (line, col) = record.line_col(span.start);
+            reporter.status(&format!(
+                "warning: {}:{line}:{col}: {message}; printed as written",
+                record.path.display()
+            ));
+        }
+    }
     let jobs = renderer.jobs(&records);
     if let Some(dir) = &args.emit_typst {
         match renderer.emit_typst(&jobs, &project.templates, dir) {

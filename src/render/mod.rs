@@ -139,6 +139,11 @@ impl Renderer {
         })
     }
 
+    /// The registry the renderer resolves meetings and resolutions with.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// The jobs for these records: a profile each, and a book per edition when enabled.
     /// Records are sorted by edition, then country, then topic.
     pub fn jobs(&self, records: &[Record]) -> Vec<Job> {

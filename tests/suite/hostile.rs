@@ -347,3 +347,48 @@ fn killing_a_render_leaves_no_partial_pdf() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn unknown_meetings_and_resolutions_are_reported_by_render_and_check() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/unknownia.toml",
+        &minimal_record("Unknownia", "UN", 2023, "[[meetings]]\nmeeting = \"99MSP\"\nrole = \"attended\"\n\n[[votes]]\nresolution = \"99/999\"\nvote = \"yes\"\n\n[[votes]]\nyear = 2031\nvote = \"no\"\n"),
+    );
+    let render = render_one(&project);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    for expected in [
+        "profiles/2023/unknownia.toml:7:11: meeting `99MSP` is not in checks/meetings.toml",
+        "profiles/2023/unknownia.toml:11:14: resolution `99/999` is not in checks/resolutions.toml",
+        "profiles/2023/unknownia.toml:15:8: no annual resolution on the convention is registered for 2031",
+    ] {
+        assert!(render.stderr.contains(expected), "missing {expected:?} in {}", render.stderr);
+    }
+    let check = project.run(&["check", "--format", "json"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let messages: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["code"], f["message"]))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("DOS205") && m.contains("99MSP")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("DOS206") && m.contains("99/999")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("DOS206") && m.contains("2031")),
+        "{messages:?}"
+    );
+}

@@ -186,6 +186,23 @@ pub fn meetings(ctx: &Ctx<'_>) -> Vec<Draft> {
 pub fn resolutions(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for f in ctx.facts {
+        if let Claim::Vote {
+            resolution, year, ..
+        } = &f.claim
+        {
+            if !f.origin.is_prose() && ctx.registry.resolution(resolution).is_none() {
+                let message = match year {
+                    Some(y) => {
+                        format!("no annual resolution on the convention is registered for {y}")
+                    }
+                    None => format!("resolution `{resolution}` is not in checks/resolutions.toml"),
+                };
+                out.push(Draft::new(message, vec![label(f, "voted on here")]).help(
+                    "add the resolution to checks/resolutions.toml, or correct the reference",
+                ));
+            }
+            continue;
+        }
         let Claim::ResolutionCited {
             number,
             date: Some(date),
