@@ -160,7 +160,8 @@ fn identity(fact: &Fact, registry: &Registry) -> Identity {
 
 /// The value a fact states, as shown in reports.
 fn value(claim: &Claim, registry: &Registry) -> String {
-    let month_year = |year: i32, month: Option<u32>| match month.and_then(month_name) {
+    let month_year = |year: i32, month: Option<u32>| match month.and_then(crate::record::month_name)
+    {
         Some(m) => format!("{m} {year}"),
         None => year.to_string(),
     };
@@ -189,24 +190,6 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         }
         other => other.to_string(),
     }
-}
-
-fn month_name(month: u32) -> Option<&'static str> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    MONTHS.get(month.checked_sub(1)? as usize).copied()
 }
 
 fn last_of_month(year: i32, month: u32) -> Option<NaiveDate> {

@@ -561,27 +561,12 @@ pub(crate) fn date_mentions(text: &str) -> BTreeSet<(i32, Option<u32>)> {
         Regex::new(r"\b(?:(January|February|March|April|May|June|July|August|September|October|November|December)\s+)?((?:19|20)\d\d)\b")
             .expect("valid regex")
     });
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     DATE.captures_iter(text)
         .filter_map(|c| {
             let year: i32 = c.get(2)?.as_str().parse().ok()?;
             let month = c
                 .get(1)
-                .and_then(|m| MONTHS.iter().position(|n| *n == m.as_str()))
-                .map(|i| i as u32 + 1);
+                .and_then(|m| crate::record::month_number(m.as_str()));
             Some((year, month))
         })
         .collect()

@@ -349,29 +349,6 @@ fn is_abbreviation(before: &str) -> bool {
     ABBREVIATIONS.contains(&word)
 }
 
-/// The month number of an English month name.
-pub fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let lower = name.to_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| *m == lower)
-        .map(|i| i as u32 + 1)
-}
-
 fn group<'t>(caps: &Captures<'t>, names: &[&str]) -> Option<regex::Match<'t>> {
     names.iter().find_map(|n| caps.name(n))
 }
@@ -381,7 +358,7 @@ fn group_year(caps: &Captures<'_>) -> Option<i32> {
 }
 
 fn group_month(caps: &Captures<'_>) -> Option<u32> {
-    group(caps, &["month", "month2"]).and_then(|m| month_number(m.as_str()))
+    group(caps, &["month", "month2"]).and_then(|m| crate::record::month_number(m.as_str()))
 }
 
 fn group_date(caps: &Captures<'_>) -> Option<Date> {

@@ -81,27 +81,13 @@ pub fn date_line(text: &str) -> Option<Result<Date, String>> {
 
 /// `5 September 2023` or `05 September 2023`.
 fn parse_day_month_year(text: &str) -> Option<Date> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let mut parts = text.split_whitespace();
     let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || day.len() > 2 || year.len() != 4 {
         return None;
     }
-    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))?;
-    let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month as u32 + 1, day.parse().ok()?)?;
+    let month = crate::record::month_number(month)?;
+    let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month, day.parse().ok()?)?;
     (1900..=2200)
         .contains(&year.parse::<i32>().ok()?)
         .then_some(Date(date))

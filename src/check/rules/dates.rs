@@ -112,26 +112,8 @@ pub fn same_kind(ctx: &Ctx<'_>) -> Vec<Draft> {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn month_name(m: u32) -> &'static str {
-    MONTHS
-        .get((m as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("?")
+    crate::record::month_name(m).unwrap_or("?")
 }
 
 /// DOS205: meetings named with a year or month they were not held in; unknown meeting ids.
