@@ -152,11 +152,11 @@ fn country_names(rng: &mut Rng, n: usize) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     while names.len() < n {
         let mut name = rng.pick(ONSETS).to_string();
-        name.push_str(*rng.pick(MIDDLES));
+        name.push_str(rng.pick::<&str>(MIDDLES));
         if rng.chance(0.3) {
             name.push_str(&rng.pick(ONSETS).to_lowercase());
         }
-        name.push_str(*rng.pick(ENDINGS));
+        name.push_str(rng.pick::<&str>(ENDINGS));
         if seen.insert(slugify(&name)) {
             names.push(name);
         }
@@ -520,8 +520,8 @@ impl Country {
             };
             let last = meetings
                 .iter()
-                .filter(|(_, r)| r.present())
-                .last()
+                .rev()
+                .find(|(_, r)| r.present())
                 .map(|(m, _)| *m);
             para.push(format!(
                 "{name} last participated in a meeting of the convention in {year}."

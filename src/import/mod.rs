@@ -612,7 +612,7 @@ fn tail_words(text: &str, n: usize) -> String {
     let start = words.len().saturating_sub(n);
     let mut tail = words[start..].join(" ");
     if start > 0 {
-        tail.insert_str(0, "…");
+        tail.insert(0, '…');
     }
     tail
 }

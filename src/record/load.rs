@@ -266,7 +266,8 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         let overlaps = syntax_spans.iter().any(|s| {
             s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1)
         });
-        !overlaps && !(syntax_failed && p.message.contains("missing the required key"))
+        let effect_of_syntax = syntax_failed && p.message.contains("missing the required key");
+        !(overlaps || effect_of_syntax)
     }));
     match record {
         Some(record) if problems.is_empty() => Ok(record),
@@ -543,7 +544,7 @@ impl Reader<'_> {
     fn small_number(&mut self, v: &Value<'_>, path: &str) -> Option<Sp<u32>> {
         let n = self.integer(v, path)?;
         match u32::try_from(n.value) {
-            Ok(x) if x >= 1 && x <= 100 => Some(Sp::new(x, n.span)),
+            Ok(x) if (1..=100).contains(&x) => Some(Sp::new(x, n.span)),
             _ => {
                 self.problem(format!("`{path}` must be between 1 and 100"), n.span, None);
                 None

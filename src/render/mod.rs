@@ -326,7 +326,7 @@ impl Renderer {
                         let result = self.run_job(&jobs[i], out_dir);
                         progress(&result);
                         *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                        if (done.fetch_add(1, Ordering::Relaxed) + 1) % EVICT_EVERY == 0 {
+                        if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
                             typst::evict_cache(EVICT_AGE);
                         }
                     }

@@ -23,7 +23,7 @@ fn record<'a>(report: &'a Value, slug: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no record {slug} in {report:#}"))
 }
 
-fn changes<'a>(record: &'a Value) -> &'a Vec<Value> {
+fn changes(record: &Value) -> &Vec<Value> {
     record["changes"].as_array().expect("changes array")
 }
 

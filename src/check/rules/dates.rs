@@ -147,16 +147,16 @@ pub fn meetings(ctx: &Ctx<'_>) -> Vec<Draft> {
                     );
                 }
             }
-            Claim::Attendance { meeting, .. } if !f.origin.is_prose() => {
-                if ctx.registry.meeting(meeting).is_none() {
-                    out.push(
-                        Draft::new(
-                            format!("meeting `{meeting}` is not in checks/meetings.toml"),
-                            vec![label(f, "unknown meeting")],
-                        )
-                        .help("use an id from checks/meetings.toml, or add the meeting there"),
-                    );
-                }
+            Claim::Attendance { meeting, .. }
+                if !f.origin.is_prose() && ctx.registry.meeting(meeting).is_none() =>
+            {
+                out.push(
+                    Draft::new(
+                        format!("meeting `{meeting}` is not in checks/meetings.toml"),
+                        vec![label(f, "unknown meeting")],
+                    )
+                    .help("use an id from checks/meetings.toml, or add the meeting there"),
+                );
             }
             _ => {}
         }
