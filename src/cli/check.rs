@@ -6,7 +6,6 @@ use crate::check::emit::{self, Format};
 use crate::check::{check_files, Settings, Severity};
 use crate::facts::ClaimPatterns;
 use crate::project::{collect_record_files, Project, ProjectError};
-use crate::registry::Registry;
 
 use super::{Reporter, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
@@ -36,19 +35,9 @@ pub struct Args {
 
 /// Runs `dossier check`.
 pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let project = match project {
-        Ok(p) => p,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
-    };
-    let registry = match Registry::load(&project.checks) {
-        Ok(r) => r,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
+    let (project, registry) = match super::project_with_registry(project, reporter) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let patterns = match ClaimPatterns::load(&project.checks) {
         Ok(p) => p,

@@ -121,6 +121,22 @@ pub enum Command {
     Completions(completions::Args),
 }
 
+/// The project and its registries, or the exit code after reporting why they cannot be had.
+fn project_with_registry(
+    project: Result<crate::project::Project, crate::project::ProjectError>,
+    reporter: &Reporter,
+) -> Result<(crate::project::Project, crate::registry::Registry), i32> {
+    let project = project.map_err(|e| {
+        reporter.error(&e);
+        EXIT_ERROR
+    })?;
+    let registry = crate::registry::Registry::load(&project.checks).map_err(|e| {
+        reporter.error(&e);
+        EXIT_ERROR
+    })?;
+    Ok((project, registry))
+}
+
 /// Parses the command line, runs the command and returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {

@@ -2,7 +2,6 @@
 //! what an editor must revisit.
 
 use crate::project::{Project, ProjectError};
-use crate::registry::Registry;
 use crate::workflow::rollover::{plan, write, RolloverError};
 
 use super::{Reporter, EXIT_ERROR, EXIT_OK};
@@ -21,19 +20,9 @@ pub struct Args {
 
 /// Runs `dossier rollover`.
 pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let project = match project {
-        Ok(p) => p,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
-    };
-    let registry = match Registry::load(&project.checks) {
-        Ok(r) => r,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
+    let (project, registry) = match super::project_with_registry(project, reporter) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let relative = |p: &std::path::Path| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf();
     let rolled = match plan(&project.profiles, &registry, args.from, args.to) {

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use crate::project::{Project, ProjectError};
-use crate::registry::Registry;
 use crate::render::{Paper, RenderOptions, Renderer, Severity};
 use crate::workflow::watch::{Event, Watch, POLL_INTERVAL};
 
@@ -27,19 +26,9 @@ pub struct Args {
 
 /// Runs `dossier watch`; returns only when it cannot start.
 pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let project = match project {
-        Ok(p) => p,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
-    };
-    let registry = match Registry::load(&project.checks) {
-        Ok(r) => r,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
+    let (project, registry) = match super::project_with_registry(project, reporter) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let options = RenderOptions {
         paper: args.paper.or(project.config.paper).unwrap_or_default(),
