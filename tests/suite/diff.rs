@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{minimal_record, pdf_text, tool, TestProject};
+use crate::support::{assert_print_ready, minimal_record, normalize, pdf_text, TestProject};
 
 /// Runs `dossier diff ARGS --format json` and parses the report.
 fn json_diff(project: &TestProject, args: &[&str]) -> Value {
@@ -25,14 +25,6 @@ fn record<'a>(report: &'a Value, slug: &str) -> &'a Value {
 
 fn changes(record: &Value) -> &Vec<Value> {
     record["changes"].as_array().expect("changes array")
-}
-
-/// Lower-case letters and digits only: what survives line breaking and hyphenation.
-fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn text(v: &Value) -> &str {
@@ -329,21 +321,7 @@ fn redline_pdf_is_print_ready_and_shows_both_versions() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let path = project.path().join("redline.pdf");
-    let p = path.to_str().unwrap();
-    let (ok, fonts) = tool("pdffonts", &[p]).expect("pdffonts installed");
-    assert!(ok, "{fonts}");
-    let rows: Vec<&str> = fonts
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert!(!rows.is_empty(), "no fonts listed");
-    for row in rows {
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!(cols[cols.len() - 5], "yes", "font not embedded: {row}");
-    }
-    let (ok, check) = tool("qpdf", &["--check", p]).expect("qpdf installed");
-    assert!(ok, "qpdf --check failed: {check}");
+    assert_print_ready(&path, "the redline");
     let text = normalize(&pdf_text(&path));
     for words in [
         "agreed to adopt",

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use crate::support::{assert_words_in_order, minimal_record, pdf_text, tool, TestProject};
+use crate::support::{
+    assert_print_ready, assert_words_in_order, minimal_record, pdf_text, tool, TestProject,
+};
 
 #[test]
 fn samples_render_to_print_ready_pdfs() {
@@ -18,22 +20,8 @@ fn samples_render_to_print_ready_pdfs() {
     ] {
         let path = project.path().join(rel);
         assert!(path.is_file(), "{rel} missing");
+        assert_print_ready(&path, rel);
         let path = path.to_str().unwrap();
-        let (ok, fonts) = tool("pdffonts", &[path]).expect("pdffonts installed");
-        assert!(ok, "{fonts}");
-        let rows: Vec<&str> = fonts
-            .lines()
-            .skip(2)
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        assert!(!rows.is_empty(), "no fonts listed for {rel}");
-        for row in rows {
-            let cols: Vec<&str> = row.split_whitespace().collect();
-            let emb = cols[cols.len() - 5];
-            assert_eq!(emb, "yes", "font not embedded in {rel}: {row}");
-        }
-        let (ok, check) = tool("qpdf", &["--check", path]).expect("qpdf installed");
-        assert!(ok, "qpdf --check failed for {rel}: {check}");
         let (_, info) = tool("pdfinfo", &[path]).expect("pdfinfo installed");
         assert!(info.contains("(A4)"), "{rel} is not A4: {info}");
         assert!(info.contains("Tagged:          yes"), "{rel} is not tagged");

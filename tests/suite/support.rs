@@ -121,11 +121,35 @@ pub fn pdf_text(path: &Path) -> String {
 }
 
 /// Lower-case letters and digits only: what survives any line breaking and hyphenation.
-fn normalize(text: &str) -> String {
+pub fn normalize(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Asserts that a PDF is print-ready: every font embedded (`pdffonts`) and the file sound
+/// (`qpdf --check`). `what` names it in failure messages.
+pub fn assert_print_ready(path: &Path, what: &str) {
+    let p = path.to_str().expect("utf-8 path");
+    let (ok, fonts) = tool("pdffonts", &[p]).expect("pdffonts installed");
+    assert!(ok, "{fonts}");
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "no fonts listed for {what}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(
+            cols[cols.len() - 5],
+            "yes",
+            "font not embedded in {what}: {row}"
+        );
+    }
+    let (ok, check) = tool("qpdf", &["--check", p]).expect("qpdf installed");
+    assert!(ok, "qpdf --check failed for {what}: {check}");
 }
 
 /// Asserts that the words of `expected` appear in `actual` in the same order.
