@@ -89,20 +89,36 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Value
     })
 }
 
-/// The template data for an edition's book: its profiles in order.
-pub fn book_data(edition: i32, profiles: Vec<Value>, paper: Paper) -> Value {
+/// The template data for an edition's front matter: title, date and one contents entry per
+/// profile, in order. Each entry's `page` (where the profile starts) is filled in once the
+/// profiles' page counts are known.
+pub fn book_data(edition: i32, profiles: &[Value], paper: Paper) -> Value {
     let latest = profiles
         .iter()
         .filter_map(|p| p.get("date").filter(|d| !d.is_null()).cloned())
         .max_by_key(|d| (d["year"].as_i64(), d["month"].as_i64(), d["day"].as_i64()));
+    let entries: Vec<Value> = profiles
+        .iter()
+        .map(|p| json!({"id": p["id"], "country": p["country"], "topic": p["topic"]}))
+        .collect();
     json!({
         "title": format!("Cluster Munition Ban Policy: Country Profiles {edition}"),
         "author": AUTHOR,
         "edition": edition,
         "paper": paper.typst_name(),
         "date": latest,
-        "profiles": profiles,
+        "entries": entries,
     })
+}
+
+/// The template data for a folio sheet: one page per `(number, side)`, side being `left`,
+/// `right` or `center`.
+pub fn folio_data(folios: &[(String, &str)], paper: Paper) -> Value {
+    let folios: Vec<Value> = folios
+        .iter()
+        .map(|(text, side)| json!({"text": text, "side": side}))
+        .collect();
+    json!({"paper": paper.typst_name(), "folios": folios})
 }
 
 /// The document date: "Last updated", or 1 January of the edition year for pages that print

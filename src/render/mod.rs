@@ -1,24 +1,28 @@
 //! Records to print-ready PDFs: one per record, one book per edition.
 //!
 //! Records become JSON data ([`data`]), templates read it, and the embedded Typst compiler
-//! ([`typst`], the only module that uses its API) lays it out. PDFs are written atomically:
-//! to a temporary file in the output directory, then renamed over the old one.
+//! ([`typst`], the only module that uses its API) lays it out. A profile is laid out once;
+//! its page numbers are laid over its pages afterwards ([`pdf`]), so the same pages serve its
+//! own PDF and the edition's book, which is assembled from the profiles' PDFs behind a
+//! compiled front matter. PDFs are written atomically: to a temporary file in the output
+//! directory, then renamed over the old one.
 
 pub mod data;
 pub mod manifest;
+pub mod pdf;
 pub mod typst;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
 pub use data::Paper;
-use data::{book_data, profile_data, record_date, record_id, replace_missing_glyphs};
+use data::{book_data, folio_data, profile_data, record_date, record_id, replace_missing_glyphs};
 pub use manifest::Manifest;
-pub use typst::{Base, Document, TypstDiagnostic};
+pub use typst::{Base, Conformance, Document, TypstDiagnostic};
 
 use crate::record::Record;
 use crate::registry::Registry;
@@ -54,12 +58,34 @@ pub struct Job {
     pub output: PathBuf,
     /// What the job is about, for messages ("profiles/2022/kyrgyzstan.toml", "book 2022").
     pub subject: String,
-    /// The Typst document.
-    pub document: Document,
+    /// What is made.
+    pub kind: JobKind,
     /// Characters the fonts cannot show.
     pub missing_glyphs: Vec<char>,
     /// Hash of everything the PDF is made from (see [`manifest`]).
     pub key: String,
+}
+
+/// What a job makes.
+#[derive(Debug, Clone)]
+pub enum JobKind {
+    /// A record's profile, from its Typst document.
+    Profile(Document),
+    /// An edition's book.
+    Book(BookJob),
+}
+
+/// An edition's book: its front matter's data and its profiles, in order.
+#[derive(Debug, Clone)]
+pub struct BookJob {
+    /// The edition.
+    pub edition: i32,
+    /// The front matter's template data, without the contents' page numbers.
+    pub front: serde_json::Value,
+    /// Date for the PDF metadata: the latest profile's.
+    pub date: Option<(i32, u8, u8)>,
+    /// The profiles' PDFs, relative to the output directory, in book order.
+    pub profiles: Vec<PathBuf>,
 }
 
 /// The outcome of one job.
@@ -119,6 +145,8 @@ pub struct Renderer {
     base: Base,
     registry: Registry,
     options: RenderOptions,
+    /// Folio sheets of standalone profiles ("1 / n" ... "n / n"), by page count.
+    folio_sheets: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
 }
 
 impl Renderer {
@@ -136,6 +164,7 @@ impl Renderer {
             base,
             registry,
             options,
+            folio_sheets: Mutex::new(HashMap::new()),
         })
     }
 
@@ -161,7 +190,7 @@ impl Renderer {
                 ))
         });
         let mut jobs = Vec::new();
-        let mut editions: BTreeMap<i32, Vec<serde_json::Value>> = BTreeMap::new();
+        let mut editions: BTreeMap<i32, (Vec<serde_json::Value>, Vec<usize>)> = BTreeMap::new();
         for record in sorted {
             let mut data = profile_data(record, &self.registry, self.options.paper);
             let missing_glyphs = self.base.missing_glyphs(&plain_strings(&data));
@@ -174,38 +203,49 @@ impl Renderer {
                 &data,
                 record_id(record),
                 Some(record_date(record)),
+                Conformance::Archival,
             );
+            let (profiles, members) = editions.entry(edition).or_default();
+            profiles.push(data);
+            members.push(jobs.len());
             jobs.push(Job {
                 output: PathBuf::from(edition.to_string()).join(format!("{stem}.pdf")),
                 subject: record.path.display().to_string(),
-                key: self.key(&document),
-                document,
+                key: self.key(&[&document_key(&document)]),
+                kind: JobKind::Profile(document),
                 missing_glyphs,
             });
-            editions.entry(edition).or_default().push(data);
         }
         if self.options.books {
-            for (edition, profiles) in editions {
-                let data = book_data(edition, profiles, self.options.paper);
-                let date = data["date"].as_object().map(|d| {
+            for (edition, (profiles, members)) in editions {
+                let front = book_data(edition, &profiles, self.options.paper);
+                let date = front["date"].as_object().map(|d| {
                     (
                         d["year"].as_i64().unwrap_or(1970) as i32,
                         d["month"].as_u64().unwrap_or(1) as u8,
                         d["day"].as_u64().unwrap_or(1) as u8,
                     )
                 });
-                let document = document(
-                    &format!("/book-{edition}"),
-                    "#import \"/templates/book.typ\": book-document\n#book-document(json(\"{data}\"))\n",
-                    &data,
+                let mut parts = vec![
                     format!("book-{edition}"),
-                    date,
-                );
+                    front.to_string(),
+                    format!("{date:?}"),
+                ];
+                for &m in &members {
+                    parts.push(jobs[m].output.display().to_string());
+                    parts.push(jobs[m].key.clone());
+                }
+                let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
                 jobs.push(Job {
                     output: PathBuf::from(format!("book-{edition}.pdf")),
                     subject: format!("book {edition}"),
-                    key: self.key(&document),
-                    document,
+                    key: self.key(&parts),
+                    kind: JobKind::Book(BookJob {
+                        edition,
+                        front,
+                        date,
+                        profiles: members.iter().map(|&m| jobs[m].output.clone()).collect(),
+                    }),
                     missing_glyphs: Vec::new(),
                 });
             }
@@ -213,30 +253,33 @@ impl Renderer {
         jobs
     }
 
-    /// The cache key of a document: its main file, data, identifier and date, the template
-    /// set, and the dossier and Typst versions.
-    fn key(&self, document: &Document) -> String {
+    /// A cache key: `parts`, the template set, and the dossier and Typst versions.
+    fn key(&self, parts: &[&str]) -> String {
         let mut hasher = Sha256::new();
         for part in [
             "dossier-render",
             env!("CARGO_PKG_VERSION"),
             typst::TYPST_VERSION,
             self.base.fingerprint(),
-            document.main_path.as_str(),
-            document.main_text.as_str(),
-            document.data_path.as_str(),
-            document.ident.as_str(),
-            format!("{:?}", document.date).as_str(),
-        ] {
+        ]
+        .iter()
+        .chain(parts)
+        {
             hasher.update((part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
         }
-        hasher.update(&document.data);
         manifest::hex(&hasher.finalize())
     }
 
-    /// Compiles one job and writes its PDF atomically under `out_dir`.
-    pub fn run_job(&self, job: &Job, out_dir: &Path) -> JobResult {
+    /// Makes one job's PDF and writes it atomically under `out_dir`. A book reads its
+    /// profiles' PDFs from `fresh` (the outcome of this run's profiles: the PDF, or `None`
+    /// when it failed) or else from `out_dir`.
+    pub fn run_job(
+        &self,
+        job: &Job,
+        out_dir: &Path,
+        fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
+    ) -> (JobResult, Option<Arc<Vec<u8>>>) {
         let mut diagnostics = Vec::new();
         if !job.missing_glyphs.is_empty() {
             let chars: String = job
@@ -264,67 +307,203 @@ impl Renderer {
             location: d.location,
             hints: d.hints,
         };
-        match self.base.compile_pdf(&job.document) {
+        let made = match &job.kind {
+            JobKind::Profile(document) => self.profile_pdf(document),
+            JobKind::Book(book) => self.book_pdf(book, out_dir, fresh),
+        };
+        let error = |message: String| RenderDiagnostic {
+            severity: Severity::Error,
+            subject: job.subject.clone(),
+            message,
+            location: None,
+            hints: Vec::new(),
+        };
+        let failed = |diagnostics| {
+            let result = JobResult {
+                output: job.output.clone(),
+                written: false,
+                diagnostics,
+            };
+            (result, None)
+        };
+        match made {
             Ok((pdf, warnings)) => {
                 diagnostics.extend(warnings.into_iter().map(|w| convert(w, Severity::Warning)));
                 let path = out_dir.join(&job.output);
                 match write_atomically(&path, &pdf) {
-                    Ok(()) => JobResult {
-                        output: job.output.clone(),
-                        written: true,
-                        diagnostics,
-                    },
-                    Err(error) => {
-                        diagnostics.push(RenderDiagnostic {
-                            severity: Severity::Error,
-                            subject: job.subject.clone(),
-                            message: format!("cannot write {}: {error}", path.display()),
-                            location: None,
-                            hints: Vec::new(),
-                        });
-                        JobResult {
+                    Ok(()) => {
+                        let result = JobResult {
                             output: job.output.clone(),
-                            written: false,
+                            written: true,
                             diagnostics,
-                        }
+                        };
+                        (result, Some(Arc::new(pdf)))
+                    }
+                    Err(e) => {
+                        diagnostics.push(error(format!("cannot write {}: {e}", path.display())));
+                        failed(diagnostics)
                     }
                 }
             }
-            Err(errors) => {
+            Err(Failure::Typst(errors)) => {
                 diagnostics.extend(errors.into_iter().map(|e| convert(e, Severity::Error)));
-                JobResult {
-                    output: job.output.clone(),
-                    written: false,
-                    diagnostics,
-                }
+                failed(diagnostics)
+            }
+            Err(Failure::Other(message)) => {
+                diagnostics.push(error(message));
+                failed(diagnostics)
             }
         }
+    }
+
+    /// A profile's PDF: its pages laid out once, then numbered "1 / n" to "n / n".
+    fn profile_pdf(&self, document: &Document) -> Result<Made, Failure> {
+        let (pages, warnings) = self.base.compile_pdf(document).map_err(Failure::Typst)?;
+        let count = pdf::page_count(&pages).map_err(|e| Failure::Other(e.to_string()))?;
+        let sheet = self.profile_folio_sheet(count)?;
+        let numbered =
+            pdf::stamp_folios(&pages, &sheet).map_err(|e| Failure::Other(e.to_string()))?;
+        Ok((numbered, warnings))
+    }
+
+    /// The folio sheet of an `n`-page profile, compiled once per run.
+    fn profile_folio_sheet(&self, n: usize) -> Result<Arc<Vec<u8>>, Failure> {
+        let cached = self
+            .folio_sheets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&n)
+            .cloned();
+        if let Some(sheet) = cached {
+            return Ok(sheet);
+        }
+        let folios: Vec<(String, &str)> =
+            (1..=n).map(|i| (format!("{i} / {n}"), "center")).collect();
+        let sheet = Arc::new(self.folio_sheet(&format!("/folios-{n}"), &folios)?);
+        self.folio_sheets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(n, sheet.clone());
+        Ok(sheet)
+    }
+
+    fn folio_sheet(&self, stem: &str, folios: &[(String, &str)]) -> Result<Vec<u8>, Failure> {
+        let document = document(
+            stem,
+            "#import \"/templates/folios.typ\": folio-sheet\n#folio-sheet(json(\"{data}\"))\n",
+            &folio_data(folios, self.options.paper),
+            stem.trim_start_matches('/').to_string(),
+            None,
+            Conformance::Plain,
+        );
+        let (sheet, _) = self.base.compile_pdf(&document).map_err(Failure::Typst)?;
+        Ok(sheet)
+    }
+
+    /// An edition's book: the front matter, then every profile's pages starting on a
+    /// right-hand page, numbered from 1.
+    fn book_pdf(
+        &self,
+        book: &BookJob,
+        out_dir: &Path,
+        fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
+    ) -> Result<Made, Failure> {
+        let entries = book.front["entries"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut parts = Vec::with_capacity(book.profiles.len());
+        for (output, entry) in book.profiles.iter().zip(&entries) {
+            let bytes = match fresh.get(output) {
+                Some(Some(bytes)) => bytes.to_vec(),
+                Some(None) => {
+                    return Err(Failure::Other(format!(
+                        "{} failed to render, so the book was not assembled",
+                        output.display()
+                    )))
+                }
+                None => std::fs::read(out_dir.join(output)).map_err(|e| {
+                    Failure::Other(format!(
+                        "cannot read {} for the book: {e}",
+                        out_dir.join(output).display()
+                    ))
+                })?,
+            };
+            let label = entry["id"].as_str().unwrap_or_default().to_string();
+            parts.push((label, bytes));
+        }
+        let parts = pdf::BookParts::load(parts).map_err(|e| Failure::Other(e.to_string()))?;
+        let counts = parts.page_counts();
+        let mut front = book.front.clone();
+        let mut folios = Vec::new();
+        let mut next = 1;
+        for (entry, count) in front["entries"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .zip(&counts)
+        {
+            entry["page"] = serde_json::Value::String(next.to_string());
+            for number in next..next + count {
+                let side = if number % 2 == 1 { "right" } else { "left" };
+                folios.push((number.to_string(), side));
+            }
+            next += count + count % 2;
+        }
+        let stem = format!("/book-{}", book.edition);
+        let front_document = document(
+            &stem,
+            "#import \"/templates/book.typ\": book-front-matter\n#book-front-matter(json(\"{data}\"))\n",
+            &front,
+            format!("book-{}", book.edition),
+            book.date,
+            Conformance::Archival,
+        );
+        let (front_pdf, sheet) = rayon::join(
+            || self.base.compile_pdf(&front_document),
+            || self.folio_sheet(&format!("{stem}-folios"), &folios),
+        );
+        let (front_pdf, warnings) = front_pdf.map_err(Failure::Typst)?;
+        let assembled = parts
+            .assemble(&front_pdf, &sheet?, &format!("book-{}", book.edition))
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        Ok((assembled, warnings))
     }
 
     /// Runs jobs in parallel on the current rayon pool, calling `progress` after each, and
     /// returns the results in the order of `jobs`.
     ///
-    /// Workers take the largest documents first (the books hold a whole edition), so the
-    /// longest job never starts last. Typst's memoized results that have not been used for
-    /// a while are evicted as the run goes, so memory stays bounded however long the run.
+    /// Profiles come first, largest first, so the longest job never starts last; then the
+    /// books, which take the profiles' PDFs just made from memory and the others from
+    /// `out_dir`. Typst's memoized results that have not been used for a while are evicted
+    /// as the run goes, so memory stays bounded however long the run.
     pub fn run_jobs(
         &self,
         jobs: &[Job],
         out_dir: &Path,
         progress: &(dyn Fn(&JobResult) + Sync),
     ) -> Vec<JobResult> {
-        let mut order: Vec<usize> = (0..jobs.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].document.data.len()));
+        let is_book = |i: &usize| matches!(jobs[*i].kind, JobKind::Book(_));
+        let mut order: Vec<usize> = (0..jobs.len()).filter(|i| !is_book(i)).collect();
+        order.sort_by_key(|&i| match &jobs[i].kind {
+            JobKind::Profile(document) => std::cmp::Reverse(document.data.len()),
+            JobKind::Book(_) => std::cmp::Reverse(0),
+        });
         let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+        let made: Mutex<HashMap<PathBuf, Option<Arc<Vec<u8>>>>> = Mutex::new(HashMap::new());
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
-        let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+        let none = HashMap::new();
+        let workers = rayon::current_num_threads().clamp(1, order.len().max(1));
         rayon::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|_| {
                     while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let result = self.run_job(&jobs[i], out_dir);
+                        let (result, pdf) = self.run_job(&jobs[i], out_dir, &none);
                         progress(&result);
+                        made.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(jobs[i].output.clone(), pdf);
                         *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                         if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
                             typst::evict_cache(EVICT_AGE);
@@ -333,12 +512,19 @@ impl Renderer {
                 });
             }
         });
+        let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
+        for i in (0..jobs.len()).filter(is_book) {
+            let (result, _) = self.run_job(&jobs[i], out_dir, &made);
+            progress(&result);
+            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            typst::evict_cache(EVICT_AGE);
+        }
         typst::evict_cache(EVICT_AGE);
         slots
             .into_iter()
             .map(|slot| {
-                // The scope returns once every worker has finished, and a worker panic
-                // propagates out of it, so each slot is filled here.
+                // Every profile ran inside the scope (a worker panic propagates out of
+                // it) and every book after it, so each slot is filled here.
                 slot.into_inner()
                     .unwrap_or_else(|e| e.into_inner())
                     .expect("every job ran")
@@ -346,8 +532,10 @@ impl Renderer {
             .collect()
     }
 
-    /// Writes each job's main file and data, plus the templates, under `dir`, so the stock
-    /// Typst CLI compiles the same documents: `typst compile --root DIR DIR/2022/kyrgyzstan.typ`.
+    /// Writes each profile's main file and data, plus the templates, under `dir`, so the
+    /// stock Typst CLI compiles the same documents:
+    /// `typst compile --root DIR DIR/2022/kyrgyzstan.typ`. (A book is assembled from its
+    /// profiles' PDFs, so it has no single document to write.)
     pub fn emit_typst(
         &self,
         jobs: &[Job],
@@ -359,11 +547,14 @@ impl Renderer {
         };
         let mut mains = Vec::new();
         for job in jobs {
-            let main = dir.join(job.document.main_path.trim_start_matches('/'));
-            write(main.clone(), job.document.main_text.as_bytes())?;
+            let JobKind::Profile(document) = &job.kind else {
+                continue;
+            };
+            let main = dir.join(document.main_path.trim_start_matches('/'));
+            write(main.clone(), document.main_text.as_bytes())?;
             write(
-                dir.join(job.document.data_path.trim_start_matches('/')),
-                &job.document.data,
+                dir.join(document.data_path.trim_start_matches('/')),
+                &document.data,
             )?;
             mains.push(main);
         }
@@ -373,6 +564,34 @@ impl Renderer {
         })?;
         Ok(mains)
     }
+}
+
+/// A made PDF and the compiler's warnings.
+type Made = (Vec<u8>, Vec<TypstDiagnostic>);
+
+/// Why a PDF could not be made.
+enum Failure {
+    /// The compiler's errors.
+    Typst(Vec<TypstDiagnostic>),
+    /// Anything else (reading or assembling PDFs).
+    Other(String),
+}
+
+/// The parts of a document that its PDF depends on.
+fn document_key(document: &Document) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        document.main_path.as_str(),
+        document.main_text.as_str(),
+        document.data_path.as_str(),
+        document.ident.as_str(),
+        format!("{:?}", document.date).as_str(),
+    ] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.update(&document.data);
+    manifest::hex(&hasher.finalize())
 }
 
 /// Jobs between two evictions of Typst's memoized results.
@@ -387,6 +606,7 @@ fn document(
     data: &serde_json::Value,
     ident: String,
     date: Option<(i32, u8, u8)>,
+    conformance: Conformance,
 ) -> Document {
     let data_path = format!("{stem}.json");
     let mut bytes = serde_json::to_vec_pretty(data).unwrap_or_default();
@@ -398,6 +618,7 @@ fn document(
         data: bytes,
         ident,
         date,
+        conformance,
     }
 }
 

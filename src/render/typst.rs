@@ -54,6 +54,18 @@ pub struct Document {
     pub ident: String,
     /// Date for the PDF metadata, from the record (never the clock).
     pub date: Option<(i32, u8, u8)>,
+    /// What the PDF must conform to.
+    pub conformance: Conformance,
+}
+
+/// What a compiled PDF is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conformance {
+    /// Tagged, PDF/A-2a and PDF/UA-1: every page a reader sees.
+    Archival,
+    /// Untagged, no standard: folio sheets, whose pages are laid over archival pages as
+    /// pagination artifacts.
+    Plain,
 }
 
 /// PDF conformance the export enforces.
@@ -172,8 +184,9 @@ impl Base {
             .date
             .and_then(|(y, m, d)| Datetime::from_ymd_hms(y, m, d, 0, 0, 0))
             .map(Timestamp::new_utc);
-        let standards =
-            PdfStandards::new(STANDARDS).map_err(|e| vec![plain_error(e.message().to_string())])?;
+        let archival = doc.conformance == Conformance::Archival;
+        let standards = PdfStandards::new(if archival { STANDARDS } else { &[] })
+            .map_err(|e| vec![plain_error(e.message().to_string())])?;
         let options = PdfOptions {
             ident: Smart::Custom(doc.ident.clone()),
             creator: Smart::Custom(Some(format!(
@@ -183,7 +196,7 @@ impl Base {
             timestamp,
             page_ranges: None,
             standards,
-            tagged: true,
+            tagged: archival,
             pretty: false,
         };
         match typst_pdf::pdf(&document, &options) {

@@ -15,4 +15,5 @@ mod properties;
 mod render;
 mod rollover;
 mod schema;
+mod structure;
 mod watch;

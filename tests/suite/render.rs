@@ -270,5 +270,9 @@ fn emit_typst_writes_main_files_data_and_templates() {
         serde_json::from_slice(&std::fs::read(root.join("2023/kyrgyzstan.json")).unwrap()).unwrap();
     assert_eq!(data["country"], "Kyrgyzstan");
     assert!(Path::new(&root.join("templates/style.typ")).is_file());
-    assert!(root.join("book-2023.typ").is_file());
+    // A book is assembled from its profiles' PDFs: no document of its own is written, but
+    // the templates of its front matter and page numbers are there.
+    assert!(!root.join("book-2023.typ").exists());
+    assert!(root.join("templates/book.typ").is_file());
+    assert!(root.join("templates/folios.typ").is_file());
 }

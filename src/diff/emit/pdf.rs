@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::render::{Base, Document, Paper};
+use crate::render::{Base, Conformance, Document, Paper};
 
 use super::super::{Diff, RecordStatus};
 use super::{editions_line, kind_counts, record_counts, record_line, status_word, summary_counts};
@@ -118,6 +118,7 @@ pub fn render(
             .max()
             .map(|year| (year, 1, 1))
             .or(Some((1970, 1, 1))),
+        conformance: Conformance::Archival,
     };
     match base.compile_pdf(&document) {
         Ok((pdf, _warnings)) => Ok(pdf),

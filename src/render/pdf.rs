@@ -1,0 +1,821 @@
+//! Compiled pages put together: page numbers laid over a profile's pages, and an edition's
+//! book assembled from its profiles' PDFs behind a compiled front matter.
+//!
+//! A profile is laid out once, without page numbers. [`stamp_folios`] lays each page's number
+//! over it as a Form XObject named `/DossierFolio`, drawn inside a pagination artifact, so the
+//! tags of the page are untouched. The book reuses those PDFs as they are: [`BookParts::assemble`]
+//! points every page's `/DossierFolio` at the book's numbering, pads each profile to an even
+//! page count so the next one starts on a right-hand page, and merges the parts' logical
+//! structure (tags, table-header ids), bookmarks and link targets, so the book stays tagged
+//! like its parts. Nothing here lays out text: page numbers come from a folio sheet, one page
+//! per number, compiled by Typst.
+//!
+//! An edit to one record therefore re-lays out that record alone; its book is a merge.
+
+use std::collections::{HashMap, HashSet};
+
+use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, SaveOptions, Stream, StringFormat};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// A PDF that cannot be read or put together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PdfError(String);
+
+type Result<T> = std::result::Result<T, PdfError>;
+
+fn fail<T>(message: impl Into<String>) -> Result<T> {
+    Err(PdfError(message.into()))
+}
+
+/// Resource name of the page-number layer of a page.
+const FOLIO: &[u8] = b"DossierFolio";
+
+/// The content stream appended to every numbered page: the folio, as an artifact.
+const STAMP: &[u8] =
+    b"q /Artifact<</Attached[/Bottom]/Subtype/Footer/Type/Pagination>>BDC /DossierFolio Do EMC Q\n";
+
+/// Largest content of a folio sheet page read (a page number takes a few hundred bytes).
+const MAX_FOLIO_CONTENT: usize = 1 << 20;
+
+/// Inheritable page attributes (ISO 32000-1, 7.7.3.4).
+const INHERITABLE: [&[u8]; 4] = [b"MediaBox", b"Resources", b"CropBox", b"Rotate"];
+
+fn load(bytes: &[u8], what: &str) -> Result<Pdf> {
+    Pdf::load_mem(bytes).map_err(|e| PdfError(format!("cannot read {what}: {e}")))
+}
+
+fn save(mut pdf: Pdf) -> Result<Vec<u8>> {
+    collect_garbage(&mut pdf);
+    let options = SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .build();
+    let mut bytes = Vec::new();
+    pdf.save_with_options(&mut bytes, options)
+        .map_err(|e| PdfError(format!("cannot write the PDF: {e}")))?;
+    Ok(bytes)
+}
+
+/// The number of pages of a PDF.
+pub fn page_count(pdf: &[u8]) -> Result<usize> {
+    Ok(load(pdf, "the PDF")?.get_pages().len())
+}
+
+/// Lays page `i` of the folio sheet over page `i` of `pdf`, as its page-number layer.
+pub fn stamp_folios(pdf: &[u8], sheet: &[u8]) -> Result<Vec<u8>> {
+    let mut doc = load(pdf, "the compiled profile")?;
+    let pages: Vec<ObjectId> = doc.page_iter().collect();
+    let forms = import_folio_forms(&mut doc, sheet)?;
+    if forms.len() < pages.len() {
+        return fail(format!(
+            "the folio sheet has {} pages for {} pages",
+            forms.len(),
+            pages.len()
+        ));
+    }
+    let stamp = doc.add_object(Stream::new(Dictionary::new(), STAMP.to_vec()));
+    for (&page, &form) in pages.iter().zip(&forms) {
+        let mut resources = own_resources(&doc, page)?;
+        let mut xobjects = match resources.get(b"XObject") {
+            Ok(Object::Dictionary(d)) => d.clone(),
+            Ok(Object::Reference(id)) => doc
+                .get_dictionary(*id)
+                .map_err(|e| PdfError(format!("bad XObject resources: {e}")))?
+                .clone(),
+            _ => Dictionary::new(),
+        };
+        xobjects.set(FOLIO, Object::Reference(form));
+        resources.set("XObject", Object::Dictionary(xobjects));
+        let dict = page_dict_mut(&mut doc, page)?;
+        dict.set("Resources", Object::Dictionary(resources));
+        let contents = match dict.get(b"Contents") {
+            Ok(Object::Array(items)) => {
+                let mut items = items.clone();
+                items.push(Object::Reference(stamp));
+                Object::Array(items)
+            }
+            Ok(single @ Object::Reference(_)) => {
+                Object::Array(vec![single.clone(), Object::Reference(stamp)])
+            }
+            _ => Object::Reference(stamp),
+        };
+        dict.set("Contents", contents);
+    }
+    save(doc)
+}
+
+/// The profiles of one book, read and ready to be assembled.
+pub struct BookParts {
+    parts: Vec<(String, Pdf)>,
+    digest: Sha256,
+}
+
+impl BookParts {
+    /// Reads each part's PDF (in parallel). `label` names the part in messages and prefixes
+    /// its tag ids; `bytes` is a PDF written by [`stamp_folios`].
+    pub fn load(parts: Vec<(String, Vec<u8>)>) -> Result<Self> {
+        let mut digest = Sha256::new();
+        for (label, bytes) in &parts {
+            digest.update((label.len() as u64).to_le_bytes());
+            digest.update(label.as_bytes());
+            digest.update((bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        }
+        let parts = parts
+            .into_par_iter()
+            .map(|(label, bytes)| {
+                let pdf = load(&bytes, &label)?;
+                Ok((label, pdf))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { parts, digest })
+    }
+
+    /// The number of pages of each part, in order.
+    pub fn page_counts(&self) -> Vec<usize> {
+        self.parts
+            .iter()
+            .map(|(_, p)| p.get_pages().len())
+            .collect()
+    }
+
+    /// Puts the book together: the front matter's pages but its last `parts` placeholder
+    /// pages (one per part, where the contents' links point), then every part, padded with a
+    /// blank page to an even count, its pages numbered by the folio sheet's pages in order.
+    /// `ident` is the book's stable identifier for the PDF's file id.
+    pub fn assemble(self, front: &[u8], sheet: &[u8], ident: &str) -> Result<Vec<u8>> {
+        let mut digest = self.digest;
+        digest.update(front);
+        digest.update(sheet);
+        let mut book = load(front, "the book's front matter")?;
+        let front_max = max_id(&book);
+        let all_pages: Vec<ObjectId> = book.page_iter().collect();
+        if all_pages.len() <= self.parts.len() {
+            return fail("the front matter has no page for each profile");
+        }
+        let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - self.parts.len());
+        let (front_pages, placeholders) = (front_pages.to_vec(), placeholders.to_vec());
+        let forms = import_folio_forms(&mut book, sheet)?;
+        let needed: usize = self.parts.iter().map(|(_, p)| p.get_pages().len()).sum();
+        if forms.len() < needed {
+            return fail(format!(
+                "the folio sheet has {} pages for {needed} pages",
+                forms.len()
+            ));
+        }
+        let book_catalog = catalog_id(&book)?;
+        let pages_root = match book.catalog().and_then(|c| c.get(b"Pages")) {
+            Ok(Object::Reference(id)) => *id,
+            _ => return fail("the front matter has no page tree"),
+        };
+        let mut tree = StructTree::read(&book, book_catalog)?;
+        let mut outline = outline_items(&book, book_catalog);
+        let outline_root = match book.catalog().and_then(|c| c.get(b"Outlines")) {
+            Ok(Object::Reference(id)) => *id,
+            _ => {
+                let id = book.add_object(Dictionary::from_iter([(
+                    "Type",
+                    Object::Name(b"Outlines".to_vec()),
+                )]));
+                book.catalog_mut()
+                    .map_err(|e| PdfError(e.to_string()))?
+                    .set("Outlines", Object::Reference(id));
+                id
+            }
+        };
+
+        let mut kids: Vec<Object> = front_pages.iter().map(|&p| Object::Reference(p)).collect();
+        let mut starts: HashMap<ObjectId, ObjectId> = HashMap::new();
+        let mut folios = forms.into_iter();
+        for ((label, mut part), placeholder) in self.parts.into_iter().zip(placeholders) {
+            inherit_page_attributes(&mut part)?;
+            let part_catalog = catalog_id(&part)?;
+            let part_pages: Vec<ObjectId> = part.page_iter().collect();
+            let part_outline = outline_items(&part, part_catalog);
+            let shift = max_id(&book);
+            let key_offset = tree.next_key;
+            let prefix = format!("{label}/");
+            move_objects(&mut book, part, shift, &|object| {
+                adjust_part_object(object, key_offset, prefix.as_bytes())
+            });
+            let shifted = |(id, generation): ObjectId| (id + shift, generation);
+            tree.adopt(&mut book, shifted(part_catalog), &label)?;
+            outline.extend(part_outline.into_iter().map(shifted));
+            let Some(&first) = part_pages.first() else {
+                return fail(format!("{label} has no pages"));
+            };
+            starts.insert(placeholder, shifted(first));
+            let mut media_box = None;
+            for page in part_pages.iter().map(|&p| shifted(p)) {
+                let form = folios
+                    .next()
+                    .ok_or_else(|| PdfError("too few folios".into()))?;
+                retarget_folio(&mut book, page, form, &label)?;
+                let dict = page_dict_mut(&mut book, page)?;
+                dict.set("Parent", Object::Reference(pages_root));
+                media_box = dict.get(b"MediaBox").ok().cloned();
+                kids.push(Object::Reference(page));
+            }
+            if part_pages.len() % 2 == 1 {
+                let blank = book.add_object(Dictionary::from_iter([
+                    ("Type", Object::Name(b"Page".to_vec())),
+                    ("Parent", Object::Reference(pages_root)),
+                    (
+                        "MediaBox",
+                        media_box.unwrap_or_else(|| {
+                            Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()])
+                        }),
+                    ),
+                    ("Resources", Object::Dictionary(Dictionary::new())),
+                ]));
+                kids.push(Object::Reference(blank));
+            }
+        }
+
+        // Links from the contents to a placeholder now lead to the part's first page.
+        for (&(id, _), object) in book.objects.iter_mut() {
+            if id <= front_max {
+                replace_references(object, &starts);
+            }
+        }
+        let page_total = kids.len();
+        let pages = book
+            .get_dictionary_mut(pages_root)
+            .map_err(|e| PdfError(e.to_string()))?;
+        pages.set("Kids", Object::Array(kids));
+        pages.set("Count", Object::Integer(page_total as i64));
+        tree.write(&mut book)?;
+        link_outline(&mut book, outline_root, &outline)?;
+        let catalog = book.catalog_mut().map_err(|e| PdfError(e.to_string()))?;
+        catalog.set(
+            "PageLabels",
+            Dictionary::from_iter([(
+                "Nums",
+                Object::Array(vec![
+                    0.into(),
+                    Dictionary::from_iter([("S", Object::Name(b"r".to_vec()))]).into(),
+                    (front_pages.len() as i64).into(),
+                    Dictionary::from_iter([("S", Object::Name(b"D".to_vec()))]).into(),
+                ]),
+            )]),
+        );
+        set_xmp_page_count(&mut book, page_total)?;
+        let id_part = |bytes: &[u8]| {
+            Object::String(
+                Sha256::digest(bytes)[..16].to_vec(),
+                StringFormat::Hexadecimal,
+            )
+        };
+        book.trailer.set(
+            "ID",
+            Object::Array(vec![id_part(ident.as_bytes()), id_part(&digest.finalize())]),
+        );
+        save(book)
+    }
+}
+
+/// The logical structure of the book under construction.
+struct StructTree {
+    root: ObjectId,
+    document: ObjectId,
+    nums: Vec<(i64, Object)>,
+    next_key: i64,
+    ids: Vec<(Vec<u8>, Object)>,
+    role_map: Dictionary,
+}
+
+impl StructTree {
+    fn read(pdf: &Pdf, catalog: ObjectId) -> Result<Self> {
+        let root = match pdf
+            .get_dictionary(catalog)
+            .and_then(|c| c.get(b"StructTreeRoot"))
+        {
+            Ok(Object::Reference(id)) => *id,
+            _ => return fail("the front matter is not tagged"),
+        };
+        let dict = pdf
+            .get_dictionary(root)
+            .map_err(|e| PdfError(e.to_string()))?;
+        let document = single_document_element(pdf, dict)?;
+        let mut nums = Vec::new();
+        if let Ok(tree) = dict.get(b"ParentTree") {
+            flatten_tree(pdf, tree, b"Nums", &mut |k, v| {
+                if let Object::Integer(k) = k {
+                    nums.push((*k, v.clone()));
+                }
+            });
+        }
+        let next_key = match dict.get(b"ParentTreeNextKey") {
+            Ok(Object::Integer(n)) => *n,
+            _ => nums.iter().map(|(k, _)| k + 1).max().unwrap_or(0),
+        };
+        let mut ids = Vec::new();
+        if let Ok(tree) = dict.get(b"IDTree") {
+            flatten_tree(pdf, tree, b"Names", &mut |k, v| {
+                if let Object::String(k, _) = k {
+                    ids.push((k.clone(), v.clone()));
+                }
+            });
+        }
+        let role_map = deref_dict(pdf, dict.get(b"RoleMap").ok()).unwrap_or_default();
+        Ok(Self {
+            root,
+            document,
+            nums,
+            next_key,
+            ids,
+            role_map,
+        })
+    }
+
+    /// Takes in a part's structure (already moved into `book`): its document element becomes
+    /// an article under the book's document element; its parent tree, ids and role map join
+    /// the book's.
+    fn adopt(&mut self, book: &mut Pdf, part_catalog: ObjectId, label: &str) -> Result<()> {
+        let part =
+            StructTree::read(book, part_catalog).map_err(|e| PdfError(format!("{label}: {e}")))?;
+        for (key, value) in part.nums {
+            self.nums.push((key + self.next_key, value));
+        }
+        self.next_key += part.next_key;
+        let prefix = format!("{label}/");
+        self.ids.extend(part.ids.into_iter().map(|(id, element)| {
+            let mut prefixed = prefix.as_bytes().to_vec();
+            prefixed.extend_from_slice(&id);
+            (prefixed, element)
+        }));
+        for (role, target) in part.role_map.iter() {
+            if !self.role_map.has(role) {
+                self.role_map.set(role.clone(), target.clone());
+            }
+        }
+        let element = book
+            .get_dictionary_mut(part.document)
+            .map_err(|e| PdfError(e.to_string()))?;
+        element.set("S", Object::Name(b"Art".to_vec()));
+        element.set("P", Object::Reference(self.document));
+        let document = book
+            .get_dictionary_mut(self.document)
+            .map_err(|e| PdfError(e.to_string()))?;
+        let mut kids = match document.get(b"K") {
+            Ok(Object::Array(items)) => items.clone(),
+            Ok(other) => vec![other.clone()],
+            Err(_) => Vec::new(),
+        };
+        kids.push(Object::Reference(part.document));
+        document.set("K", Object::Array(kids));
+        Ok(())
+    }
+
+    fn write(mut self, book: &mut Pdf) -> Result<()> {
+        self.nums.sort_by_key(|(k, _)| *k);
+        self.ids.sort_by(|a, b| a.0.cmp(&b.0));
+        let root = book
+            .get_dictionary_mut(self.root)
+            .map_err(|e| PdfError(e.to_string()))?;
+        let nums = self
+            .nums
+            .into_iter()
+            .flat_map(|(k, v)| [Object::Integer(k), v])
+            .collect();
+        root.set(
+            "ParentTree",
+            Dictionary::from_iter([("Nums", Object::Array(nums))]),
+        );
+        root.set("ParentTreeNextKey", Object::Integer(self.next_key));
+        if self.ids.is_empty() {
+            root.remove(b"IDTree");
+        } else {
+            let names = self
+                .ids
+                .into_iter()
+                .flat_map(|(k, v)| [Object::String(k, StringFormat::Literal), v])
+                .collect();
+            root.set(
+                "IDTree",
+                Dictionary::from_iter([("Names", Object::Array(names))]),
+            );
+        }
+        if !self.role_map.is_empty() {
+            root.set("RoleMap", Object::Dictionary(self.role_map));
+        }
+        Ok(())
+    }
+}
+
+/// The one `Document` element a structure tree root holds (as Typst writes it).
+fn single_document_element(pdf: &Pdf, root: &Dictionary) -> Result<ObjectId> {
+    let kid = match root.get(b"K") {
+        Ok(Object::Array(items)) if items.len() == 1 => &items[0],
+        Ok(single @ Object::Reference(_)) => single,
+        _ => return fail("the structure tree has no single document element"),
+    };
+    match kid {
+        Object::Reference(id) if pdf.get_dictionary(*id).is_ok() => Ok(*id),
+        _ => fail("the structure tree has no single document element"),
+    }
+}
+
+/// Calls `visit` on every key and value of a number or name tree (`leaf` is `Nums` or
+/// `Names`), in order.
+fn flatten_tree(pdf: &Pdf, node: &Object, leaf: &[u8], visit: &mut dyn FnMut(&Object, &Object)) {
+    fn walk(
+        pdf: &Pdf,
+        node: &Object,
+        leaf: &[u8],
+        visit: &mut dyn FnMut(&Object, &Object),
+        depth: usize,
+    ) {
+        let Some(dict) = deref_dict(pdf, Some(node)) else {
+            return;
+        };
+        if depth > 32 {
+            return;
+        }
+        if let Ok(Object::Array(items)) = dict.get(leaf) {
+            for pair in items.chunks_exact(2) {
+                visit(&pair[0], &pair[1]);
+            }
+        }
+        if let Ok(Object::Array(kids)) = dict.get(b"Kids") {
+            for kid in kids {
+                walk(pdf, kid, leaf, visit, depth + 1);
+            }
+        }
+    }
+    walk(pdf, node, leaf, visit, 0);
+}
+
+fn deref_dict(pdf: &Pdf, object: Option<&Object>) -> Option<Dictionary> {
+    match object? {
+        Object::Dictionary(d) => Some(d.clone()),
+        Object::Reference(id) => pdf.get_dictionary(*id).ok().cloned(),
+        _ => None,
+    }
+}
+
+fn catalog_id(pdf: &Pdf) -> Result<ObjectId> {
+    match pdf.trailer.get(b"Root") {
+        Ok(Object::Reference(id)) => Ok(*id),
+        _ => fail("the PDF has no catalog"),
+    }
+}
+
+fn max_id(pdf: &Pdf) -> u32 {
+    pdf.objects
+        .keys()
+        .map(|(id, _)| *id)
+        .max()
+        .unwrap_or(0)
+        .max(pdf.max_id)
+}
+
+fn page_dict_mut(pdf: &mut Pdf, page: ObjectId) -> Result<&mut Dictionary> {
+    pdf.get_dictionary_mut(page)
+        .map_err(|e| PdfError(format!("bad page object: {e}")))
+}
+
+/// A copy of the page's resources (inherited ones included) the page can own.
+fn own_resources(pdf: &Pdf, page: ObjectId) -> Result<Dictionary> {
+    let mut node = Some(page);
+    let mut depth = 0;
+    while let Some(id) = node {
+        let dict = pdf
+            .get_dictionary(id)
+            .map_err(|e| PdfError(format!("bad page object: {e}")))?;
+        if let Some(resources) = deref_dict(pdf, dict.get(b"Resources").ok()) {
+            return Ok(resources);
+        }
+        node = match dict.get(b"Parent") {
+            Ok(Object::Reference(parent)) if depth < 32 => Some(*parent),
+            _ => None,
+        };
+        depth += 1;
+    }
+    Ok(Dictionary::new())
+}
+
+/// Copies the page attributes a page inherits from its page-tree ancestors onto the page.
+fn inherit_page_attributes(pdf: &mut Pdf) -> Result<()> {
+    let pages: Vec<ObjectId> = pdf.page_iter().collect();
+    for page in pages {
+        let mut inherited = Vec::new();
+        let mut parent = match pdf.get_dictionary(page).and_then(|d| d.get(b"Parent")) {
+            Ok(Object::Reference(id)) => Some(*id),
+            _ => None,
+        };
+        let mut depth = 0;
+        while let Some(id) = parent.filter(|_| depth < 32) {
+            let dict = pdf
+                .get_dictionary(id)
+                .map_err(|e| PdfError(e.to_string()))?;
+            for key in INHERITABLE {
+                if let Ok(value) = dict.get(key) {
+                    inherited.push((key, value.clone()));
+                }
+            }
+            parent = match dict.get(b"Parent") {
+                Ok(Object::Reference(id)) => Some(*id),
+                _ => None,
+            };
+            depth += 1;
+        }
+        let dict = page_dict_mut(pdf, page)?;
+        for (key, value) in inherited {
+            if !dict.has(key) {
+                dict.set(key, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Points a page's page-number layer at `form`.
+fn retarget_folio(pdf: &mut Pdf, page: ObjectId, form: ObjectId, label: &str) -> Result<()> {
+    let missing = || {
+        PdfError(format!(
+            "{label} has no page-number layer; render it again with --force"
+        ))
+    };
+    let resources = match page_dict_mut(pdf, page)?.get(b"Resources") {
+        Ok(Object::Reference(id)) => Some(*id),
+        Ok(Object::Dictionary(_)) => None,
+        _ => return Err(missing()),
+    };
+    let resources = match resources {
+        Some(id) => pdf.get_dictionary_mut(id).map_err(|_| missing())?,
+        None => match page_dict_mut(pdf, page)?.get_mut(b"Resources") {
+            Ok(Object::Dictionary(d)) => d,
+            _ => return Err(missing()),
+        },
+    };
+    let xobjects = match resources.get_mut(b"XObject") {
+        Ok(Object::Dictionary(d)) if d.has(FOLIO) => d,
+        _ => return Err(missing()),
+    };
+    xobjects.set(FOLIO, Object::Reference(form));
+    Ok(())
+}
+
+/// Moves every object of `part` into `book`, numbered `shift` higher, after `adjust`.
+fn move_objects(book: &mut Pdf, part: Pdf, shift: u32, adjust: &dyn Fn(&mut Object)) {
+    let mut top = book.max_id;
+    for ((id, generation), mut object) in part.objects {
+        if matches!(object.type_name(), Ok(b"ObjStm" | b"XRef")) {
+            continue;
+        }
+        shift_references(&mut object, shift);
+        adjust(&mut object);
+        top = top.max(id + shift);
+        book.objects.insert((id + shift, generation), object);
+    }
+    book.max_id = top;
+}
+
+/// Reads a folio sheet into `pdf` and turns each of its pages into a Form XObject.
+fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
+    let mut sheet = load(sheet, "the folio sheet")?;
+    inherit_page_attributes(&mut sheet)?;
+    let pages: Vec<ObjectId> = sheet.page_iter().collect();
+    let mut forms = Vec::with_capacity(pages.len());
+    for &page in &pages {
+        let dict = sheet
+            .get_dictionary(page)
+            .map_err(|e| PdfError(e.to_string()))?;
+        let bbox = dict.get(b"MediaBox").cloned().unwrap_or_else(|_| {
+            Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()])
+        });
+        let resources = dict
+            .get(b"Resources")
+            .cloned()
+            .unwrap_or_else(|_| Object::Dictionary(Dictionary::new()));
+        let content = sheet
+            .get_page_content_with_limit(page, MAX_FOLIO_CONTENT)
+            .map_err(|e| PdfError(format!("cannot read the folio sheet: {e}")))?;
+        forms.push((bbox, resources, content));
+    }
+    let shift = max_id(pdf);
+    move_objects(pdf, sheet, shift, &|_| {});
+    let mut ids = Vec::with_capacity(forms.len());
+    for (bbox, mut resources, content) in forms {
+        shift_references(&mut resources, shift);
+        let dict = Dictionary::from_iter([
+            ("Type", Object::Name(b"XObject".to_vec())),
+            ("Subtype", Object::Name(b"Form".to_vec())),
+            ("BBox", bbox),
+            ("Resources", resources),
+        ]);
+        let mut stream = Stream::new(dict, content);
+        // Compression is deterministic (flate at a fixed level); a failure leaves it plain.
+        let _ = stream.compress();
+        ids.push(pdf.add_object(stream));
+    }
+    Ok(ids)
+}
+
+fn shift_references(object: &mut Object, shift: u32) {
+    match object {
+        Object::Reference((id, _)) => *id += shift,
+        Object::Array(items) => items.iter_mut().for_each(|i| shift_references(i, shift)),
+        Object::Dictionary(dict) => dict
+            .iter_mut()
+            .for_each(|(_, v)| shift_references(v, shift)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, v)| shift_references(v, shift)),
+        _ => {}
+    }
+}
+
+fn replace_references(object: &mut Object, map: &HashMap<ObjectId, ObjectId>) {
+    match object {
+        Object::Reference(id) => {
+            if let Some(new) = map.get(id) {
+                *id = *new;
+            }
+        }
+        Object::Array(items) => items.iter_mut().for_each(|i| replace_references(i, map)),
+        Object::Dictionary(dict) => dict
+            .iter_mut()
+            .for_each(|(_, v)| replace_references(v, map)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, v)| replace_references(v, map)),
+        _ => {}
+    }
+}
+
+/// Renumbers a part's keys into the book's parent tree (`StructParent(s)` on pages,
+/// annotations and XObjects) and prefixes its structure element ids (`/ID`, and the
+/// `/Headers` of table cells that refer to them).
+fn adjust_part_object(object: &mut Object, key_offset: i64, prefix: &[u8]) {
+    let dict = match object {
+        Object::Dictionary(d) => d,
+        Object::Stream(s) => &mut s.dict,
+        Object::Array(items) => {
+            items
+                .iter_mut()
+                .for_each(|i| adjust_part_object(i, key_offset, prefix));
+            return;
+        }
+        _ => return,
+    };
+    for key in [b"StructParents".as_slice(), b"StructParent"] {
+        if let Ok(Object::Integer(n)) = dict.get_mut(key) {
+            *n += key_offset;
+        }
+    }
+    let prefixed = |bytes: &mut Vec<u8>| {
+        let mut new = prefix.to_vec();
+        new.extend_from_slice(bytes);
+        *bytes = new;
+    };
+    if dict.has_type(b"StructElem") {
+        if let Ok(Object::String(id, _)) = dict.get_mut(b"ID") {
+            prefixed(id);
+        }
+    }
+    if let Ok(Object::Array(headers)) = dict.get_mut(b"Headers") {
+        for header in headers {
+            if let Object::String(id, _) = header {
+                prefixed(id);
+            }
+        }
+    }
+    for (key, value) in dict.iter_mut() {
+        if key.as_slice() != b"Headers" {
+            if let Object::Dictionary(_) | Object::Array(_) = value {
+                adjust_part_object(value, key_offset, prefix);
+            }
+        }
+    }
+}
+
+/// The top-level outline items of a PDF, in order.
+fn outline_items(pdf: &Pdf, catalog: ObjectId) -> Vec<ObjectId> {
+    let root = match pdf.get_dictionary(catalog).and_then(|c| c.get(b"Outlines")) {
+        Ok(Object::Reference(id)) => *id,
+        _ => return Vec::new(),
+    };
+    let mut items = Vec::new();
+    let mut next = match pdf.get_dictionary(root).and_then(|d| d.get(b"First")) {
+        Ok(Object::Reference(id)) => Some(*id),
+        _ => None,
+    };
+    let mut seen = HashSet::new();
+    while let Some(id) = next.filter(|id| seen.insert(*id)) {
+        items.push(id);
+        next = match pdf.get_dictionary(id).and_then(|d| d.get(b"Next")) {
+            Ok(Object::Reference(id)) => Some(*id),
+            _ => None,
+        };
+    }
+    items
+}
+
+/// Makes `items` the top-level outline of the book, in order.
+fn link_outline(pdf: &mut Pdf, root: ObjectId, items: &[ObjectId]) -> Result<()> {
+    let mut visible = 0i64;
+    for (i, &item) in items.iter().enumerate() {
+        let dict = pdf
+            .get_dictionary_mut(item)
+            .map_err(|e| PdfError(e.to_string()))?;
+        dict.set("Parent", Object::Reference(root));
+        dict.remove(b"Prev");
+        dict.remove(b"Next");
+        if i > 0 {
+            dict.set("Prev", Object::Reference(items[i - 1]));
+        }
+        if let Some(&next) = items.get(i + 1) {
+            dict.set("Next", Object::Reference(next));
+        }
+        visible += 1 + match dict.get(b"Count") {
+            Ok(Object::Integer(n)) if *n > 0 => *n,
+            _ => 0,
+        };
+    }
+    let dict = pdf
+        .get_dictionary_mut(root)
+        .map_err(|e| PdfError(e.to_string()))?;
+    match (items.first(), items.last()) {
+        (Some(&first), Some(&last)) => {
+            dict.set("First", Object::Reference(first));
+            dict.set("Last", Object::Reference(last));
+            dict.set("Count", Object::Integer(visible));
+        }
+        _ => {
+            dict.remove(b"First");
+            dict.remove(b"Last");
+            dict.remove(b"Count");
+        }
+    }
+    Ok(())
+}
+
+/// Updates the page count in the XMP metadata (`xmpTPg:NPages`).
+fn set_xmp_page_count(pdf: &mut Pdf, pages: usize) -> Result<()> {
+    let id = match pdf.catalog().and_then(|c| c.get(b"Metadata")) {
+        Ok(Object::Reference(id)) => *id,
+        _ => return Ok(()),
+    };
+    let Ok(Object::Stream(stream)) = pdf.get_object_mut(id) else {
+        return Ok(());
+    };
+    let xml = if stream.dict.has(b"Filter") {
+        stream
+            .decompressed_content()
+            .map_err(|e| PdfError(format!("cannot read the XMP metadata: {e}")))?
+    } else {
+        stream.content.clone()
+    };
+    let (open, close) = (
+        b"<xmpTPg:NPages>".as_slice(),
+        b"</xmpTPg:NPages>".as_slice(),
+    );
+    let Some(start) = find(&xml, open).map(|i| i + open.len()) else {
+        return Ok(());
+    };
+    let Some(end) = find(&xml[start..], close).map(|i| i + start) else {
+        return Ok(());
+    };
+    let mut updated = xml[..start].to_vec();
+    updated.extend_from_slice(pages.to_string().as_bytes());
+    updated.extend_from_slice(&xml[end..]);
+    stream.dict.remove(b"Filter");
+    stream.dict.remove(b"DecodeParms");
+    stream.set_plain_content(updated);
+    stream.allows_compression = false;
+    Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Drops every object the trailer does not reach.
+fn collect_garbage(pdf: &mut Pdf) {
+    fn mark(object: &Object, stack: &mut Vec<ObjectId>) {
+        match object {
+            Object::Reference(id) => stack.push(*id),
+            Object::Array(items) => items.iter().for_each(|i| mark(i, stack)),
+            Object::Dictionary(dict) => dict.iter().for_each(|(_, v)| mark(v, stack)),
+            Object::Stream(stream) => stream.dict.iter().for_each(|(_, v)| mark(v, stack)),
+            _ => {}
+        }
+    }
+    let mut reached: HashSet<ObjectId> = HashSet::new();
+    let mut stack = Vec::new();
+    pdf.trailer.iter().for_each(|(_, v)| mark(v, &mut stack));
+    while let Some(id) = stack.pop() {
+        if reached.insert(id) {
+            if let Some(object) = pdf.objects.get(&id) {
+                mark(object, &mut stack);
+            }
+        }
+    }
+    pdf.objects.retain(|id, _| reached.contains(id));
+}
