@@ -3,9 +3,10 @@
 //!
 //! A job's key ([`Job::key`]) hashes the document's main file and JSON data (which are
 //! derived from the record, the registries and the paper size), the template set, the
-//! dossier version and the Typst version. A book's data holds every profile's data, so any
-//! profile change reaches the book's key too. Only written PDFs are recorded; a failed job
-//! loses its entry, so it is tried again next time.
+//! dossier version and the Typst version. A book's key holds its front matter's data and
+//! every profile's output path and key, so any profile change reaches the book's key too.
+//! Only written PDFs are recorded; a failed job loses its entry, so it is tried again next
+//! time.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -46,10 +46,13 @@ fn load(bytes: &[u8], what: &str) -> Result<Pdf> {
     Pdf::load_mem(bytes).map_err(|e| PdfError(format!("cannot read {what}: {e}")))
 }
 
-fn save(mut pdf: Pdf) -> Result<Vec<u8>> {
+/// Writes a PDF, without the objects nothing refers to. `compact` packs small objects into
+/// compressed object streams: a third of the size of a profile, but slow on a whole book's
+/// tens of thousands of objects, which are written one by one.
+fn save(mut pdf: Pdf, compact: bool) -> Result<Vec<u8>> {
     collect_garbage(&mut pdf);
     let options = SaveOptions::builder()
-        .use_object_streams(true)
+        .use_object_streams(compact)
         .use_xref_streams(true)
         .build();
     let mut bytes = Vec::new();
@@ -103,7 +106,7 @@ pub fn stamp_folios(pdf: &[u8], sheet: &[u8]) -> Result<Vec<u8>> {
         };
         dict.set("Contents", contents);
     }
-    save(doc)
+    save(doc, true)
 }
 
 /// The profiles of one book, read and ready to be assembled.
@@ -151,6 +154,8 @@ impl BookParts {
         digest.update(sheet);
         let mut book = load(front, "the book's front matter")?;
         let front_max = max_id(&book);
+        // From here on every object added or moved in keeps `max_id` up to date.
+        book.max_id = front_max;
         let all_pages: Vec<ObjectId> = book.page_iter().collect();
         if all_pages.len() <= self.parts.len() {
             return fail("the front matter has no page for each profile");
@@ -194,7 +199,7 @@ impl BookParts {
             let part_catalog = catalog_id(&part)?;
             let part_pages: Vec<ObjectId> = part.page_iter().collect();
             let part_outline = outline_items(&part, part_catalog);
-            let shift = max_id(&book);
+            let shift = book.max_id;
             let key_offset = tree.next_key;
             let prefix = format!("{label}/");
             move_objects(&mut book, part, shift, &|object| {
@@ -272,7 +277,7 @@ impl BookParts {
             "ID",
             Object::Array(vec![id_part(ident.as_bytes()), id_part(&digest.finalize())]),
         );
-        save(book)
+        save(book, false)
     }
 }
 
@@ -597,6 +602,7 @@ fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
         forms.push((bbox, resources, content));
     }
     let shift = max_id(pdf);
+    pdf.max_id = shift;
     move_objects(pdf, sheet, shift, &|_| {});
     let mut ids = Vec::with_capacity(forms.len());
     for (bbox, mut resources, content) in forms {

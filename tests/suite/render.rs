@@ -235,6 +235,44 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
         starts.iter().all(|p| p % 2 == 1),
         "a profile starts on a left-hand page: {starts:?}"
     );
+    // The contents give, for each country, the number printed at the foot of its first page.
+    let page_text = |page: usize| {
+        let p = page.to_string();
+        tool(
+            "pdftotext",
+            &["-layout", "-f", &p, "-l", &p, book.to_str().unwrap(), "-"],
+        )
+        .unwrap()
+        .1
+    };
+    let contents = page_text(3);
+    for (country, start) in ["Armenia", "Georgia", "Kyrgyzstan", "Norway"]
+        .iter()
+        .zip(&starts)
+    {
+        let listed = contents
+            .lines()
+            .find(|l| l.trim_start().starts_with(country))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or_else(|| panic!("{country} not in the contents: {contents}"));
+        let text = page_text(*start);
+        let printed = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap()
+            .trim();
+        assert_eq!(
+            listed, printed,
+            "{country}: contents say {listed}, page says {printed}"
+        );
+    }
+    let bytes = std::fs::read(&book).unwrap();
+    let xmp = String::from_utf8_lossy(&bytes);
+    assert!(
+        xmp.contains(&format!("<xmpTPg:NPages>{pages}</xmpTPg:NPages>")),
+        "the metadata does not give {pages} pages"
+    );
     let (_, outline) = tool(
         "qpdf",
         &["--json", "--json-key=outlines", book.to_str().unwrap()],
