@@ -120,14 +120,10 @@ fn watch_renders_edits_and_keeps_the_last_good_pdf() {
         record,
         &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Fourth words.\"\n"),
     );
+    // The PDF is written before the message is printed: wait for both.
     wait_for(&watcher, Duration::from_secs(60), "the fixed PDF", || {
-        read(&pdf).is_some_and(|b| b != good)
+        read(&pdf).is_some_and(|b| b != good) && watcher.stderr().contains("loads again")
     });
-    assert!(
-        watcher.stderr().contains("loads again"),
-        "{}",
-        watcher.stderr()
-    );
     assert!(pdf_text(&pdf).contains("Fourth words."));
 }
 
