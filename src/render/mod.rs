@@ -429,8 +429,11 @@ impl Renderer {
                     ))
                 })?,
             };
-            let label = entry["id"].as_str().unwrap_or_default().to_string();
-            parts.push((label, bytes));
+            parts.push(pdf::BookPart {
+                id: entry["id"].as_str().unwrap_or_default().to_string(),
+                name: out_dir.join(output).display().to_string(),
+                pdf: bytes,
+            });
         }
         let parts = pdf::BookParts::load(parts).map_err(|e| Failure::Other(e.to_string()))?;
         let counts = parts.page_counts();

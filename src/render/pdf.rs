@@ -109,28 +109,38 @@ pub fn stamp_folios(pdf: &[u8], sheet: &[u8]) -> Result<Vec<u8>> {
     save(doc, true)
 }
 
+/// One profile of a book, as [`stamp_folios`] wrote it.
+pub struct BookPart {
+    /// Prefix of its tag ids in the book (unique within the book).
+    pub id: String,
+    /// Its file, for messages.
+    pub name: String,
+    /// Its PDF.
+    pub pdf: Vec<u8>,
+}
+
 /// The profiles of one book, read and ready to be assembled.
 pub struct BookParts {
-    parts: Vec<(String, Pdf)>,
+    parts: Vec<(String, String, Pdf)>,
     digest: Sha256,
 }
 
 impl BookParts {
-    /// Reads each part's PDF (in parallel). `label` names the part in messages and prefixes
-    /// its tag ids; `bytes` is a PDF written by [`stamp_folios`].
-    pub fn load(parts: Vec<(String, Vec<u8>)>) -> Result<Self> {
+    /// Reads each part's PDF (in parallel).
+    pub fn load(parts: Vec<BookPart>) -> Result<Self> {
         let mut digest = Sha256::new();
-        for (label, bytes) in &parts {
-            digest.update((label.len() as u64).to_le_bytes());
-            digest.update(label.as_bytes());
-            digest.update((bytes.len() as u64).to_le_bytes());
-            digest.update(bytes);
+        for part in &parts {
+            digest.update((part.id.len() as u64).to_le_bytes());
+            digest.update(part.id.as_bytes());
+            digest.update((part.pdf.len() as u64).to_le_bytes());
+            digest.update(&part.pdf);
         }
         let parts = parts
             .into_par_iter()
-            .map(|(label, bytes)| {
-                let pdf = load(&bytes, &label)?;
-                Ok((label, pdf))
+            .map(|part| {
+                let pdf = load(&part.pdf, &part.name)
+                    .map_err(|e| PdfError(format!("{e}; render it again with --force")))?;
+                Ok((part.id, part.name, pdf))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self { parts, digest })
@@ -140,7 +150,7 @@ impl BookParts {
     pub fn page_counts(&self) -> Vec<usize> {
         self.parts
             .iter()
-            .map(|(_, p)| p.get_pages().len())
+            .map(|(_, _, p)| p.get_pages().len())
             .collect()
     }
 
@@ -149,6 +159,7 @@ impl BookParts {
     /// blank page to an even count, its pages numbered by the folio sheet's pages in order.
     /// `ident` is the book's stable identifier for the PDF's file id.
     pub fn assemble(self, front: &[u8], sheet: &[u8], ident: &str) -> Result<Vec<u8>> {
+        let needed: usize = self.page_counts().iter().sum();
         let mut digest = self.digest;
         digest.update(front);
         digest.update(sheet);
@@ -163,7 +174,6 @@ impl BookParts {
         let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - self.parts.len());
         let (front_pages, placeholders) = (front_pages.to_vec(), placeholders.to_vec());
         let forms = import_folio_forms(&mut book, sheet)?;
-        let needed: usize = self.parts.iter().map(|(_, p)| p.get_pages().len()).sum();
         if forms.len() < needed {
             return fail(format!(
                 "the folio sheet has {} pages for {needed} pages",
@@ -194,19 +204,19 @@ impl BookParts {
         let mut kids: Vec<Object> = front_pages.iter().map(|&p| Object::Reference(p)).collect();
         let mut starts: HashMap<ObjectId, ObjectId> = HashMap::new();
         let mut folios = forms.into_iter();
-        for ((label, mut part), placeholder) in self.parts.into_iter().zip(placeholders) {
+        for ((id, label, mut part), placeholder) in self.parts.into_iter().zip(placeholders) {
             inherit_page_attributes(&mut part)?;
             let part_catalog = catalog_id(&part)?;
             let part_pages: Vec<ObjectId> = part.page_iter().collect();
             let part_outline = outline_items(&part, part_catalog);
             let shift = book.max_id;
             let key_offset = tree.next_key;
-            let prefix = format!("{label}/");
+            let prefix = format!("{id}/");
             move_objects(&mut book, part, shift, &|object| {
                 adjust_part_object(object, key_offset, prefix.as_bytes())
             });
             let shifted = |(id, generation): ObjectId| (id + shift, generation);
-            tree.adopt(&mut book, shifted(part_catalog), &label)?;
+            tree.adopt(&mut book, shifted(part_catalog), &id, &label)?;
             outline.extend(part_outline.into_iter().map(shifted));
             let Some(&first) = part_pages.first() else {
                 return fail(format!("{label} has no pages"));
@@ -338,14 +348,20 @@ impl StructTree {
     /// Takes in a part's structure (already moved into `book`): its document element becomes
     /// an article under the book's document element; its parent tree, ids and role map join
     /// the book's.
-    fn adopt(&mut self, book: &mut Pdf, part_catalog: ObjectId, label: &str) -> Result<()> {
+    fn adopt(
+        &mut self,
+        book: &mut Pdf,
+        part_catalog: ObjectId,
+        id: &str,
+        label: &str,
+    ) -> Result<()> {
         let part =
             StructTree::read(book, part_catalog).map_err(|e| PdfError(format!("{label}: {e}")))?;
         for (key, value) in part.nums {
             self.nums.push((key + self.next_key, value));
         }
         self.next_key += part.next_key;
-        let prefix = format!("{label}/");
+        let prefix = format!("{id}/");
         self.ids.extend(part.ids.into_iter().map(|(id, element)| {
             let mut prefixed = prefix.as_bytes().to_vec();
             prefixed.extend_from_slice(&id);

@@ -176,6 +176,43 @@ fn a_deleted_pdf_is_rendered_again_and_a_failed_one_is_retried() {
 }
 
 #[test]
+fn a_damaged_profile_pdf_stops_its_book_with_a_clear_error_until_forced() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render", "profiles/2022"]).code, 0);
+    let book = project.read("out/book-2022.pdf");
+    // Damaged outside dossier: the manifest still takes it for up to date.
+    project.bytes("out/2022/norway.pdf", b"not a PDF any more");
+    let rel = "profiles/2022/armenia.toml";
+    let text = String::from_utf8(project.read(rel)).unwrap();
+    project.file(
+        rel,
+        &text.replacen(
+            "[[sections]]",
+            "[[sections]]\ntitle = \"Note\"\ntext = \"An added note.\"\n\n[[sections]]",
+            1,
+        ),
+    );
+    let run = project.run(&["render", "profiles/2022"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("out/2022/norway.pdf") && run.stderr.contains("--force"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        project.read("out/book-2022.pdf"),
+        book,
+        "the old book was touched"
+    );
+    let forced = project.run(&["render", "profiles/2022", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(
+        crate::support::pdf_text(&project.path().join("out/book-2022.pdf"))
+            .contains("An added note.")
+    );
+}
+
+#[test]
 fn synthetic_corpus_loads_and_renders() {
     let project = TestProject::empty();
     let run = project.run(&[
