@@ -267,6 +267,32 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
             "{country}: contents say {listed}, page says {printed}"
         );
     }
+    // Viewers show the printed numbers: roman in the front matter, arabic from the first
+    // profile on.
+    let (_, labels) = tool(
+        "qpdf",
+        &["--json", "--json-key=pagelabels", book.to_str().unwrap()],
+    )
+    .unwrap();
+    let labels: serde_json::Value = serde_json::from_str(&labels).unwrap();
+    let ranges: Vec<(u64, String)> = labels["pagelabels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["index"].as_u64().unwrap(),
+                l["label"]["/S"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranges,
+        vec![
+            (0, "/r".to_string()),
+            (starts[0] as u64 - 1, "/D".to_string())
+        ]
+    );
     let bytes = std::fs::read(&book).unwrap();
     let xmp = String::from_utf8_lossy(&bytes);
     assert!(
