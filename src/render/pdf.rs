@@ -157,8 +157,16 @@ impl BookParts {
     /// Puts the book together: the front matter's pages but its last `parts` placeholder
     /// pages (one per part, where the contents' links point), then every part, padded with a
     /// blank page to an even count, its pages numbered by the folio sheet's pages in order.
-    /// `ident` is the book's stable identifier for the PDF's file id.
-    pub fn assemble(self, front: &[u8], sheet: &[u8], ident: &str) -> Result<Vec<u8>> {
+    /// `ident` is the book's stable identifier for the PDF's file id. Every page is moved
+    /// `binding` points towards the spine (right on right-hand pages, left on left-hand
+    /// ones), so the inner margins leave room for the binding.
+    pub fn assemble(
+        self,
+        front: &[u8],
+        sheet: &[u8],
+        ident: &str,
+        binding: f32,
+    ) -> Result<Vec<u8>> {
         let needed: usize = self.page_counts().iter().sum();
         let mut digest = self.digest;
         digest.update(front);
@@ -255,6 +263,7 @@ impl BookParts {
                 replace_references(object, &starts);
             }
         }
+        shift_towards_spine(&mut book, &kids, binding)?;
         let page_total = kids.len();
         let pages = book
             .get_dictionary_mut(pages_root)
@@ -776,6 +785,121 @@ fn link_outline(pdf: &mut Pdf, root: ObjectId, items: &[ObjectId]) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// Moves every page's content `binding` points towards the spine: right on right-hand
+/// (odd) pages, left on left-hand ones. Link rectangles, link and bookmark targets, and the
+/// bounding boxes in the tags move with it.
+fn shift_towards_spine(pdf: &mut Pdf, pages: &[Object], binding: f32) -> Result<()> {
+    if binding == 0.0 {
+        return Ok(());
+    }
+    let mut offsets: HashMap<ObjectId, f32> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Object::Reference(id) = page {
+            offsets.insert(*id, if i % 2 == 0 { binding } else { -binding });
+        }
+    }
+    let start = |dx: f32| {
+        Stream::new(
+            Dictionary::new(),
+            format!("q 1 0 0 1 {dx} 0 cm\n").into_bytes(),
+        )
+    };
+    let recto = pdf.add_object(start(binding));
+    let verso = pdf.add_object(start(-binding));
+    let end = pdf.add_object(Stream::new(Dictionary::new(), b"\nQ\n".to_vec()));
+    let mut annotations: Vec<(ObjectId, f32)> = Vec::new();
+    for page in pages {
+        let Object::Reference(id) = page else {
+            continue;
+        };
+        let dx = offsets[id];
+        let dict = page_dict_mut(pdf, *id)?;
+        let contents = match dict.get(b"Contents") {
+            Ok(Object::Array(items)) => items.clone(),
+            Ok(single @ Object::Reference(_)) => vec![single.clone()],
+            // A blank page: nothing to move.
+            _ => continue,
+        };
+        let mut wrapped = vec![Object::Reference(if dx > 0.0 { recto } else { verso })];
+        wrapped.extend(contents);
+        wrapped.push(Object::Reference(end));
+        dict.set("Contents", Object::Array(wrapped));
+        if let Ok(Object::Array(annots)) = dict.get(b"Annots") {
+            annotations.extend(annots.iter().filter_map(|a| match a {
+                Object::Reference(a) => Some((*a, dx)),
+                _ => None,
+            }));
+        }
+    }
+    for (annotation, dx) in annotations {
+        if let Ok(dict) = pdf.get_dictionary_mut(annotation) {
+            for key in [b"Rect".as_slice(), b"QuadPoints"] {
+                if let Ok(Object::Array(coords)) = dict.get_mut(key) {
+                    shift_x(coords.iter_mut().step_by(2), dx);
+                }
+            }
+        }
+    }
+    for object in pdf.objects.values_mut() {
+        shift_targets(object, &offsets);
+    }
+    Ok(())
+}
+
+/// Adds `dx` to each number.
+fn shift_x<'a>(numbers: impl Iterator<Item = &'a mut Object>, dx: f32) {
+    for n in numbers {
+        *n = match n {
+            Object::Integer(i) => Object::Real(*i as f32 + dx),
+            Object::Real(r) => Object::Real(*r + dx),
+            _ => continue,
+        };
+    }
+}
+
+/// Moves `[page /XYZ left top zoom]` targets and the `/BBox` of tagged elements on a page by
+/// that page's offset.
+fn shift_targets(object: &mut Object, offsets: &HashMap<ObjectId, f32>) {
+    match object {
+        Object::Array(items) => {
+            if let [Object::Reference(page), Object::Name(kind), left, ..] = items.as_mut_slice() {
+                if kind.as_slice() == b"XYZ" {
+                    if let Some(&dx) = offsets.get(page) {
+                        shift_x(std::iter::once(left), dx);
+                    }
+                    return;
+                }
+            }
+            items.iter_mut().for_each(|i| shift_targets(i, offsets));
+        }
+        Object::Dictionary(dict) => {
+            if dict.has_type(b"StructElem") {
+                let dx = match dict.get(b"Pg") {
+                    Ok(Object::Reference(page)) => offsets.get(page).copied(),
+                    _ => None,
+                };
+                if let (Some(dx), Ok(attributes)) = (dx, dict.get_mut(b"A")) {
+                    let attributes = match attributes {
+                        Object::Array(items) => items.iter_mut().collect::<Vec<_>>(),
+                        other => vec![other],
+                    };
+                    for attribute in attributes {
+                        if let Object::Dictionary(a) = attribute {
+                            if let Ok(Object::Array(bbox)) = a.get_mut(b"BBox") {
+                                shift_x(bbox.iter_mut().step_by(2), dx);
+                            }
+                        }
+                    }
+                }
+            }
+            dict.iter_mut()
+                .filter(|(key, _)| key.as_slice() != b"A")
+                .for_each(|(_, v)| shift_targets(v, offsets));
+        }
+        _ => {}
+    }
 }
 
 /// Updates the page count in the XMP metadata (`xmpTPg:NPages`).
