@@ -340,3 +340,39 @@ fn emit_typst_writes_main_files_data_and_templates() {
     assert!(root.join("templates/book.typ").is_file());
     assert!(root.join("templates/folios.typ").is_file());
 }
+
+/// The left edge of the first word pdftotext finds on a page.
+fn first_word_left(pdf: &Path, page: usize) -> f64 {
+    let p = page.to_string();
+    let (_, xml) = tool(
+        "pdftotext",
+        &["-bbox", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+    )
+    .unwrap();
+    let word = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<word"))
+        .unwrap_or_else(|| panic!("no word on page {page} of {}", pdf.display()));
+    let start = word.find("xMin=\"").unwrap() + 6;
+    word[start..].split('"').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn book_pages_move_towards_the_spine() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render", "profiles/2022"]).code, 0);
+    let book = project.path().join("out/book-2022.pdf");
+    let armenia = project.path().join("out/2022/armenia.pdf");
+    // Armenia is the first profile: book pages 5 (right-hand) and 6 (left-hand) are its
+    // pages 1 and 2, moved 8.5 pt right and left.
+    let recto = first_word_left(&book, 5) - first_word_left(&armenia, 1);
+    let verso = first_word_left(&book, 6) - first_word_left(&armenia, 2);
+    assert!(
+        (recto - 8.5).abs() < 0.01,
+        "right-hand page moved {recto} pt"
+    );
+    assert!(
+        (verso + 8.5).abs() < 0.01,
+        "left-hand page moved {verso} pt"
+    );
+}
