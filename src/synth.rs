@@ -604,8 +604,14 @@ impl Country {
         );
 
         // Conduct section.
+        // The statement denies what the summary denies, as in the published profiles.
+        let denied = if self.stockpiled {
+            "used or produced"
+        } else {
+            "used, produced, transferred, or stockpiled"
+        };
         let mut conduct = vec![format!(
-            "{} told the Monitor in {} that it has never used, produced, or transferred cluster munitions.[^letter-{}]",
+            "{} told the Monitor in {} that it has never {denied} cluster munitions.[^letter-{}]",
             name, self.stated, self.stated
         )];
         if self.stockpiled {
