@@ -149,11 +149,18 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             writes.push((shown, target, imported.toml));
         }
     }
-    // Distinct targets, so the writes cannot race each other.
-    let written: Vec<std::io::Result<()>> = writes
-        .par_iter()
-        .map(|(_, target, toml)| write_atomically(target, toml.as_bytes()))
-        .collect();
+    // Distinct targets, so the writes cannot race each other. Each write waits on the disk
+    // (it is synced before it replaces anything), so more writers than cores keep it busy.
+    let write_all = || -> Vec<std::io::Result<()>> {
+        writes
+            .par_iter()
+            .map(|(_, target, toml)| write_atomically(target, toml.as_bytes()))
+            .collect()
+    };
+    let written = match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+        Ok(pool) => pool.install(write_all),
+        Err(_) => write_all(),
+    };
     let mut ok = 0;
     for ((shown, target, _), result) in writes.iter().zip(written) {
         match result {
@@ -181,3 +188,6 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         EXIT_OK
     }
 }
+
+/// Files written at once: writing is bound by the disk's syncs, not by the cores.
+const WRITERS: usize = 16;
