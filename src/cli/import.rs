@@ -157,7 +157,10 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             .map(|(_, target, toml)| write_atomically(target, toml.as_bytes()))
             .collect()
     };
-    let written = match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+    let written = match rayon::ThreadPoolBuilder::new()
+        .num_threads(crate::render::WRITERS)
+        .build()
+    {
         Ok(pool) => pool.install(write_all),
         Err(_) => write_all(),
     };
@@ -188,6 +191,3 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         EXIT_OK
     }
 }
-
-/// Files written at once: writing is bound by the disk's syncs, not by the cores.
-const WRITERS: usize = 16;

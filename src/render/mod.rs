@@ -280,6 +280,16 @@ impl Renderer {
         out_dir: &Path,
         fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
     ) -> (JobResult, Option<Arc<Vec<u8>>>) {
+        write_job(job, out_dir, self.make_job(job, out_dir, fresh))
+    }
+
+    /// Makes one job's PDF (not written yet), with what there is to say about it.
+    fn make_job(
+        &self,
+        job: &Job,
+        out_dir: &Path,
+        fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
+    ) -> MadeJob {
         let mut diagnostics = Vec::new();
         if !job.missing_glyphs.is_empty() {
             let chars: String = job
@@ -311,47 +321,27 @@ impl Renderer {
             JobKind::Profile(document) => self.profile_pdf(document),
             JobKind::Book(book) => self.book_pdf(book, out_dir, fresh),
         };
-        let error = |message: String| RenderDiagnostic {
-            severity: Severity::Error,
-            subject: job.subject.clone(),
-            message,
-            location: None,
-            hints: Vec::new(),
-        };
-        let failed = |diagnostics| {
-            let result = JobResult {
-                output: job.output.clone(),
-                written: false,
-                diagnostics,
-            };
-            (result, None)
-        };
         match made {
             Ok((pdf, warnings)) => {
                 diagnostics.extend(warnings.into_iter().map(|w| convert(w, Severity::Warning)));
-                let path = out_dir.join(&job.output);
-                match write_atomically(&path, &pdf) {
-                    Ok(()) => {
-                        let result = JobResult {
-                            output: job.output.clone(),
-                            written: true,
-                            diagnostics,
-                        };
-                        (result, Some(Arc::new(pdf)))
-                    }
-                    Err(e) => {
-                        diagnostics.push(error(format!("cannot write {}: {e}", path.display())));
-                        failed(diagnostics)
-                    }
+                MadeJob {
+                    pdf: Some(pdf),
+                    diagnostics,
                 }
             }
             Err(Failure::Typst(errors)) => {
                 diagnostics.extend(errors.into_iter().map(|e| convert(e, Severity::Error)));
-                failed(diagnostics)
+                MadeJob {
+                    pdf: None,
+                    diagnostics,
+                }
             }
             Err(Failure::Other(message)) => {
-                diagnostics.push(error(message));
-                failed(diagnostics)
+                diagnostics.push(error(job, message));
+                MadeJob {
+                    pdf: None,
+                    diagnostics,
+                }
             }
         }
     }
@@ -498,29 +488,45 @@ impl Renderer {
             JobKind::Book(_) => std::cmp::Reverse(0),
         });
         let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-        let made: Mutex<HashMap<PathBuf, Option<Arc<Vec<u8>>>>> = Mutex::new(HashMap::new());
+        let made_pdfs: Mutex<HashMap<PathBuf, Option<Arc<Vec<u8>>>>> = Mutex::new(HashMap::new());
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
         let none = HashMap::new();
         let workers = rayon::current_num_threads().clamp(1, order.len().max(1));
-        rayon::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| {
-                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let (result, pdf) = self.run_job(&jobs[i], out_dir, &none);
-                        progress(&result);
-                        made.lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .insert(jobs[i].output.clone(), pdf);
-                        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                        if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
-                            typst::evict_cache(EVICT_AGE);
+        // Writes wait on the disk (each file is synced before it replaces the old one): they
+        // go to writer threads of their own, so the workers keep laying out.
+        let finish = |i: usize, made: MadeJob| {
+            let (result, pdf) = write_job(&jobs[i], out_dir, made);
+            progress(&result);
+            made_pdfs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(jobs[i].output.clone(), pdf);
+            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        };
+        let lay_out = |write: &(dyn Fn(usize, MadeJob) + Sync)| {
+            rayon::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|_| {
+                        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            write(i, self.make_job(&jobs[i], out_dir, &none));
+                            if (done.fetch_add(1, Ordering::Relaxed) + 1)
+                                .is_multiple_of(EVICT_EVERY)
+                            {
+                                typst::evict_cache(EVICT_AGE);
+                            }
                         }
-                    }
-                });
-            }
-        });
-        let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
+                    });
+                }
+            });
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+            Ok(writers) => writers.in_place_scope(|writes| {
+                lay_out(&|i, made| writes.spawn(move |_| finish(i, made)));
+            }),
+            Err(_) => lay_out(&finish),
+        }
+        let made = made_pdfs.into_inner().unwrap_or_else(|e| e.into_inner());
         for i in (0..jobs.len()).filter(is_book) {
             let (result, _) = self.run_job(&jobs[i], out_dir, &made);
             progress(&result);
@@ -573,6 +579,50 @@ impl Renderer {
         Ok(mains)
     }
 }
+
+/// Writes a made job's PDF atomically under `out_dir`: the job's result, and the PDF when
+/// it was written.
+fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc<Vec<u8>>>) {
+    let MadeJob {
+        pdf,
+        mut diagnostics,
+    } = made;
+    let written = pdf.and_then(|pdf| {
+        let path = out_dir.join(&job.output);
+        match write_atomically(&path, &pdf) {
+            Ok(()) => Some(Arc::new(pdf)),
+            Err(e) => {
+                diagnostics.push(error(job, format!("cannot write {}: {e}", path.display())));
+                None
+            }
+        }
+    });
+    let result = JobResult {
+        output: job.output.clone(),
+        written: written.is_some(),
+        diagnostics,
+    };
+    (result, written)
+}
+
+fn error(job: &Job, message: String) -> RenderDiagnostic {
+    RenderDiagnostic {
+        severity: Severity::Error,
+        subject: job.subject.clone(),
+        message,
+        location: None,
+        hints: Vec::new(),
+    }
+}
+
+/// A job's PDF, made but not written, and the diagnostics so far.
+struct MadeJob {
+    pdf: Option<Vec<u8>>,
+    diagnostics: Vec<RenderDiagnostic>,
+}
+
+/// Files written at once: writing is bound by the disk's syncs, not by the cores.
+pub const WRITERS: usize = 8;
 
 /// A made PDF and the compiler's warnings.
 type Made = (Vec<u8>, Vec<TypstDiagnostic>);
