@@ -409,3 +409,55 @@ fn the_structure_check_catches_a_part_merged_without_renumbering() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_generated_edition_book_keeps_a_sound_tagged_structure() {
+    // Twelve generated profiles of varied length: odd page counts (blank pages), several
+    // contents entries, many tables and footnotes to renumber.
+    let project = TestProject::empty();
+    let synth = [
+        "synth",
+        "--countries",
+        "12",
+        "--editions",
+        "1",
+        "--seed",
+        "5",
+        "--out",
+        "corpus",
+    ];
+    assert_eq!(project.run(&synth).code, 0);
+    let run = project.run(&["--project", "corpus", "render", "--out", "corpus/out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = project.path().join("corpus/out");
+    let book = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("a book");
+    assert_structure_sound(&book);
+}
+
+#[test]
+fn one_page_profiles_are_padded_so_each_starts_on_a_right_hand_page() {
+    let project = TestProject::empty();
+    for (country, iso) in [("Alphaland", "AL"), ("Betaland", "BE"), ("Gammaland", "GA")] {
+        project.file(
+            &format!("profiles/2023/{}.toml", country.to_lowercase()),
+            &crate::support::minimal_record(country, iso, 2023, "summary = \"A short profile.\"\n"),
+        );
+    }
+    let run = project.run(&["render"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let book = project.path().join("out/book-2023.pdf");
+    assert_structure_sound(&book);
+    let pdf = Document::load(&book).unwrap();
+    let pages: Vec<ObjectId> = pdf.page_iter().collect();
+    // Cover, blank, contents, blank; then each one-page profile and a blank page.
+    assert_eq!(pages.len(), 4 + 3 * 2, "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate().skip(4) {
+        let has_content = pdf.get_dictionary(*page).unwrap().has(b"Contents");
+        assert_eq!(has_content, i % 2 == 0, "page {}", i + 1);
+    }
+}
