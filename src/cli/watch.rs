@@ -53,7 +53,8 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         }
     }
     let out_dir = args.out.unwrap_or_else(|| project.default_out_dir());
-    let mut watch = Watch::new(renderer, roots.clone(), out_dir);
+    let mut watch =
+        Watch::new(renderer, roots.clone(), out_dir).with_templates(project.templates.clone());
     let mut first = true;
     loop {
         let events = watch.poll();
@@ -90,6 +91,12 @@ fn report(event: &Event, watch: &Watch, reporter: &Reporter) {
         }
         Event::Recovered(path) => reporter.status(&format!("{}: loads again", path.display())),
         Event::Removed(path) => reporter.status(&format!("{}: removed", path.display())),
+        Event::TemplatesChanged => {
+            reporter.status("templates changed: rendering every record again")
+        }
+        Event::TemplatesUnreadable(e) => {
+            reporter.status(&format!("error: {e}; the previous templates stay in use"))
+        }
         Event::Rendered(result) => {
             for d in &result.diagnostics {
                 reporter.render_diagnostic(d);

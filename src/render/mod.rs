@@ -168,6 +168,19 @@ impl Renderer {
         })
     }
 
+    /// Reads the templates again (after an edit to them): later jobs use the new set.
+    pub fn reload_templates(&mut self, templates_dir: &Path) -> Result<(), RenderError> {
+        self.base = Base::new(templates_dir).map_err(|error| RenderError::Templates {
+            path: templates_dir.to_path_buf(),
+            error,
+        })?;
+        self.folio_sheets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Ok(())
+    }
+
     /// The registry the renderer resolves meetings and resolutions with.
     pub fn registry(&self) -> &Registry {
         &self.registry

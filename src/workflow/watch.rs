@@ -3,6 +3,7 @@
 //! A [`Watch`] polls the record files' modification times and sizes. Each poll reloads the
 //! files that changed; a record that fails to load is reported and its previous PDF is left
 //! untouched, while a record that loads is re-rendered together with its edition's book.
+//! When it watches a templates directory too, an edit there re-renders every record.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,10 @@ pub enum Event {
     Removed(PathBuf),
     /// A PDF was rendered (or failed to render: see its diagnostics).
     Rendered(JobResult),
+    /// The templates changed: every record is rendered again.
+    TemplatesChanged,
+    /// The templates changed but cannot be read; the previous ones stay in use.
+    TemplatesUnreadable(String),
 }
 
 /// A file's modification time and size: what tells a poll that it changed.
@@ -55,6 +60,7 @@ pub struct Watch {
     good: BTreeMap<PathBuf, Record>,
     broken: BTreeMap<PathBuf, String>,
     skipped: BTreeSet<PathBuf>,
+    templates: Option<(PathBuf, BTreeMap<PathBuf, Stamp>)>,
 }
 
 impl Watch {
@@ -70,7 +76,15 @@ impl Watch {
             good: BTreeMap::new(),
             broken: BTreeMap::new(),
             skipped: BTreeSet::new(),
+            templates: None,
         }
+    }
+
+    /// Also watches the templates under `dir`, which the renderer was built from.
+    pub fn with_templates(mut self, dir: PathBuf) -> Self {
+        let stamps = template_stamps(&dir);
+        self.templates = Some((dir, stamps));
+        self
     }
 
     /// The output directory.
@@ -95,6 +109,22 @@ impl Watch {
         // Editions whose books must be rebuilt, and records whose profiles must be.
         let mut editions: BTreeSet<i32> = BTreeSet::new();
         let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
+        if let Some((dir, stamps)) = &mut self.templates {
+            let now = template_stamps(dir);
+            if now != *stamps {
+                *stamps = now;
+                match self.renderer.reload_templates(dir) {
+                    Ok(()) => {
+                        events.push(Event::TemplatesChanged);
+                        for record in self.good.values() {
+                            editions.insert(record.edition.value);
+                            changed.insert(record.path.clone());
+                        }
+                    }
+                    Err(e) => events.push(Event::TemplatesUnreadable(e.to_string())),
+                }
+            }
+        }
         let current: BTreeSet<&PathBuf> = files.iter().collect();
         let gone: Vec<PathBuf> = self
             .stamps
@@ -173,4 +203,24 @@ impl Watch {
         }
         events
     }
+}
+
+/// The stamp of every file under a templates directory.
+fn template_stamps(dir: &Path) -> BTreeMap<PathBuf, Stamp> {
+    fn walk(dir: &Path, into: &mut BTreeMap<PathBuf, Stamp>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, into);
+            } else if let Some(s) = stamp(&path) {
+                into.insert(path, s);
+            }
+        }
+    }
+    let mut stamps = BTreeMap::new();
+    walk(dir, &mut stamps);
+    stamps
 }

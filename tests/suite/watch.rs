@@ -125,6 +125,22 @@ fn watch_renders_edits_and_keeps_the_last_good_pdf() {
         read(&pdf).is_some_and(|b| b != good) && watcher.stderr().contains("loads again")
     });
     assert!(pdf_text(&pdf).contains("Fourth words."));
+    let fixed = read(&pdf).unwrap();
+
+    // A template edit: every record is rendered again with it.
+    let style = String::from_utf8(project.read("templates/style.typ")).unwrap();
+    assert!(style.contains("upper(\"Summary\")"));
+    project.file(
+        "templates/style.typ",
+        &style.replace("upper(\"Summary\")", "upper(\"Overview\")"),
+    );
+    wait_for(
+        &watcher,
+        Duration::from_secs(60),
+        "the re-templated PDF",
+        || read(&pdf).is_some_and(|b| b != fixed) && watcher.stderr().contains("templates changed"),
+    );
+    assert!(pdf_text(&pdf).contains("OVERVIEW"), "{}", pdf_text(&pdf));
 }
 
 #[test]
