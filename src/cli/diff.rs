@@ -7,7 +7,7 @@ use crate::diff::emit::pdf::RedlineOptions;
 use crate::diff::emit::{self, Format};
 use crate::diff::{diff_editions, diff_records, one_sided, ChangeKind, Diff, RecordStatus};
 use crate::facts::claims::ClaimPatterns;
-use crate::project::{collect_record_files, load_records, Project, ProjectError};
+use crate::project::{Project, ProjectError};
 use crate::record::{load_record, Record};
 use crate::registry::Registry;
 use crate::render::Paper;
@@ -254,18 +254,7 @@ fn load_side(arg: &str, project: Option<&Project>, reporter: &Reporter) -> Resul
         return Err(());
     };
     if path.is_dir() {
-        let (files, skipped) = collect_record_files(std::slice::from_ref(&path));
-        for s in &skipped {
-            reporter.status(&format!(
-                "warning: skipped {}: {}",
-                s.path.display(),
-                s.reason
-            ));
-        }
-        let (records, errors) = load_records(&files);
-        for e in &errors {
-            reporter.load_error(e);
-        }
+        let (records, errors) = reporter.load_records(std::slice::from_ref(&path));
         if errors.is_empty() {
             Ok(Side::Edition(records))
         } else {

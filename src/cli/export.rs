@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use crate::export::to_text;
-use crate::project::{collect_record_files, load_records};
 use crate::render::write_atomically;
 
 use super::{Reporter, EXIT_ERROR, EXIT_OK};
@@ -31,18 +30,7 @@ pub struct Args {
 
 /// Runs `dossier export`.
 pub fn run(args: Args, reporter: &Reporter) -> i32 {
-    let (files, skipped) = collect_record_files(&args.paths);
-    for s in &skipped {
-        reporter.status(&format!(
-            "warning: skipped {}: {}",
-            s.path.display(),
-            s.reason
-        ));
-    }
-    let (records, errors) = load_records(&files);
-    for e in &errors {
-        reporter.load_error(e);
-    }
+    let (records, errors) = reporter.load_records(&args.paths);
     let mut failed = errors.len();
     for record in &records {
         let text = match args.format {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::project::{collect_record_files, load_records, relative_to_cwd, Project, ProjectError};
+use crate::project::{relative_to_cwd, Project, ProjectError};
 use crate::registry::Registry;
 use crate::render::{Manifest, Paper, RenderOptions, Renderer, Severity};
 
@@ -81,18 +81,7 @@ pub fn render(
     } else {
         args.paths.clone()
     };
-    let (files, skipped) = collect_record_files(&paths);
-    for s in &skipped {
-        reporter.status(&format!(
-            "warning: skipped {}: {}",
-            s.path.display(),
-            s.reason
-        ));
-    }
-    let (records, load_errors) = load_records(&files);
-    for e in &load_errors {
-        reporter.load_error(e);
-    }
+    let (records, load_errors) = reporter.load_records(&paths);
     for record in &records {
         for (span, message) in renderer.registry().unknown_references(record) {
             let (line, col) = record.line_col(span.start);

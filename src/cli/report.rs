@@ -1,10 +1,12 @@
 //! Printing diagnostics and progress for people: colour when wanted, nothing when quiet.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
-use crate::record::LoadError;
+use crate::project::{collect_record_files, load_records, Skipped};
+use crate::record::{LoadError, Record};
 use crate::render::{RenderDiagnostic, Severity};
 
 /// When to colour the output.
@@ -63,6 +65,29 @@ impl Reporter {
             out = diagnostic.to_string();
         }
         out
+    }
+
+    /// Prints that a file under the given paths was passed over, and why.
+    pub fn skipped(&self, skipped: &Skipped) {
+        self.status(&format!(
+            "warning: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        ));
+    }
+
+    /// Loads the record files under `paths`, printing the files passed over and every
+    /// problem of the records that do not load; returns the records that do, and the errors.
+    pub fn load_records(&self, paths: &[PathBuf]) -> (Vec<Record>, Vec<LoadError>) {
+        let (files, skipped) = collect_record_files(paths);
+        for s in &skipped {
+            self.skipped(s);
+        }
+        let (records, errors) = load_records(&files);
+        for e in &errors {
+            self.load_error(e);
+        }
+        (records, errors)
     }
 
     /// Prints every problem of a record that failed to load.

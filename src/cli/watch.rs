@@ -77,11 +77,7 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
 
 fn report(event: &Event, watch: &Watch, reporter: &Reporter) {
     match event {
-        Event::Skipped(s) => reporter.status(&format!(
-            "warning: skipped {}: {}",
-            s.path.display(),
-            s.reason
-        )),
+        Event::Skipped(s) => reporter.skipped(s),
         Event::LoadFailed(e) => {
             reporter.load_error(e);
             reporter.status(&format!(

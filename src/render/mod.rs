@@ -362,10 +362,11 @@ impl Renderer {
     /// A profile's PDF: its pages laid out once, then numbered "1 / n" to "n / n".
     fn profile_pdf(&self, document: &Document) -> Result<Made, Failure> {
         let (pages, warnings) = self.base.compile_pdf(document).map_err(Failure::Typst)?;
-        let count = pdf::page_count(&pages).map_err(|e| Failure::Other(e.to_string()))?;
-        let sheet = self.profile_folio_sheet(count)?;
-        let numbered =
-            pdf::stamp_folios(&pages, &sheet).map_err(|e| Failure::Other(e.to_string()))?;
+        let pages = pdf::Pages::load(&pages).map_err(|e| Failure::Other(e.to_string()))?;
+        let sheet = self.profile_folio_sheet(pages.count())?;
+        let numbered = pages
+            .stamp_folios(&sheet)
+            .map_err(|e| Failure::Other(e.to_string()))?;
         Ok((numbered, warnings))
     }
 
@@ -413,24 +414,24 @@ impl Renderer {
     ) -> Result<Made, Failure> {
         let entries = book.front["entries"]
             .as_array()
-            .cloned()
+            .map(Vec::as_slice)
             .unwrap_or_default();
         let mut parts = Vec::with_capacity(book.profiles.len());
-        for (output, entry) in book.profiles.iter().zip(&entries) {
+        for (output, entry) in book.profiles.iter().zip(entries) {
             let bytes = match fresh.get(output) {
-                Some(Some(bytes)) => bytes.to_vec(),
+                Some(Some(bytes)) => bytes.clone(),
                 Some(None) => {
                     return Err(Failure::Other(format!(
                         "{} failed to render, so the book was not assembled",
                         output.display()
                     )))
                 }
-                None => std::fs::read(out_dir.join(output)).map_err(|e| {
+                None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|e| {
                     Failure::Other(format!(
                         "cannot read {} for the book: {e}",
                         out_dir.join(output).display()
                     ))
-                })?,
+                })?),
             };
             parts.push(pdf::BookPart {
                 id: entry["id"].as_str().unwrap_or_default().to_string(),
@@ -494,12 +495,17 @@ impl Renderer {
         out_dir: &Path,
         progress: &(dyn Fn(&JobResult) + Sync),
     ) -> Vec<JobResult> {
+        let mut profiles: Vec<(usize, usize)> = jobs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, job)| match &job.kind {
+                JobKind::Profile(document) => Some((i, document.data.len())),
+                JobKind::Book(_) => None,
+            })
+            .collect();
+        profiles.sort_by_key(|&(_, size)| std::cmp::Reverse(size));
+        let order: Vec<usize> = profiles.into_iter().map(|(i, _)| i).collect();
         let is_book = |i: &usize| matches!(jobs[*i].kind, JobKind::Book(_));
-        let mut order: Vec<usize> = (0..jobs.len()).filter(|i| !is_book(i)).collect();
-        order.sort_by_key(|&i| match &jobs[i].kind {
-            JobKind::Profile(document) => std::cmp::Reverse(document.data.len()),
-            JobKind::Book(_) => std::cmp::Reverse(0),
-        });
         let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
         let made_pdfs: Mutex<HashMap<PathBuf, Option<Arc<Vec<u8>>>>> = Mutex::new(HashMap::new());
         let next = AtomicUsize::new(0);

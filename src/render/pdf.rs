@@ -1,7 +1,7 @@
 //! Compiled pages put together: page numbers laid over a profile's pages, and an edition's
 //! book assembled from its profiles' PDFs behind a compiled front matter.
 //!
-//! A profile is laid out once, without page numbers. [`stamp_folios`] lays each page's number
+//! A profile is laid out once, without page numbers. [`Pages::stamp_folios`] lays each page's number
 //! over it as a Form XObject named `/DossierFolio`, drawn inside a pagination artifact, so the
 //! tags of the page are untouched. The book reuses those PDFs as they are: [`BookParts::assemble`]
 //! points every page's `/DossierFolio` at the book's numbering, pads each profile to an even
@@ -61,14 +61,28 @@ fn save(mut pdf: Pdf, compact: bool) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The number of pages of a PDF.
-pub fn page_count(pdf: &[u8]) -> Result<usize> {
-    Ok(load(pdf, "the PDF")?.get_pages().len())
+/// A compiled profile, read once: its page count, then its pages numbered.
+pub struct Pages(Pdf);
+
+impl Pages {
+    /// Reads a compiled profile.
+    pub fn load(pdf: &[u8]) -> Result<Self> {
+        load(pdf, "the compiled profile").map(Self)
+    }
+
+    /// The number of pages.
+    pub fn count(&self) -> usize {
+        self.0.get_pages().len()
+    }
+
+    /// Lays page `i` of the folio sheet over page `i`, as its page-number layer.
+    pub fn stamp_folios(self, sheet: &[u8]) -> Result<Vec<u8>> {
+        stamp_folios(self.0, sheet)
+    }
 }
 
-/// Lays page `i` of the folio sheet over page `i` of `pdf`, as its page-number layer.
-pub fn stamp_folios(pdf: &[u8], sheet: &[u8]) -> Result<Vec<u8>> {
-    let mut doc = load(pdf, "the compiled profile")?;
+/// [`Pages::stamp_folios`], on the read document.
+fn stamp_folios(mut doc: Pdf, sheet: &[u8]) -> Result<Vec<u8>> {
     let pages: Vec<ObjectId> = doc.page_iter().collect();
     let forms = import_folio_forms(&mut doc, sheet)?;
     if forms.len() < pages.len() {
@@ -109,14 +123,14 @@ pub fn stamp_folios(pdf: &[u8], sheet: &[u8]) -> Result<Vec<u8>> {
     save(doc, true)
 }
 
-/// One profile of a book, as [`stamp_folios`] wrote it.
+/// One profile of a book, as [`Pages::stamp_folios`] wrote it.
 pub struct BookPart {
     /// Prefix of its tag ids in the book (unique within the book).
     pub id: String,
     /// Its file, for messages.
     pub name: String,
     /// Its PDF.
-    pub pdf: Vec<u8>,
+    pub pdf: std::sync::Arc<Vec<u8>>,
 }
 
 /// The profiles of one book, read and ready to be assembled.
@@ -133,7 +147,7 @@ impl BookParts {
             digest.update((part.id.len() as u64).to_le_bytes());
             digest.update(part.id.as_bytes());
             digest.update((part.pdf.len() as u64).to_le_bytes());
-            digest.update(&part.pdf);
+            digest.update(part.pdf.as_slice());
         }
         let parts = parts
             .into_par_iter()
@@ -647,35 +661,29 @@ fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
 }
 
 fn shift_references(object: &mut Object, shift: u32) {
-    match object {
-        Object::Reference((id, _)) => *id += shift,
-        Object::Array(items) => items.iter_mut().for_each(|i| shift_references(i, shift)),
-        Object::Dictionary(dict) => dict
-            .iter_mut()
-            .for_each(|(_, v)| shift_references(v, shift)),
-        Object::Stream(stream) => stream
-            .dict
-            .iter_mut()
-            .for_each(|(_, v)| shift_references(v, shift)),
-        _ => {}
-    }
+    for_each_reference(object, &mut |(id, _)| *id += shift);
 }
 
 fn replace_references(object: &mut Object, map: &HashMap<ObjectId, ObjectId>) {
-    match object {
-        Object::Reference(id) => {
-            if let Some(new) = map.get(id) {
-                *id = *new;
-            }
+    for_each_reference(object, &mut |id| {
+        if let Some(new) = map.get(id) {
+            *id = *new;
         }
-        Object::Array(items) => items.iter_mut().for_each(|i| replace_references(i, map)),
+    });
+}
+
+/// Calls `visit` on every object reference inside `object`, stream dictionaries included.
+fn for_each_reference(object: &mut Object, visit: &mut dyn FnMut(&mut ObjectId)) {
+    match object {
+        Object::Reference(id) => visit(id),
+        Object::Array(items) => items.iter_mut().for_each(|i| for_each_reference(i, visit)),
         Object::Dictionary(dict) => dict
             .iter_mut()
-            .for_each(|(_, v)| replace_references(v, map)),
+            .for_each(|(_, v)| for_each_reference(v, visit)),
         Object::Stream(stream) => stream
             .dict
             .iter_mut()
-            .for_each(|(_, v)| replace_references(v, map)),
+            .for_each(|(_, v)| for_each_reference(v, visit)),
         _ => {}
     }
 }
