@@ -10,6 +10,10 @@ use std::collections::HashMap;
 use crate::record::{Prose, Record, Topic};
 
 /// The record as plain text.
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
 pub fn to_text(record: &Record) -> String {
     let numbers = footnote_numbers(record);
     let mut out = String::new();

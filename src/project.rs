@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::record::{load_record, LoadError, Record};
+use crate::record::{LoadError, Record, load_record};
 use crate::render::Paper;
 
 /// Name of the optional project configuration file.

@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::record::{slugify, Role};
+use crate::record::{Role, slugify};
 use crate::registry::{
-    article17_in_force, article3_stockpile_deadline, article7_report_due, Registry,
+    Registry, article3_stockpile_deadline, article7_report_due, article17_in_force,
 };
 
 /// What to generate.
@@ -201,6 +201,10 @@ fn long_date(d: NaiveDate) -> String {
 }
 
 impl Country {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "long function: split into named steps"
+    )]
     fn new(rng: &mut Rng, name: String, index: usize, registry: &Registry) -> Self {
         let kind = rng.below(100);
         let (signed, deposited) = if kind < 45 {
@@ -303,6 +307,10 @@ impl Country {
     }
 
     /// The TOML record of this country for one edition.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "long function: split into named steps"
+    )]
     fn record(&self, edition: i32, seed: u64, registry: &Registry) -> String {
         let cutoff = date(edition, 8, 1);
         let mut w = Writer::new(seed, self.index as u64, edition);
@@ -458,7 +466,11 @@ impl Country {
         let _ = writeln!(
             out,
             "[conduct]\nused = \"never\"\nproduced = \"never\"\ntransferred = \"{}\"\nstockpiled = \"{}\"\nstated = {}\nsource = \"letter-{}\"\n",
-            if self.stockpiled { "no-evidence" } else { "never" },
+            if self.stockpiled {
+                "no-evidence"
+            } else {
+                "never"
+            },
             if self.stockpiled { "yes" } else { "never" },
             self.stated,
             self.stated
@@ -572,12 +584,11 @@ impl Country {
                 .unwrap_or_else(|| format!("of {year}"));
             citations.push((format!("unga-{year}"), format!("“Implementation of the Convention on Cluster Munitions,” UNGA Resolution {number}, December {year}.")));
             let streak = votes.iter().rev().take_while(|(_, v)| *v == "yes").last();
-            if vote == "yes" {
-                if let Some(&(since, _)) = streak {
-                    if since < year {
-                        para.push(format!("It has voted in favor of the annual resolution promoting the convention since {since}."));
-                    }
-                }
+            if vote == "yes"
+                && let Some(&(since, _)) = streak
+                && since < year
+            {
+                para.push(format!("It has voted in favor of the annual resolution promoting the convention since {since}."));
             }
         }
         if self.mine_ban == "not-party" && self.ccw == "not-party" {
@@ -622,7 +633,15 @@ impl Country {
         } else {
             conduct.push(conduct_sentence);
         }
-        let _ = writeln!(out, "[[sections]]\ntitle = \"Use, production, transfer, and stockpiling\"\ntext = \"\"\"\n{}\n\"\"\"\n", conduct.iter().map(|p| wrap(p)).collect::<Vec<_>>().join("\n\n"));
+        let _ = writeln!(
+            out,
+            "[[sections]]\ntitle = \"Use, production, transfer, and stockpiling\"\ntext = \"\"\"\n{}\n\"\"\"\n",
+            conduct
+                .iter()
+                .map(|p| wrap(p))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        );
 
         let _ = writeln!(out, "[citations]");
         let mut seen = std::collections::HashSet::new();

@@ -17,11 +17,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::facts::{extract, ClaimPatterns, Fact};
-use crate::record::{load_record, LoadError, Record};
+use crate::facts::{ClaimPatterns, Fact, extract};
+use crate::record::{LoadError, Record, load_record};
 use crate::registry::Registry;
 
-pub use registry::{rule_by_code_or_name, Rule, RULES};
+pub use registry::{RULES, Rule, rule_by_code_or_name};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -412,30 +412,30 @@ pub fn check_record(ctx: &Ctx<'_>, settings: &Settings) -> Vec<Finding> {
         }
         keep
     });
-    if let Some(rule) = rule_by_code_or_name("unused-suppression") {
-        if let Some(severity) = settings.severity(rule) {
-            for (s, used) in record.suppress.iter().zip(used) {
-                if used {
-                    continue;
-                }
-                let known = rule_by_code_or_name(&s.rule.value).is_some();
-                let message = if known {
-                    format!("suppression of `{}` suppresses nothing", s.rule.value)
-                } else {
-                    format!("suppression names an unknown rule `{}`", s.rule.value)
-                };
-                findings.push(Finding {
-                    rule,
-                    severity,
-                    path: record.path.clone(),
-                    source: record.source.clone(),
-                    draft: Draft::new(
-                        message,
-                        vec![Label::new(s.rule.span.clone(), "this suppression")],
-                    )
-                    .help("remove the suppression, or fix its `rule` or `matching`"),
-                });
+    if let Some(rule) = rule_by_code_or_name("unused-suppression")
+        && let Some(severity) = settings.severity(rule)
+    {
+        for (s, used) in record.suppress.iter().zip(used) {
+            if used {
+                continue;
             }
+            let known = rule_by_code_or_name(&s.rule.value).is_some();
+            let message = if known {
+                format!("suppression of `{}` suppresses nothing", s.rule.value)
+            } else {
+                format!("suppression names an unknown rule `{}`", s.rule.value)
+            };
+            findings.push(Finding {
+                rule,
+                severity,
+                path: record.path.clone(),
+                source: record.source.clone(),
+                draft: Draft::new(
+                    message,
+                    vec![Label::new(s.rule.span.clone(), "this suppression")],
+                )
+                .help("remove the suppression, or fix its `rule` or `matching`"),
+            });
         }
     }
     findings

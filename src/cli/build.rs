@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::project::{Project, ProjectError};
 use crate::render::Paper;
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier build`.
 #[derive(Debug, clap::Args)]
@@ -28,7 +28,7 @@ pub struct Args {
 /// Runs `dossier build`: renders, then checks. Exits 2 when something could not be
 /// rendered; checker findings are reported but do not fail the build (gate on
 /// `dossier check` for that).
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let project = match project {
         Ok(project) => project,
         Err(e) => {

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use crate::check::emit::{self, Format};
-use crate::check::{check_files, Settings, Severity};
+use crate::check::{Settings, Severity, check_files};
 use crate::facts::ClaimPatterns;
-use crate::project::{collect_record_files, Project, ProjectError};
+use crate::project::{Project, ProjectError, collect_record_files};
 
-use super::{Reporter, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Reporter};
 
 /// The lowest severity that makes the run fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 /// Runs `dossier check`.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let (project, registry) = match super::project_with_registry(project, reporter) {
         Ok(both) => both,
         Err(code) => return code,

@@ -14,7 +14,7 @@ pub struct Args {
 }
 
 /// Runs `dossier completions`.
-pub fn run(args: Args) -> i32 {
+pub(super) fn run(args: Args) -> i32 {
     let mut command = Cli::command();
     clap_complete::generate(args.shell, &mut command, "dossier", &mut std::io::stdout());
     EXIT_OK

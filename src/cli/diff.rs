@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 
 use crate::diff::emit::pdf::RedlineOptions;
 use crate::diff::emit::{self, Format};
-use crate::diff::{diff_editions, diff_records, one_sided, ChangeKind, Diff, RecordStatus};
+use crate::diff::{ChangeKind, Diff, RecordStatus, diff_editions, diff_records, one_sided};
 use crate::facts::claims::ClaimPatterns;
 use crate::project::{Project, ProjectError};
-use crate::record::{load_record, Record};
+use crate::record::{Record, load_record};
 use crate::registry::Registry;
 use crate::render::Paper;
 
-use super::{ColorChoice, Reporter, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Reporter};
 
 /// Arguments of `dossier diff`.
 #[derive(Debug, clap::Args)]
@@ -57,7 +57,11 @@ enum Side {
 }
 
 /// Runs `dossier diff`.
-pub fn run(
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
+pub(super) fn run(
     args: Args,
     project: Result<Project, ProjectError>,
     color: ColorChoice,
@@ -118,12 +122,11 @@ pub fn run(
             }
         }
     };
-    let (old, new) = match (
+    let (Ok(old), Ok(new)) = (
         load_side(&old_arg, project.as_ref(), reporter),
         load_side(&new_arg, project.as_ref(), reporter),
-    ) {
-        (Ok(o), Ok(n)) => (o, n),
-        _ => return EXIT_ERROR,
+    ) else {
+        return EXIT_ERROR;
     };
     let (old_label, new_label) = labels.unwrap_or((old_arg, new_arg));
     let mut diff = match (old, new) {

@@ -12,7 +12,7 @@ pub struct Args {
 }
 
 /// Runs `dossier explain`.
-pub fn run(args: Args) -> i32 {
+pub(super) fn run(args: Args) -> i32 {
     match rule_by_code_or_name(&args.rule) {
         Some(r) => {
             println!(

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::export::to_text;
 use crate::render::write_atomically;
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 /// Runs `dossier export`.
-pub fn run(args: Args, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
     let (records, errors) = reporter.load_records(&args.paths);
     let mut failed = errors.len();
     for record in &records {
@@ -52,9 +52,5 @@ pub fn run(args: Args, reporter: &Reporter) -> i32 {
             }
         }
     }
-    if failed > 0 {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    }
+    if failed > 0 { EXIT_ERROR } else { EXIT_OK }
 }

@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::import::{import_text, ImportError, ImportOptions, Imported};
+use crate::import::{ImportError, ImportOptions, Imported, import_text};
 use crate::project::{Project, ProjectError};
 use crate::record::Topic;
 use crate::render::write_atomically;
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier import`.
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,11 @@ fn parse_topic(text: &str) -> Result<Topic, String> {
 
 /// Runs `dossier import`: each file is imported on its own; a bad file is reported and the
 /// batch goes on. Exit code 2 when any file failed.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let to_stdout = match args.output.as_deref() {
         None => false,
         Some("-") if args.files.len() == 1 => true,
@@ -63,7 +67,9 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             return EXIT_ERROR;
         }
         Some(other) => {
-            eprintln!("error: `-o {other}`: only `-` (standard output) is accepted; records are written under profiles/EDITION/");
+            eprintln!(
+                "error: `-o {other}`: only `-` (standard output) is accepted; records are written under profiles/EDITION/"
+            );
             return EXIT_ERROR;
         }
     };
@@ -185,9 +191,5 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             if failed == 1 { "" } else { "s" }
         ));
     }
-    if failed > 0 {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    }
+    if failed > 0 { EXIT_ERROR } else { EXIT_OK }
 }

@@ -2,9 +2,9 @@
 
 use crate::project::{Project, ProjectError};
 use crate::record::Topic;
-use crate::workflow::skeleton::{guess_iso, write_skeleton, NewError, NewRecord};
+use crate::workflow::skeleton::{NewError, NewRecord, resolve_iso, write_skeleton};
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier new`.
 #[derive(Debug, clap::Args)]
@@ -17,7 +17,7 @@ pub struct Args {
     /// Topic (default: cluster-munition-ban-policy).
     #[arg(long, short, value_parser = parse_topic, default_value = "cluster-munition-ban-policy")]
     pub topic: Topic,
-    /// ISO 3166-1 alpha-2 code (default: a guess from the name, to be checked).
+    /// ISO 3166-1 alpha-2 code (default: the code the country table gives the name).
     #[arg(long, value_parser = parse_iso)]
     pub iso: Option<String>,
 }
@@ -38,7 +38,7 @@ fn parse_iso(text: &str) -> Result<String, String> {
 }
 
 /// Runs `dossier new`.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let project = match project {
         Ok(p) => p,
         Err(e) => {
@@ -57,10 +57,17 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         reporter.failure("the country name is empty");
         return EXIT_ERROR;
     }
-    let guessed = args.iso.is_none();
+    let country = args.country.trim();
+    let iso = match resolve_iso(country, args.iso.as_deref()) {
+        Ok(iso) => iso,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
+    };
     let new = NewRecord {
-        iso: args.iso.unwrap_or_else(|| guess_iso(&args.country)),
-        country: args.country.trim().to_string(),
+        iso,
+        country: country.to_string(),
         edition: args.edition,
         topic: args.topic,
     };
@@ -68,12 +75,6 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
         Ok(path) => {
             let shown = path.strip_prefix(&project.root).unwrap_or(&path);
             println!("{}", shown.display());
-            if guessed {
-                reporter.status(&format!(
-                    "warning: iso = \"{}\" is a guess from the name; check it or pass --iso",
-                    new.iso
-                ));
-            }
             EXIT_OK
         }
         Err(NewError::Exists(path)) => {

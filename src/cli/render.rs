@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::project::{relative_to_cwd, Project, ProjectError};
+use crate::project::{Project, ProjectError, relative_to_cwd};
 use crate::registry::Registry;
 use crate::render::{Manifest, Paper, RenderOptions, Renderer, Severity};
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier render`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +35,7 @@ pub struct Args {
 
 /// Summary of a render run.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(super) struct Outcome {
     /// PDFs written.
     pub written: usize,
     /// Outputs skipped because their inputs did not change.
@@ -45,7 +45,7 @@ pub struct Outcome {
 }
 
 /// Runs `dossier render`.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     match render(&args, project, reporter) {
         Ok(outcome) if outcome.failures == 0 => EXIT_OK,
         Ok(_) => EXIT_ERROR,
@@ -54,7 +54,11 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
 }
 
 /// Renders as asked and reports; returns counts, or an exit code when nothing could start.
-pub fn render(
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
+pub(super) fn render(
     args: &Args,
     project: Result<Project, ProjectError>,
     reporter: &Reporter,
@@ -161,13 +165,13 @@ pub fn render(
             outcome.failures += 1;
         }
     }
-    if !stale.is_empty() {
-        if let Err(error) = manifest.save(&out_dir) {
-            reporter.status(&format!(
-                "warning: cannot write the build manifest in {}: {error}",
-                out_dir.display()
-            ));
-        }
+    if !stale.is_empty()
+        && let Err(error) = manifest.save(&out_dir)
+    {
+        reporter.status(&format!(
+            "warning: cannot write the build manifest in {}: {error}",
+            out_dir.display()
+        ));
     }
     reporter.status(&format!(
         "{} PDF{} written to {}, {} up to date; {} failure{}",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
-use crate::project::{collect_record_files, load_records, Skipped};
+use crate::project::{Skipped, collect_record_files, load_records};
 use crate::record::{LoadError, Record};
 use crate::render::{RenderDiagnostic, Severity};
 

@@ -2,9 +2,9 @@
 //! what an editor must revisit.
 
 use crate::project::{Project, ProjectError};
-use crate::workflow::rollover::{plan, write, RolloverError};
+use crate::workflow::rollover::{RolloverError, plan, write};
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier rollover`.
 #[derive(Debug, clap::Args)]
@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 /// Runs `dossier rollover`.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let (project, registry) = match super::project_with_registry(project, reporter) {
         Ok(both) => both,
         Err(code) => return code,
@@ -46,11 +46,11 @@ pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Report
             return EXIT_ERROR;
         }
     };
-    if !args.dry_run {
-        if let Err(e) = write(&rolled) {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
+    if !args.dry_run
+        && let Err(e) = write(&rolled)
+    {
+        reporter.error(&e);
+        return EXIT_ERROR;
     }
     let show = |p: &std::path::Path| relative(p).display().to_string();
     for r in &rolled {

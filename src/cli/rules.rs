@@ -5,7 +5,7 @@ use crate::check::RULES;
 use super::EXIT_OK;
 
 /// Runs `dossier rules`.
-pub fn run() -> i32 {
+pub(super) fn run() -> i32 {
     for r in RULES {
         println!(
             "{}  {:<32} {:<8} {}",

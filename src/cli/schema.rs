@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::record::schema::record_schema_json;
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier schema`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 /// Runs `dossier schema`.
-pub fn run(args: Args, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
     let schema = record_schema_json();
     match args.out {
         None => {
@@ -23,11 +23,11 @@ pub fn run(args: Args, reporter: &Reporter) -> i32 {
             EXIT_OK
         }
         Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if let Err(e) = std::fs::create_dir_all(dir) {
-                    reporter.failure(&format!("cannot create {}: {e}", dir.display()));
-                    return EXIT_ERROR;
-                }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && let Err(e) = std::fs::create_dir_all(dir)
+            {
+                reporter.failure(&format!("cannot create {}: {e}", dir.display()));
+                return EXIT_ERROR;
             }
             match std::fs::write(&path, schema) {
                 Ok(()) => {

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use crate::project::{Project, ProjectError};
 use crate::registry::Registry;
-use crate::synth::{write, SynthOptions};
+use crate::synth::{SynthOptions, write};
 
-use super::{Reporter, EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier synth`.
 #[derive(Debug, clap::Args)]
@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 /// Runs `dossier synth`.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let project = match project {
         Ok(project) => project,
         Err(e) => {

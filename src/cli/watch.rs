@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use crate::project::{Project, ProjectError};
 use crate::render::{Paper, RenderOptions, Renderer, Severity};
-use crate::workflow::watch::{Event, Watch, POLL_INTERVAL};
+use crate::workflow::watch::{Event, POLL_INTERVAL, Watch};
 
-use super::{Reporter, EXIT_ERROR};
+use super::{EXIT_ERROR, Reporter};
 
 /// Arguments of `dossier watch`.
 #[derive(Debug, clap::Args)]
@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 /// Runs `dossier watch`; returns only when it cannot start.
-pub fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
+pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
     let (project, registry) = match super::project_with_registry(project, reporter) {
         Ok(both) => both,
         Err(code) => return code,
@@ -88,10 +88,10 @@ fn report(event: &Event, watch: &Watch, reporter: &Reporter) {
         Event::Recovered(path) => reporter.status(&format!("{}: loads again", path.display())),
         Event::Removed(path) => reporter.status(&format!("{}: removed", path.display())),
         Event::TemplatesChanged => {
-            reporter.status("templates changed: rendering every record again")
+            reporter.status("templates changed: rendering every record again");
         }
         Event::TemplatesUnreadable(e) => {
-            reporter.status(&format!("error: {e}; the previous templates stay in use"))
+            reporter.status(&format!("error: {e}; the previous templates stay in use"));
         }
         Event::Rendered(result) => {
             for d in &result.diagnostics {

@@ -69,15 +69,20 @@ fn prose_kind(claim: &Claim) -> &'static str {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
 fn identity(fact: &Fact, registry: &Registry) -> Identity {
     if let Origin::Prose { block, .. } = &fact.origin {
         // Prose claims: by kind within their block, plus what distinguishes claims of
         // the same kind (the meeting named, the resolution cited).
         let kind = prose_kind(&fact.claim);
         let detail = match &fact.claim {
-            Claim::MeetingMention { meeting, .. } => format!(" {meeting}"),
+            Claim::MeetingMention { meeting, .. } | Claim::Attendance { meeting, .. } => {
+                format!(" {meeting}")
+            }
             Claim::ResolutionCited { number, .. } => format!(" {number}"),
-            Claim::Attendance { meeting, .. } => format!(" {meeting}"),
             Claim::Citation { key, .. } => format!(" {key}"),
             Claim::Treaty { treaty, .. } => format!(" {}", treaty.label()),
             Claim::Date { kind, .. } => format!(" {}", kind.label()),

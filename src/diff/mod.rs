@@ -267,7 +267,7 @@ pub fn diff_records(
             changes.push(c);
         }
     }
-    let unchanged = changes.is_empty() && prose.iter().all(|b| b.unchanged());
+    let unchanged = changes.is_empty() && prose.iter().all(BlockDiff::unchanged);
     RecordDiff {
         slug: new.slug(),
         country: new.country.value.clone(),

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
-use similar::{capture_diff_slices, get_diff_ratio, Algorithm, DiffTag};
+use similar::{Algorithm, DiffTag, capture_diff_slices, get_diff_ratio};
 
 use crate::record::prose::Segment;
 use crate::record::{Prose, Record};
@@ -209,16 +209,17 @@ fn piece(t: &Token, op: Op) -> Piece {
 
 /// Appends a token as a piece, merging runs of words with the same op and style.
 fn push_token(pieces: &mut Vec<Piece>, t: &Token, op: Op) {
-    if t.note.is_none() {
-        if let Some(last) = pieces.last_mut() {
-            if last.op == op && last.italic == t.italic && last.note.is_none() {
-                if t.space_before {
-                    last.text.push(' ');
-                }
-                last.text.push_str(&t.text);
-                return;
-            }
+    if t.note.is_none()
+        && let Some(last) = pieces.last_mut()
+        && last.op == op
+        && last.italic == t.italic
+        && last.note.is_none()
+    {
+        if t.space_before {
+            last.text.push(' ');
         }
+        last.text.push_str(&t.text);
+        return;
     }
     pieces.push(piece(t, op));
 }
@@ -280,6 +281,10 @@ fn place(block: &str, index: usize) -> String {
 
 /// Compares the prose of two records: block diffs for display and classified sentence
 /// changes.
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
 pub(crate) fn diff_prose(
     old: &Record,
     new: &Record,
@@ -310,8 +315,8 @@ pub(crate) fn diff_prose(
     }
 
     let mut classifier = Classifier::new(cut, registry);
-    let mut inserted: Vec<Pending> = Vec::new();
-    let mut deleted: Vec<Pending> = Vec::new();
+    let mut inserted: Vec<Pending<'_>> = Vec::new();
+    let mut deleted: Vec<Pending<'_>> = Vec::new();
     let mut slots: Vec<(String, Vec<Slot>)> = Vec::new();
     for (name, old_paras, new_paras) in &order {
         let mut block_slots = Vec::new();

@@ -9,7 +9,7 @@ use crate::record::{Date, Topic};
 
 /// One line of the input, trimmed, with its 1-based line number.
 #[derive(Debug, Clone)]
-pub struct Line {
+pub(super) struct Line {
     /// 1-based line number in the input.
     pub no: usize,
     /// The text without surrounding whitespace (empty for a blank line).
@@ -18,14 +18,14 @@ pub struct Line {
 
 impl Line {
     /// Whether the line holds no visible text.
-    pub fn is_blank(&self) -> bool {
+    pub(super) fn is_blank(&self) -> bool {
         self.text.is_empty()
     }
 }
 
 /// Splits the input into trimmed lines, dropping a byte-order mark and control characters
 /// (which records cannot hold); returns the lines and how many characters were dropped.
-pub fn split_lines(text: &str) -> (Vec<Line>, usize) {
+pub(super) fn split_lines(text: &str) -> (Vec<Line>, usize) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut dropped = 0;
     let lines = text
@@ -52,7 +52,7 @@ pub fn split_lines(text: &str) -> (Vec<Line>, usize) {
 }
 
 /// Characters that may end a complete sentence or footnote.
-pub fn ends_complete(text: &str) -> bool {
+pub(super) fn ends_complete(text: &str) -> bool {
     text.chars().next_back().is_some_and(|c| {
         matches!(
             c,
@@ -62,7 +62,7 @@ pub fn ends_complete(text: &str) -> bool {
 }
 
 /// The topic a line names, when the whole line is a topic title.
-pub fn topic_line(text: &str) -> Option<Topic> {
+pub(super) fn topic_line(text: &str) -> Option<Topic> {
     Topic::ALL
         .iter()
         .copied()
@@ -71,7 +71,7 @@ pub fn topic_line(text: &str) -> Option<Topic> {
 
 /// `Last updated: 05 September 2023` (or `Last Updated:`): the date, or `Err` with the
 /// unreadable rest when the line is a date line whose date cannot be read.
-pub fn date_line(text: &str) -> Option<Result<Date, String>> {
+pub(super) fn date_line(text: &str) -> Option<Result<Date, String>> {
     let rest = text
         .strip_prefix("Last updated")
         .or_else(|| text.strip_prefix("Last Updated"))?;
@@ -97,7 +97,7 @@ fn parse_day_month_year(text: &str) -> Option<Date> {
 ///
 /// Matches "Summary", "Summary: text", "Five-Year Summary: text", "Ten-Year Review" and the
 /// like; a label alone on its line may omit the colon.
-pub fn summary_label(text: &str) -> Option<(String, String)> {
+pub(super) fn summary_label(text: &str) -> Option<(String, String)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"^((?:[\p{Lu}][\p{L}\-]* ){0,2}(?:Summary|Review))(?:\s*:\s*(.*)|\s*)$")
@@ -111,7 +111,7 @@ pub fn summary_label(text: &str) -> Option<(String, String)> {
 
 /// Which overview value a label line introduces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OverviewField {
+pub(super) enum OverviewField {
     /// "... status".
     Status,
     /// "National implementation legislation".
@@ -123,7 +123,7 @@ pub enum OverviewField {
 }
 
 /// The overview field a label line introduces, if it is one.
-pub fn overview_label(text: &str) -> Option<OverviewField> {
+pub(super) fn overview_label(text: &str) -> Option<OverviewField> {
     let lower = text.to_lowercase();
     if text.chars().count() > 80 || ends_complete(text) {
         return None;
@@ -145,14 +145,14 @@ pub fn overview_label(text: &str) -> Option<OverviewField> {
 }
 
 /// Whether the line is the heading of an overview block.
-pub fn overview_heading(text: &str) -> bool {
+pub(super) fn overview_heading(text: &str) -> bool {
     let lower = text.to_lowercase();
     lower == "commitment to the convention on cluster munitions"
         || lower == "mine ban policy overview"
 }
 
 /// A footnote line `[n] text` (leading space and the space after the bracket optional).
-pub fn footnote_line(text: &str) -> Option<(u32, &str)> {
+pub(super) fn footnote_line(text: &str) -> Option<(u32, &str)> {
     let rest = text.strip_prefix('[')?;
     let close = rest.find(']')?;
     let digits = &rest[..close];
@@ -164,7 +164,7 @@ pub fn footnote_line(text: &str) -> Option<(u32, &str)> {
 }
 
 /// Headings the monitor uses, in any of their published word orders.
-pub fn known_heading(text: &str) -> bool {
+pub(super) fn known_heading(text: &str) -> bool {
     let lower = text.to_lowercase();
     matches!(
         lower.as_str(),
@@ -174,7 +174,7 @@ pub fn known_heading(text: &str) -> bool {
 
 /// Whether a line looks like a section heading: short, capitalised, no final punctuation and
 /// no footnote marker.
-pub fn heading_like(text: &str) -> bool {
+pub(super) fn heading_like(text: &str) -> bool {
     let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
     let last_ok = text
         .chars()
@@ -188,7 +188,7 @@ pub fn heading_like(text: &str) -> bool {
 }
 
 /// Byte ranges and numbers of the `[n]` footnote markers in a line of prose.
-pub fn markers(text: &str) -> Vec<(std::ops::Range<usize>, u32)> {
+pub(super) fn markers(text: &str) -> Vec<(std::ops::Range<usize>, u32)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"\[([0-9]{1,4})\]").expect("valid regex"));
     re.captures_iter(text)
@@ -201,7 +201,7 @@ pub fn markers(text: &str) -> Vec<(std::ops::Range<usize>, u32)> {
 }
 
 /// A year (1997–2100) standing alone in a file name, e.g. `kyrgyzstan-2022-...txt`.
-pub fn year_in_name(name: &str) -> Option<i32> {
+pub(super) fn year_in_name(name: &str) -> Option<i32> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)").expect("valid regex")

@@ -12,7 +12,6 @@
 //! becomes citation `nN`. A file cut off mid-way imports what is there and the record is
 //! marked `incomplete`. Facts are not extracted here: that is the checker's job.
 
-mod countries;
 mod lines;
 
 use std::collections::BTreeSet;
@@ -20,7 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::record::{
-    parse_record, record_slug, to_toml, Citation, Date, Overview, Prose, Record, Section, Sp, Topic,
+    Citation, Date, Overview, Prose, Record, Section, Sp, Topic, parse_record, record_slug, to_toml,
 };
 
 use lines::{Line, OverviewField};
@@ -102,6 +101,10 @@ enum Target {
 }
 
 /// Imports one saved profile page.
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
 pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     let file = options
         .source_name
@@ -266,15 +269,17 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
             }
             continue;
         }
-        if target == Target::Start && summary.is_empty() && sections.is_empty() {
-            if let Some((label, rest)) = lines::summary_label(text) {
-                summary_label = Some(label);
-                target = Target::Summary;
-                if !rest.is_empty() {
-                    summary.push(convert_markers(&rest));
-                }
-                continue;
+        if target == Target::Start
+            && summary.is_empty()
+            && sections.is_empty()
+            && let Some((label, rest)) = lines::summary_label(text)
+        {
+            summary_label = Some(label);
+            target = Target::Summary;
+            if !rest.is_empty() {
+                summary.push(convert_markers(&rest));
             }
+            continue;
         }
         let is_last = line.no == last_content_no;
         if lines::heading_like(text) && (!is_last || lines::known_heading(text)) {
@@ -376,7 +381,7 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
                     Some(1),
                     "the text has no country line and the file name names no known country".into(),
                     Some("pass --country NAME"),
-                ))
+                ));
             }
         },
     };
@@ -394,14 +399,14 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
             }
             iso.clone()
         }
-        None => match countries::lookup(&country) {
+        None => match crate::record::countries::lookup(&country) {
             Some((_, code)) => code.to_string(),
             None => {
                 return Err(fail(
                     country_line.as_ref().map(|c| c.1),
                     format!("no ISO 3166-1 code is known for “{country}”"),
                     Some("pass --iso XX (two capital letters)"),
-                ))
+                ));
             }
         },
     };
@@ -585,7 +590,7 @@ fn country_from_name(name: &str) -> Option<String> {
     // The longest leading run of words that names a country.
     (1..=words.len())
         .rev()
-        .find_map(|n| countries::lookup(&words[..n].join(" ")))
+        .find_map(|n| crate::record::countries::lookup(&words[..n].join(" ")))
         .map(|(name, _)| name.to_string())
 }
 

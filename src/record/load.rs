@@ -11,17 +11,17 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use super::prose::Prose;
 use super::*;
 
 /// Largest record file accepted, in bytes (a record is a few kilobytes; this guards memory).
-pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
+pub(super) const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
 /// Largest prose block accepted, in bytes (a long profile section is a few tens of kilobytes).
-pub const MAX_PROSE_BYTES: usize = 1024 * 1024;
+pub(super) const MAX_PROSE_BYTES: usize = 1024 * 1024;
 
 /// Deepest nesting of arrays and tables accepted (records need four levels).
 const MAX_NESTING: usize = 32;
@@ -702,22 +702,22 @@ impl Reader<'_> {
             .optional(&mut top, "suppress", Self::suppressions)
             .unwrap_or_default();
         self.finish(top);
-        if let Some(iso) = &iso {
-            if !(iso.value.len() == 2 && iso.value.chars().all(|c| c.is_ascii_uppercase())) {
-                self.problem(
-                    format!(
-                        "`iso` = \"{}\" is not an ISO 3166-1 alpha-2 code",
-                        iso.value
-                    ),
-                    iso.span.clone(),
-                    Some("two capital letters, e.g. \"KG\" for Kyrgyzstan".into()),
-                );
-            }
+        if let Some(iso) = &iso
+            && !(iso.value.len() == 2 && iso.value.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            self.problem(
+                format!(
+                    "`iso` = \"{}\" is not an ISO 3166-1 alpha-2 code",
+                    iso.value
+                ),
+                iso.span.clone(),
+                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan".into()),
+            );
         }
-        if let Some(country) = &country {
-            if country.value.trim().is_empty() {
-                self.problem("`country` is empty".into(), country.span.clone(), None);
-            }
+        if let Some(country) = &country
+            && country.value.trim().is_empty()
+        {
+            self.problem("`country` is empty".into(), country.span.clone(), None);
         }
         Some(Record {
             path: path.to_path_buf(),
@@ -930,14 +930,14 @@ impl Reader<'_> {
             let rule = self.required(&mut t, "rule", Self::string);
             let reason = self.required(&mut t, "reason", Self::string);
             let matching = self.optional(&mut t, "matching", Self::string);
-            if let Some(reason) = &reason {
-                if reason.value.trim().is_empty() {
-                    self.problem(
-                        "a suppression needs a reason".into(),
-                        reason.span.clone(),
-                        Some("say why the finding does not apply".into()),
-                    );
-                }
+            if let Some(reason) = &reason
+                && reason.value.trim().is_empty()
+            {
+                self.problem(
+                    "a suppression needs a reason".into(),
+                    reason.span.clone(),
+                    Some("say why the finding does not apply".into()),
+                );
             }
             self.finish(t);
             if let (Some(rule), Some(reason)) = (rule, reason) {

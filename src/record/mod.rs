@@ -3,6 +3,7 @@
 //! A [`Record`] is loaded from TOML by [`load`](crate::record::load); every value keeps the
 //! byte span it was read from, so that diagnostics can point back into the file.
 
+pub mod countries;
 mod load;
 pub mod prose;
 pub mod schema;
@@ -17,7 +18,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use load::{did_you_mean, load_record, parse_record, LoadError, LoadProblem};
+pub use load::{LoadError, LoadProblem, did_you_mean, load_record, parse_record};
 pub use prose::{Prose, Segment};
 pub use write::to_toml;
 

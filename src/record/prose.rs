@@ -103,15 +103,15 @@ impl Prose {
         let bytes = self.text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i] == b'[' {
-                if let Some((key, len)) = marker_at(&self.text[i..]) {
-                    markers.push(Marker {
-                        key: key.to_string(),
-                        range: i..i + len,
-                    });
-                    i += len;
-                    continue;
-                }
+            if bytes[i] == b'['
+                && let Some((key, len)) = marker_at(&self.text[i..])
+            {
+                markers.push(Marker {
+                    key: key.to_string(),
+                    range: i..i + len,
+                });
+                i += len;
+                continue;
             }
             i += 1;
         }
@@ -203,25 +203,26 @@ pub fn parse_segments(paragraph: &str) -> Vec<Segment> {
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
-        if c == '[' {
-            if let Some((key, len)) = marker_at(&paragraph[pos..]) {
-                flush(&mut segments, &mut text);
-                segments.push(Segment::Cite(key.to_string()));
-                let end = pos + len;
-                while i < chars.len() && chars[i].0 < end {
-                    i += 1;
-                }
-                continue;
+        if c == '['
+            && let Some((key, len)) = marker_at(&paragraph[pos..])
+        {
+            flush(&mut segments, &mut text);
+            segments.push(Segment::Cite(key.to_string()));
+            let end = pos + len;
+            while i < chars.len() && chars[i].0 < end {
+                i += 1;
             }
+            continue;
         }
-        if c == '_' && opens_italic(&chars, i) {
-            if let Some(close) = find_italic_close(&chars, i) {
-                flush(&mut segments, &mut text);
-                let inner = &paragraph[chars[i + 1].0..chars[close].0];
-                segments.push(Segment::Italic(fold_breaks(inner)));
-                i = close + 1;
-                continue;
-            }
+        if c == '_'
+            && opens_italic(&chars, i)
+            && let Some(close) = find_italic_close(&chars, i)
+        {
+            flush(&mut segments, &mut text);
+            let inner = &paragraph[chars[i + 1].0..chars[close].0];
+            segments.push(Segment::Italic(fold_breaks(inner)));
+            i = close + 1;
+            continue;
         }
         if c == '\r' {
             i += 1;

@@ -3,7 +3,7 @@
 //! Prose arrives in the template as segments of literal text, never as markup, so nothing a
 //! record says can be evaluated by Typst.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::record::prose::{Paragraph, Segment};
 use crate::record::{Prose, Record, VoteCast};

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{write_atomically, Job, JobResult};
+use super::{Job, JobResult, write_atomically};
 
 /// File name of the manifest inside the output directory.
 pub const MANIFEST_FILE: &str = ".dossier-manifest.json";

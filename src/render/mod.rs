@@ -176,7 +176,7 @@ impl Renderer {
         })?;
         self.folio_sheets
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
         Ok(())
     }
@@ -375,7 +375,7 @@ impl Renderer {
         let cached = self
             .folio_sheets
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&n)
             .cloned();
         if let Some(sheet) = cached {
@@ -386,7 +386,7 @@ impl Renderer {
         let sheet = Arc::new(self.folio_sheet(&format!("/folios-{n}"), &folios)?);
         self.folio_sheets
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(n, sheet.clone());
         Ok(sheet)
     }
@@ -424,7 +424,7 @@ impl Renderer {
                     return Err(Failure::Other(format!(
                         "{} failed to render, so the book was not assembled",
                         output.display()
-                    )))
+                    )));
                 }
                 None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|e| {
                     Failure::Other(format!(
@@ -519,9 +519,11 @@ impl Renderer {
             progress(&result);
             made_pdfs
                 .lock()
-                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .insert(jobs[i].output.clone(), pdf);
-            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            *slots[i]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
         };
         let lay_out = |write: &(dyn Fn(usize, MadeJob) + Sync)| {
             rayon::scope(|scope| {
@@ -545,11 +547,15 @@ impl Renderer {
             }),
             Err(_) => lay_out(&finish),
         }
-        let made = made_pdfs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let made = made_pdfs
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for i in (0..jobs.len()).filter(is_book) {
             let (result, _) = self.run_job(&jobs[i], out_dir, &made);
             progress(&result);
-            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            *slots[i]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
             typst::evict_cache(EVICT_AGE);
         }
         typst::evict_cache(EVICT_AGE);
@@ -559,7 +565,7 @@ impl Renderer {
                 // Every profile ran inside the scope (a worker panic propagates out of
                 // it) and every book after it, so each slot is filled here.
                 slot.into_inner()
-                    .unwrap_or_else(|e| e.into_inner())
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .expect("every job ran")
             })
             .collect()
@@ -770,7 +776,7 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     let mut entries: Vec<_> = std::fs::read_dir(from)?.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {

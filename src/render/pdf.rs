@@ -174,6 +174,10 @@ impl BookParts {
     /// `ident` is the book's stable identifier for the PDF's file id. Every page is moved
     /// `binding` points towards the spine (right on right-hand pages, left on left-hand
     /// ones), so the inner margins leave room for the binding.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "long function: split into named steps"
+    )]
     pub fn assemble(
         self,
         front: &[u8],
@@ -235,7 +239,7 @@ impl BookParts {
             let key_offset = tree.next_key;
             let prefix = format!("{id}/");
             move_objects(&mut book, part, shift, &|object| {
-                adjust_part_object(object, key_offset, prefix.as_bytes())
+                adjust_part_object(object, key_offset, prefix.as_bytes());
             });
             let shifted = |(id, generation): ObjectId| (id + shift, generation);
             tree.adopt(&mut book, shifted(part_catalog), &id, &label)?;
@@ -713,10 +717,10 @@ fn adjust_part_object(object: &mut Object, key_offset: i64, prefix: &[u8]) {
         new.extend_from_slice(bytes);
         *bytes = new;
     };
-    if dict.has_type(b"StructElem") {
-        if let Ok(Object::String(id, _)) = dict.get_mut(b"ID") {
-            prefixed(id);
-        }
+    if dict.has_type(b"StructElem")
+        && let Ok(Object::String(id, _)) = dict.get_mut(b"ID")
+    {
+        prefixed(id);
     }
     if let Ok(Object::Array(headers)) = dict.get_mut(b"Headers") {
         for header in headers {
@@ -726,10 +730,10 @@ fn adjust_part_object(object: &mut Object, key_offset: i64, prefix: &[u8]) {
         }
     }
     for (key, value) in dict.iter_mut() {
-        if key.as_slice() != b"Headers" {
-            if let Object::Dictionary(_) | Object::Array(_) = value {
-                adjust_part_object(value, key_offset, prefix);
-            }
+        if key.as_slice() != b"Headers"
+            && let Object::Dictionary(_) | Object::Array(_) = value
+        {
+            adjust_part_object(value, key_offset, prefix);
         }
     }
 }
@@ -872,13 +876,13 @@ fn shift_x<'a>(numbers: impl Iterator<Item = &'a mut Object>, dx: f32) {
 fn shift_targets(object: &mut Object, offsets: &HashMap<ObjectId, f32>) {
     match object {
         Object::Array(items) => {
-            if let [Object::Reference(page), Object::Name(kind), left, ..] = items.as_mut_slice() {
-                if kind.as_slice() == b"XYZ" {
-                    if let Some(&dx) = offsets.get(page) {
-                        shift_x(std::iter::once(left), dx);
-                    }
-                    return;
+            if let [Object::Reference(page), Object::Name(kind), left, ..] = items.as_mut_slice()
+                && kind.as_slice() == b"XYZ"
+            {
+                if let Some(&dx) = offsets.get(page) {
+                    shift_x(std::iter::once(left), dx);
                 }
+                return;
             }
             items.iter_mut().for_each(|i| shift_targets(i, offsets));
         }
@@ -894,10 +898,10 @@ fn shift_targets(object: &mut Object, offsets: &HashMap<ObjectId, f32>) {
                         other => vec![other],
                     };
                     for attribute in attributes {
-                        if let Object::Dictionary(a) = attribute {
-                            if let Ok(Object::Array(bbox)) = a.get_mut(b"BBox") {
-                                shift_x(bbox.iter_mut().step_by(2), dx);
-                            }
+                        if let Object::Dictionary(a) = attribute
+                            && let Ok(Object::Array(bbox)) = a.get_mut(b"BBox")
+                        {
+                            shift_x(bbox.iter_mut().step_by(2), dx);
                         }
                     }
                 }
@@ -965,10 +969,10 @@ fn collect_garbage(pdf: &mut Pdf) {
     let mut stack = Vec::new();
     pdf.trailer.iter().for_each(|(_, v)| mark(v, &mut stack));
     while let Some(id) = stack.pop() {
-        if reached.insert(id) {
-            if let Some(object) = pdf.objects.get(&id) {
-                mark(object, &mut stack);
-            }
+        if reached.insert(id)
+            && let Some(object) = pdf.objects.get(&id)
+        {
+            mark(object, &mut stack);
         }
     }
     pdf.objects.retain(|id, _| reached.contains(id));

@@ -4,8 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::record::{
-    record_slug, slugify, Conduct, ConventionStatus, DepositKind, Role, Topic, TreatyStanding,
-    VoteCast,
+    Conduct, ConventionStatus, DepositKind, Role, Topic, TreatyStanding, VoteCast, record_slug,
 };
 
 use super::SCHEMA_DIRECTIVE;
@@ -33,6 +32,15 @@ pub enum NewError {
         help("edit the existing file, or remove it first if you really want a fresh skeleton")
     )]
     Exists(PathBuf),
+    /// The country name is not in the country table and no code was given.
+    #[error("unknown country name {0:?}: dossier cannot tell its ISO code")]
+    #[diagnostic(
+        code(dossier::new::unknown_country),
+        help(
+            "pass the ISO 3166-1 alpha-2 code with --iso, e.g. --iso KG, or check the name's spelling"
+        )
+    )]
+    UnknownCountry(String),
     /// The file could not be written.
     #[error("cannot write {path}: {error}")]
     #[diagnostic(code(dossier::new::write))]
@@ -68,6 +76,10 @@ fn quoted(text: &str) -> String {
 }
 
 /// The skeleton's TOML text. It loads cleanly; optional parts are commented out.
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
 pub fn skeleton(new: &NewRecord) -> String {
     let topics = choices(Topic::ALL, Topic::keyword);
     let status = choices(ConventionStatus::ALL, ConventionStatus::keyword);
@@ -197,19 +209,14 @@ pub fn skeleton_path(profiles: &Path, new: &NewRecord) -> PathBuf {
         .join(format!("{}.toml", record_slug(&new.country, new.topic)))
 }
 
-/// A guess at the ISO code from the country name (its first two letters, accents folded), for when none is
-/// given: it loads, and the editor is told to check it.
-pub fn guess_iso(country: &str) -> String {
-    let letters: String = slugify(country)
-        .chars()
-        .filter(|c| c.is_ascii_alphabetic())
-        .take(2)
-        .flat_map(|c| c.to_uppercase())
-        .collect();
-    if letters.len() == 2 {
-        letters
-    } else {
-        "XX".into()
+/// The ISO code for a new record: the one given, else the country table's code for the name.
+/// An unknown name without a code is refused rather than guessed.
+pub fn resolve_iso(country: &str, given: Option<&str>) -> Result<String, NewError> {
+    match given {
+        Some(code) => Ok(code.to_ascii_uppercase()),
+        None => crate::record::countries::lookup(country)
+            .map(|(_, code)| code.to_string())
+            .ok_or_else(|| NewError::UnknownCountry(country.to_string())),
     }
 }
 

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use crate::project::{collect_record_files, Skipped};
-use crate::record::{load_record, LoadError, Record};
+use crate::project::{Skipped, collect_record_files};
+use crate::record::{LoadError, Record, load_record};
 use crate::render::{JobResult, Renderer};
 
 /// How often the files are looked at: well under a second from save to render start.
@@ -98,6 +98,10 @@ impl Watch {
     }
 
     /// Looks at the files once: reloads what changed and re-renders what it touches.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "long function: split into named steps"
+    )]
     pub fn poll(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
         let (files, skipped) = collect_record_files(&self.roots);

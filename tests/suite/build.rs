@@ -1,24 +1,51 @@
 //! The main job: `dossier build` renders everything and reports the checker's findings.
 
-use crate::support::{shared, TestProject};
+use crate::archive_page;
+use crate::support::TestProject;
+
+/// The main command as the README's quick start writes it: the arguments after `--` on the
+/// `cargo run` line of the "Two commands" block.
+fn readme_main_command() -> Vec<String> {
+    let readme = std::fs::read_to_string(crate::support::repo().join("README.md")).expect("README");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run"))
+        .expect("a `cargo run` line in the README");
+    let command = line.split('#').next().unwrap_or(line);
+    let (_, args) = command
+        .split_once(" -- ")
+        .expect("the README's command passes arguments after --");
+    args.split_whitespace().map(str::to_string).collect()
+}
 
 #[test]
-fn build_renders_every_record_and_book_and_reports_findings() {
+fn the_readme_quick_start_renders_everything_and_reports_findings() {
+    let args = readme_main_command();
+    assert_eq!(args, ["build"], "the quick start changed: update this test");
     let project = TestProject::with_samples();
-    let run = project.run(&["build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    for rel in [
-        "out/2022/armenia.pdf",
-        "out/2022/georgia.pdf",
-        "out/2022/kyrgyzstan.pdf",
-        "out/2022/norway.pdf",
-        "out/2023/georgia.pdf",
-        "out/2023/kyrgyzstan.pdf",
-        "out/2023/norway.pdf",
-        "out/book-2022.pdf",
-        "out/book-2023.pdf",
-    ] {
-        assert!(project.path().join(rel).is_file(), "{rel} missing");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = project.run(&args);
+    assert_eq!(run.code, 0, "documented exit code 0\n{}", run.stderr);
+    let out = project.path().join("out");
+    for edition in std::fs::read_dir(project.path().join("profiles"))
+        .expect("profiles")
+        .flatten()
+    {
+        let year = edition.file_name().to_string_lossy().into_owned();
+        assert!(
+            out.join(format!("book-{year}.pdf")).is_file(),
+            "book {year}"
+        );
+        for record in std::fs::read_dir(edition.path())
+            .expect("edition")
+            .flatten()
+        {
+            let name = record
+                .file_name()
+                .to_string_lossy()
+                .replace(".toml", ".pdf");
+            assert!(out.join(&year).join(&name).is_file(), "{year}/{name}");
+        }
     }
     let report = format!("{}{}", run.stdout, run.stderr);
     assert!(report.contains("DOS101"), "{report}");
@@ -30,19 +57,7 @@ fn build_renders_every_record_and_book_and_reports_findings() {
 }
 
 #[test]
-fn checking_the_imported_seed_finds_its_two_defects() {
-    let project = TestProject::empty();
-    let seed = shared().join("seeds/kyrgyzstan-2022-cluster-munition-ban-policy.txt");
-    let imported = project.run(&["import", seed.to_str().unwrap()]);
-    assert_eq!(imported.code, 0, "{}", imported.stderr);
-    let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json output");
-    let findings = json["findings"].as_array().expect("findings array");
-    let codes: Vec<&str> = findings.iter().filter_map(|f| f["code"].as_str()).collect();
-    assert!(codes.contains(&"DOS101"), "{codes:?}");
-    assert!(codes.contains(&"DOS301"), "{codes:?}");
-    let last_meeting = findings.iter().find(|f| f["code"] == "DOS101").unwrap();
-    let text = last_meeting.to_string();
-    assert!(text.contains("2012") && text.contains("2013"), "{text}");
+fn checking_an_imported_page_finds_its_two_defects() {
+    let path = archive_page::fixture_path();
+    archive_page::check_finds_both_defects(&archive_page::fixture_page(&path));
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use dossier::check::RULES;
 
-use crate::support::{repo, shared, TestProject};
+use crate::support::{TestProject, repo};
 
 fn fixtures() -> PathBuf {
     repo().join("tests").join("fixtures").join("check")
@@ -155,14 +155,11 @@ fn the_seed_contradiction_is_labelled_on_both_sides() {
 }
 
 #[test]
-fn prose_only_seed_text_is_checked() {
-    // The published seed, put into a record with prose only: the summary and the body as
-    // they are, the footnotes as citations. Import builds the same shape.
-    let seed = std::fs::read_to_string(
-        shared().join("seeds/kyrgyzstan-2022-cluster-munition-ban-policy.txt"),
-    )
-    .expect("seed");
-    let record = prose_only_record(&seed);
+fn prose_only_page_text_is_checked() {
+    // A whole page in the published shape, put into a record with prose only: the summary
+    // and the body as they are, the footnotes as citations. Import builds the same shape.
+    let page = std::fs::read_to_string(crate::archive_page::fixture_path()).expect("page");
+    let record = prose_only_record(&page);
     let project = TestProject::empty();
     project.file("profiles/2022/kyrgyzstan.toml", &record);
     let run = project.run(&["check", "profiles/2022/kyrgyzstan.toml", "--format", "json"]);
@@ -179,20 +176,19 @@ fn prose_only_seed_text_is_checked() {
     );
 }
 
-/// A crude conversion of the seed text: each non-empty line becomes a paragraph of one
+/// A crude conversion of a page's text: each non-empty line becomes a paragraph of one
 /// section, `[n]` footnotes become citations `nN`, markers `[n]` become `[^nN]`.
-fn prose_only_record(seed: &str) -> String {
+fn prose_only_record(page: &str) -> String {
     let mut body = Vec::new();
     let mut notes = Vec::new();
-    for line in seed.lines().map(str::trim).filter(|p| !p.is_empty()) {
+    for line in page.lines().map(str::trim).filter(|p| !p.is_empty()) {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix('[') {
-            if let Some((n, text)) = rest.split_once(']') {
-                if n.chars().all(|c| c.is_ascii_digit()) {
-                    notes.push(format!("n{n} = {:?}", text.trim()));
-                    continue;
-                }
-            }
+        if let Some(rest) = trimmed.strip_prefix('[')
+            && let Some((n, text)) = rest.split_once(']')
+            && n.chars().all(|c| c.is_ascii_digit())
+        {
+            notes.push(format!("n{n} = {:?}", text.trim()));
+            continue;
         }
         let mut p = line.to_string();
         for i in (1..=20).rev() {
@@ -206,7 +202,7 @@ fn prose_only_record(seed: &str) -> String {
         .replace('\\', "\\\\")
         .replace("\"\"\"", "\"\\\"\"");
     format!(
-        "country = \"Kyrgyzstan\"\niso = \"KG\"\ntopic = \"cluster-munition-ban-policy\"\nedition = 2022\n\n[[sections]]\ntitle = \"\"\ntext = \"\"\"\n{text}\n\"\"\"\n\n[citations]\n{}\n",
+        "country = \"Examplestan\"\niso = \"XE\"\ntopic = \"cluster-munition-ban-policy\"\nedition = 2022\n\n[[sections]]\ntitle = \"\"\ntext = \"\"\"\n{text}\n\"\"\"\n\n[citations]\n{}\n",
         notes.join("\n")
     )
 }
@@ -294,42 +290,4 @@ fn suppressions_need_to_match_something() {
         "{}",
         run.stdout
     );
-}
-
-/// Timing on a generated corpus of 1,000 records; run with
-/// `cargo test --test suite check::speed -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn speed_on_a_thousand_records() {
-    let project = TestProject::with_samples();
-    let samples: Vec<(String, String)> = [
-        "2022/kyrgyzstan",
-        "2022/georgia",
-        "2022/armenia",
-        "2022/norway",
-    ]
-    .iter()
-    .map(|s| {
-        let text =
-            std::fs::read_to_string(repo().join(format!("profiles/{s}.toml"))).expect("sample");
-        (s.to_string(), text)
-    })
-    .collect();
-    for i in 0..1000 {
-        let (name, text) = &samples[i % samples.len()];
-        let country = name.split('/').nth(1).unwrap_or("x");
-        let new_name = format!("{country}{i}");
-        let capital = format!("{}{}", country[..1].to_uppercase(), &country[1..]);
-        let text = text.replacen(
-            &format!("country = \"{capital}\""),
-            &format!("country = \"{capital}{i}\""),
-            1,
-        );
-        project.file(&format!("corpus/2022/{new_name}.toml"), &text);
-    }
-    let start = std::time::Instant::now();
-    let run = project.run(&["check", "corpus", "--format", "json"]);
-    let elapsed = start.elapsed();
-    assert_ne!(run.code, 2, "{}", run.stderr);
-    eprintln!("dossier check on 1,000 records: {elapsed:?}");
 }

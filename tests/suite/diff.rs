@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{assert_print_ready, minimal_record, normalize, pdf_text, TestProject};
+use crate::support::{TestProject, assert_print_ready, minimal_record, normalize, pdf_text};
 
 /// Runs `dossier diff ARGS --format json` and parses the report.
 fn json_diff(project: &TestProject, args: &[&str]) -> Value {
@@ -150,11 +150,13 @@ fn json_is_versioned_with_summary_counts() {
     assert!(total > 0);
     // Unchanged records are counted, not listed.
     assert_eq!(report["summary"]["unchanged"], 1, "norway is carried over");
-    assert!(report["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["slug"] != "norway"));
+    assert!(
+        report["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["slug"] != "norway")
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{minimal_record, pdf_text, tool, TestProject};
+use crate::support::{TestProject, minimal_record, pdf_text, tool};
 
 fn render_one(project: &TestProject) -> crate::support::Run {
     project.run(&["render", "--no-book"])
@@ -362,7 +362,11 @@ fn unknown_meetings_and_resolutions_are_reported_by_render_and_check() {
         "profiles/2023/unknownia.toml:11:14: resolution `99/999` is not in checks/resolutions.toml",
         "profiles/2023/unknownia.toml:15:8: no annual resolution on the convention is registered for 2031",
     ] {
-        assert!(render.stderr.contains(expected), "missing {expected:?} in {}", render.stderr);
+        assert!(
+            render.stderr.contains(expected),
+            "missing {expected:?} in {}",
+            render.stderr
+        );
     }
     let check = project.run(&["check", "--format", "json"]);
     assert_eq!(check.code, 1, "{}", check.stdout);

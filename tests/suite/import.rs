@@ -1,13 +1,14 @@
 //! Importing saved profile pages: the three generations, their variations, cut-off files,
-//! the real seed profile, the export round trip and arbitrary input.
+//! a whole page in the published shape, the export round trip and arbitrary input.
 
 use std::path::PathBuf;
 
-use dossier::import::{import_text, Generation, ImportOptions, Imported};
+use dossier::import::{Generation, ImportOptions, Imported, import_text};
 use dossier::record::Record;
 use proptest::prelude::*;
 
-use crate::support::{assert_words_in_order, pdf_text, repo, shared, TestProject};
+use crate::archive_page;
+use crate::support::{TestProject, repo};
 
 fn fixture_path(name: &str) -> PathBuf {
     repo().join("tests/fixtures/import").join(name)
@@ -62,7 +63,10 @@ fn generation_a_narrative_report() {
         citation(r, "n2"),
         "Statement of Examplestan, Dublin Diplomatic Conference, 30 May 2008."
     );
-    assert_eq!(citation(r, "n3"), "Interview with an official of the Ministry of Defence of Examplestan, Tarnovo, 12 March 2009.");
+    assert_eq!(
+        citation(r, "n3"),
+        "Interview with an official of the Ministry of Defence of Examplestan, Tarnovo, 12 March 2009."
+    );
     assert!(
         imported
             .notes
@@ -118,10 +122,11 @@ fn generation_b_mine_ban_policy_labels() {
         Some("State Party")
     );
     assert!(o.legislation.is_none());
-    assert!(o
-        .key_developments
-        .as_ref()
-        .is_some_and(|v| v.value.text.starts_with("Destruction")));
+    assert!(
+        o.key_developments
+            .as_ref()
+            .is_some_and(|v| v.value.text.starts_with("Destruction"))
+    );
     assert_eq!(titles(r), vec!["Policy"]);
 }
 
@@ -131,13 +136,14 @@ fn generation_c_summary_labels() {
     let r = &inline.record;
     assert_eq!(inline.generation, Generation::C);
     assert!(r.summary_label.is_none());
-    assert!(r
-        .summary
-        .as_ref()
-        .unwrap()
-        .value
-        .text
-        .starts_with("Non-signatory Examplestan"));
+    assert!(
+        r.summary
+            .as_ref()
+            .unwrap()
+            .value
+            .text
+            .starts_with("Non-signatory Examplestan")
+    );
     assert_eq!(
         titles(r),
         vec!["Policy", "Use, production, transfer, and stockpiling"]
@@ -258,79 +264,9 @@ fn truncated_files_import_what_is_there() {
 }
 
 #[test]
-fn seed_keeps_prose_and_footnotes_exactly() {
-    let seed_path = shared().join("seeds/kyrgyzstan-2022-cluster-munition-ban-policy.txt");
-    let seed = std::fs::read_to_string(&seed_path).expect("seed");
-    let project = TestProject::empty();
-    let run = project.run(&["import", seed_path.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("edition 2022 inferred"),
-        "{}",
-        run.stderr
-    );
-    let path = project.path().join("profiles/2022/kyrgyzstan.toml");
-    let record = dossier::record::load_record(&path).expect("loads");
-    assert_eq!(record.iso.value, "KG");
-    assert!(record.incomplete.is_none());
-    let summary = &record.summary.as_ref().unwrap().value.text;
-    assert!(summary.contains("last participated in a meeting of the convention in 2012"));
-    assert_eq!(citation(&record, "n1"), citation(&record, "n5"));
-    assert_eq!(record.citations.len(), 5);
-    // Every line of the seed's prose is in the record, markers rewritten.
-    let all: String = record
-        .prose_blocks()
-        .map(|(_, p)| p.value.text.clone())
-        .collect::<Vec<_>>()
-        .join("\n");
-    for line in seed
-        .lines()
-        .skip(3)
-        .filter(|l| !l.starts_with('[') && l.len() > 60)
-    {
-        let expected = line.replace("[", "[^n");
-        assert!(all.contains(&expected), "missing: {expected}");
-    }
-    // And in the rendered PDF, in order.
-    let render = project.run(&["render", "profiles/2022/kyrgyzstan.toml", "--no-book"]);
-    assert_eq!(render.code, 0, "{}", render.stderr);
-    let text = pdf_text(&project.path().join("out/2022/kyrgyzstan.pdf"));
-    let prose: Vec<&str> = seed
-        .lines()
-        .skip(2)
-        .filter(|l| !l.starts_with('[') && *l != "Summary")
-        .collect();
-    let prose = prose.join(" ");
-    let unmarked = regex_free_markers(&prose);
-    assert_words_in_order(&text, &unmarked, "seed prose");
-    for line in seed.lines().filter(|l| l.starts_with('[')) {
-        let body = line.split_once(']').map_or(line, |(_, rest)| rest);
-        assert_words_in_order(&text, body, "seed footnote");
-    }
-}
-
-/// The text with `[n]` markers removed (they print as footnote numbers, not in line).
-fn regex_free_markers(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('[') {
-        out.push_str(&rest[..open]);
-        match rest[open..].find(']') {
-            Some(close)
-                if rest[open + 1..open + close]
-                    .chars()
-                    .all(|c| c.is_ascii_digit()) =>
-            {
-                rest = &rest[open + close + 1..]
-            }
-            _ => {
-                out.push('[');
-                rest = &rest[open + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+fn a_whole_page_keeps_prose_and_footnotes_exactly() {
+    let path = archive_page::fixture_path();
+    archive_page::import_keeps_prose_and_footnotes(&archive_page::fixture_page(&path));
 }
 
 #[test]
@@ -460,64 +396,4 @@ proptest! {
             Err(e) => prop_assert!(!e.message.contains("does not load back"), "{}", e),
         }
     }
-}
-
-/// Measures importing 1,000 generated profiles: `cargo test --test suite import_speed -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn import_speed() {
-    let seed = std::fs::read_to_string(
-        shared().join("seeds/kyrgyzstan-2022-cluster-munition-ban-policy.txt"),
-    )
-    .unwrap();
-    let project = TestProject::empty();
-    let dir = project.path().join("archive");
-    std::fs::create_dir_all(&dir).unwrap();
-    let countries = [
-        "Kyrgyzstan",
-        "Armenia",
-        "Georgia",
-        "Norway",
-        "Chile",
-        "Peru",
-        "Ghana",
-        "Nepal",
-        "Laos",
-        "Malta",
-    ];
-    let mut names = Vec::new();
-    for i in 0..1000 {
-        let year = 2000 + i / 10;
-        let name = format!(
-            "archive/{}-{year}-{i}.txt",
-            countries[i % 10].to_lowercase()
-        );
-        let text = seed.replacen("Kyrgyzstan", countries[i % 10], 1);
-        std::fs::write(project.path().join(&name), text).unwrap();
-        names.push(name);
-    }
-    let mut args = vec!["import", "--quiet"];
-    args.extend(names.iter().map(String::as_str));
-    let start = std::time::Instant::now();
-    let run = project.run(&args);
-    let elapsed = start.elapsed();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    println!(
-        "dossier import: 1000 profiles written in {:.3} s",
-        elapsed.as_secs_f64()
-    );
-    // The library alone (parse, write TOML, load it back), without file writes.
-    let start = std::time::Instant::now();
-    for name in &names {
-        let text = std::fs::read_to_string(project.path().join(name)).unwrap();
-        let options = ImportOptions {
-            source_name: Some(name.clone()),
-            ..Default::default()
-        };
-        import_text(&text, &options).unwrap();
-    }
-    println!(
-        "import_text: 1000 profiles in {:.3} s",
-        start.elapsed().as_secs_f64()
-    );
 }

@@ -234,7 +234,10 @@ fn synthetic_corpus_loads_and_renders() {
     assert!(
         errors.is_empty(),
         "{:?}",
-        errors.iter().map(|e| e.brief()).collect::<Vec<_>>()
+        errors
+            .iter()
+            .map(dossier::record::LoadError::brief)
+            .collect::<Vec<_>>()
     );
     for record in &records {
         assert!(

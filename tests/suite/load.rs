@@ -30,7 +30,12 @@ fn sample_records_load() {
 
 #[test]
 fn every_problem_in_one_pass() {
-    let text = minimal_record("X", "XX", 2023, "[status]\nconvention = \"state-partie\"\nsigned = 2023-02-29\n[[meetings]]\nmeeting = \"3MSP\"\nrole = \"observr\"\nrloe = 1\n");
+    let text = minimal_record(
+        "X",
+        "XX",
+        2023,
+        "[status]\nconvention = \"state-partie\"\nsigned = 2023-02-29\n[[meetings]]\nmeeting = \"3MSP\"\nrole = \"observr\"\nrloe = 1\n",
+    );
     let out = problems(&text);
     assert!(
         out.contains("r.toml:7:14: `status.convention` = \"state-partie\" is not a known value"),
@@ -64,7 +69,12 @@ fn missing_required_keys_are_named() {
 
 #[test]
 fn prose_spans_point_into_the_file() {
-    let text = minimal_record("X", "XX", 2023, "summary = \"\"\"\nFirst line.\nSecond [^a] here.\n\"\"\"\n[citations]\na = \"A source.\"\n");
+    let text = minimal_record(
+        "X",
+        "XX",
+        2023,
+        "summary = \"\"\"\nFirst line.\nSecond [^a] here.\n\"\"\"\n[citations]\na = \"A source.\"\n",
+    );
     let record = parse_record(Path::new("r.toml"), &text).unwrap();
     let summary = &record.summary.as_ref().unwrap().value;
     let at = summary.text.find("Second").unwrap();

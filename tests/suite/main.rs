@@ -1,6 +1,13 @@
 //! End-to-end tests of the `dossier` binary, one module per feature.
 
+#![expect(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads top to bottom as one story"
+)]
+
 mod support;
+
+mod archive_page;
 
 mod build;
 mod check;
@@ -15,5 +22,6 @@ mod properties;
 mod render;
 mod rollover;
 mod schema;
+mod seeds;
 mod structure;
 mod watch;

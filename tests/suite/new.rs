@@ -1,6 +1,6 @@
 //! `dossier new`: skeleton records that load, explain every field and never overwrite.
 
-use dossier::record::{load_record, Topic};
+use dossier::record::{Topic, load_record};
 
 use crate::support::TestProject;
 
@@ -45,7 +45,7 @@ fn new_writes_a_commented_skeleton_that_loads() {
 }
 
 #[test]
-fn new_takes_a_topic_and_guesses_a_missing_iso_with_a_warning() {
+fn new_takes_a_topic_and_looks_up_a_missing_iso_in_the_country_table() {
     let project = TestProject::empty();
     let run = project.run(&[
         "new",
@@ -60,11 +60,6 @@ fn new_takes_a_topic_and_guesses_a_missing_iso_with_a_warning() {
         run.stdout.trim(),
         "profiles/2024/cote-d-ivoire.mine-action.toml"
     );
-    assert!(
-        run.stderr.contains("iso = \"CO\" is a guess"),
-        "{}",
-        run.stderr
-    );
     let record = load_record(
         &project
             .path()
@@ -73,6 +68,38 @@ fn new_takes_a_topic_and_guesses_a_missing_iso_with_a_warning() {
     .unwrap();
     assert_eq!(record.topic.value, Topic::MineAction);
     assert_eq!(record.country.value, "Côte d'Ivoire");
+    assert_eq!(record.iso.value, "CI");
+}
+
+#[test]
+fn new_writes_the_iso_code_of_kyrgyzstan_not_a_guess_from_its_letters() {
+    let project = TestProject::empty();
+    let run = project.run(&["new", "Kyrgyzstan", "--edition", "2024"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = project.read("profiles/2024/kyrgyzstan.toml");
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("iso = \"KG\""), "{text}");
+}
+
+#[test]
+fn new_refuses_an_unknown_country_without_iso_and_suggests_the_flag() {
+    let project = TestProject::empty();
+    let run = project.run(&["new", "Examplestan", "--edition", "2024"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("unknown country name"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--iso"), "{}", run.stderr);
+    assert!(
+        !project
+            .path()
+            .join("profiles/2024/examplestan.toml")
+            .exists()
+    );
+    let given = project.run(&["new", "Examplestan", "--edition", "2024", "--iso", "xe"]);
+    assert_eq!(given.code, 0, "{}", given.stderr);
 }
 
 #[test]

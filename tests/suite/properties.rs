@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use dossier::record::{parse_record, Prose};
+use dossier::record::{Prose, parse_record};
 use proptest::prelude::*;
 
 fn toml_ish() -> impl Strategy<Value = String> {

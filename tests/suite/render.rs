@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::support::{
-    assert_print_ready, assert_words_in_order, minimal_record, pdf_text, tool, TestProject,
+    TestProject, assert_print_ready, assert_words_in_order, minimal_record, pdf_text, tool,
 };
 
 #[test]

@@ -1,9 +1,9 @@
 //! `dossier rollover`: next year's edition with only edition, last-updated and review changes.
 
-use dossier::record::{load_record, Record};
+use dossier::record::{Record, load_record};
 use serde_json::Value;
 
-use crate::support::{minimal_record, pdf_text, TestProject};
+use crate::support::{TestProject, minimal_record, pdf_text};
 
 /// A record's facts as JSON without the fields a rollover is meant to change.
 fn facts(record: &Record) -> Value {
@@ -31,12 +31,13 @@ fn rollover_copies_every_record_with_only_the_intended_changes() {
         let new = load_record(&new_path).unwrap_or_else(|e| panic!("{}", e.brief()));
         assert_eq!(new.edition.value, 2024);
         assert!(new.last_updated.is_none());
-        assert!(new
-            .needs_review
-            .as_ref()
-            .unwrap()
-            .value
-            .contains("2023 edition"));
+        assert!(
+            new.needs_review
+                .as_ref()
+                .unwrap()
+                .value
+                .contains("2023 edition")
+        );
         assert_eq!(facts(&old), facts(&new), "{}", entry.path().display());
         // Text: the same lines, but for the three edits.
         let old_text = std::fs::read_to_string(&old_path).unwrap();
@@ -141,10 +142,12 @@ fn rollover_never_overwrites_and_writes_nothing_when_it_would() {
         project.read("profiles/2024/norway.toml"),
         b"# started by hand\n"
     );
-    assert!(!project
-        .path()
-        .join("profiles/2024/kyrgyzstan.toml")
-        .exists());
+    assert!(
+        !project
+            .path()
+            .join("profiles/2024/kyrgyzstan.toml")
+            .exists()
+    );
 }
 
 #[test]
@@ -193,7 +196,7 @@ fn rolled_over_samples_pass_check_and_diff_shows_only_edition_and_date() {
     assert_eq!(project.run(&["rollover", "2023", "2024"]).code, 0);
     let check = project.run(&["check", "profiles/2024", "--format", "json"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
-    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let json: Value = serde_json::from_str(&check.stdout).unwrap();
     let codes: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()

@@ -3,12 +3,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use dossier::record::{parse_record, Topic};
-use dossier::workflow::skeleton::{skeleton, NewRecord};
+use dossier::record::{Topic, parse_record};
 use dossier::workflow::SCHEMA_DIRECTIVE;
+use dossier::workflow::skeleton::{NewRecord, skeleton};
 use serde_json::Value;
 
-use crate::support::{minimal_record, repo, TestProject};
+use crate::support::{TestProject, minimal_record, repo};
 
 /// A TOML value as JSON, the way editors' schema validators see it: dates become strings.
 fn toml_to_json(value: &toml::Value) -> Value {

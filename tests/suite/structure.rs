@@ -10,7 +10,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::support::TestProject;
 
 /// Everything wrong with the tagged structure of the PDF at `path` (empty when sound).
-pub fn structure_problems(path: &Path) -> Vec<String> {
+pub(crate) fn structure_problems(path: &Path) -> Vec<String> {
     let pdf = Document::load(path).expect("a readable PDF");
     let mut problems = Vec::new();
     let catalog = pdf.catalog().expect("a catalog");
@@ -34,10 +34,10 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
     let mut parent_tree: HashMap<i64, Object> = HashMap::new();
     if let Ok(tree) = root.get(b"ParentTree") {
         flatten(&pdf, tree, b"Nums", &mut |k, v| {
-            if let Object::Integer(k) = k {
-                if parent_tree.insert(*k, v.clone()).is_some() {
-                    problems.push(format!("parent tree key {k} twice"));
-                }
+            if let Object::Integer(k) = k
+                && parent_tree.insert(*k, v.clone()).is_some()
+            {
+                problems.push(format!("parent tree key {k} twice"));
             }
         });
     }
@@ -45,12 +45,12 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
         Ok(Object::Integer(n)) => *n,
         _ => 0,
     };
-    if let Some(max) = parent_tree.keys().max() {
-        if *max >= next_key {
-            problems.push(format!(
-                "parent tree key {max} >= ParentTreeNextKey {next_key}"
-            ));
-        }
+    if let Some(max) = parent_tree.keys().max()
+        && *max >= next_key
+    {
+        problems.push(format!(
+            "parent tree key {max} >= ParentTreeNextKey {next_key}"
+        ));
     }
 
     // Every element is reached from the root exactly once, and points back at its parent.
@@ -72,20 +72,21 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
             Ok(Object::Reference(p)) if *p == parent => {}
             other => problems.push(format!("element {id:?} has /P {other:?}, not {parent:?}")),
         }
-        if let Ok(Object::Reference(pg)) = elem.get(b"Pg") {
-            if !page_set.contains(pg) {
-                problems.push(format!(
-                    "element {id:?} is on {pg:?}, not a page of the document"
-                ));
-            }
+        if let Ok(Object::Reference(pg)) = elem.get(b"Pg")
+            && !page_set.contains(pg)
+        {
+            problems.push(format!(
+                "element {id:?} is on {pg:?}, not a page of the document"
+            ));
         }
         stack.extend(kids(elem).into_iter().map(|k| (k, id)));
     }
     for (&id, object) in &pdf.objects {
-        if let Object::Dictionary(d) = object {
-            if d.has_type(b"StructElem") && !elements.contains_key(&id) {
-                problems.push(format!("element {id:?} is not in the structure tree"));
-            }
+        if let Object::Dictionary(d) = object
+            && d.has_type(b"StructElem")
+            && !elements.contains_key(&id)
+        {
+            problems.push(format!("element {id:?} is not in the structure tree"));
         }
     }
 
@@ -176,10 +177,10 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
                 },
                 _ => problems.push(format!("annotation {annot_id:?} has no /StructParent")),
             }
-            if let Some(target) = destination_page(&pdf, a.get(b"Dest").ok()) {
-                if !page_set.contains(&target) {
-                    problems.push(format!("link {annot_id:?} leads to {target:?}, not a page"));
-                }
+            if let Some(target) = destination_page(&pdf, a.get(b"Dest").ok())
+                && !page_set.contains(&target)
+            {
+                problems.push(format!("link {annot_id:?} leads to {target:?}, not a page"));
             }
         }
     }
@@ -188,22 +189,22 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
     let mut ids: HashMap<Vec<u8>, Object> = HashMap::new();
     if let Ok(tree) = root.get(b"IDTree") {
         flatten(&pdf, tree, b"Names", &mut |k, v| {
-            if let Object::String(k, _) = k {
-                if ids.insert(k.clone(), v.clone()).is_some() {
-                    problems.push(format!("id {} twice", String::from_utf8_lossy(k)));
-                }
+            if let Object::String(k, _) = k
+                && ids.insert(k.clone(), v.clone()).is_some()
+            {
+                problems.push(format!("id {} twice", String::from_utf8_lossy(k)));
             }
         });
     }
     for &id in elements.keys() {
         let elem = pdf.get_dictionary(id).expect("element");
-        if let Ok(Object::String(name, _)) = elem.get(b"ID") {
-            if ids.get(name) != Some(&Object::Reference(id)) {
-                problems.push(format!(
-                    "id {} does not lead to its element",
-                    String::from_utf8_lossy(name)
-                ));
-            }
+        if let Ok(Object::String(name, _)) = elem.get(b"ID")
+            && ids.get(name) != Some(&Object::Reference(id))
+        {
+            problems.push(format!(
+                "id {} does not lead to its element",
+                String::from_utf8_lossy(name)
+            ));
         }
         for header in headers(elem) {
             if !ids.contains_key(&header) {
@@ -227,10 +228,10 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
                 problems.push(format!("bookmark {id:?} missing"));
                 continue;
             };
-            if let Some(target) = destination_page(&pdf, item.get(b"Dest").ok()) {
-                if !page_set.contains(&target) {
-                    problems.push(format!("bookmark {id:?} leads to {target:?}, not a page"));
-                }
+            if let Some(target) = destination_page(&pdf, item.get(b"Dest").ok())
+                && !page_set.contains(&target)
+            {
+                problems.push(format!("bookmark {id:?} leads to {target:?}, not a page"));
             }
             for key in [b"First".as_slice(), b"Next"] {
                 if let Ok(Object::Reference(next)) = item.get(key) {
@@ -243,7 +244,7 @@ pub fn structure_problems(path: &Path) -> Vec<String> {
 }
 
 /// Asserts [`structure_problems`] finds nothing.
-pub fn assert_structure_sound(path: &Path) {
+pub(crate) fn assert_structure_sound(path: &Path) {
     let problems = structure_problems(path);
     assert!(
         problems.is_empty(),

@@ -5,23 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The repository root (where Cargo.toml is).
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared fixtures folder beside the repository (`../shared`).
-pub fn shared() -> PathBuf {
-    repo().join("..").join("shared")
-}
-
 /// A temporary dossier project.
-pub struct TestProject {
+pub(crate) struct TestProject {
     dir: tempfile::TempDir,
 }
 
 /// What a run of the binary produced.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     /// Exit code (-1 when killed by a signal).
     pub code: i32,
     /// Standard output.
@@ -42,7 +37,7 @@ impl Run {
 
 impl TestProject {
     /// A project with templates and registries but no records.
-    pub fn empty() -> Self {
+    pub(crate) fn empty() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         copy_dir(&repo().join("templates"), &dir.path().join("templates"));
         copy_dir(&repo().join("checks"), &dir.path().join("checks"));
@@ -51,19 +46,19 @@ impl TestProject {
     }
 
     /// A project with the repository's sample profiles too.
-    pub fn with_samples() -> Self {
+    pub(crate) fn with_samples() -> Self {
         let project = Self::empty();
         copy_dir(&repo().join("profiles"), &project.path().join("profiles"));
         project
     }
 
     /// The project root.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes a file (creating directories), relative to the root.
-    pub fn file(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn file(&self, rel: &str, text: &str) -> &Self {
         let path = self.path().join(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
         std::fs::write(&path, text).expect("write");
@@ -71,7 +66,7 @@ impl TestProject {
     }
 
     /// Writes raw bytes, relative to the root.
-    pub fn bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+    pub(crate) fn bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
         let path = self.path().join(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
         std::fs::write(&path, bytes).expect("write");
@@ -79,17 +74,17 @@ impl TestProject {
     }
 
     /// Reads a file relative to the root.
-    pub fn read(&self, rel: &str) -> Vec<u8> {
+    pub(crate) fn read(&self, rel: &str) -> Vec<u8> {
         std::fs::read(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
     /// Runs `dossier ARGS` in the project root with colour off.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command(args).output().expect("run dossier"))
     }
 
     /// The command for `dossier ARGS` in the project root, for tests that need more control.
-    pub fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
         cmd.current_dir(self.path())
             .args(args)
@@ -100,12 +95,14 @@ impl TestProject {
 }
 
 /// A minimal valid record for `country` in `edition`, with the given extra TOML appended.
-pub fn minimal_record(country: &str, iso: &str, edition: i32, extra: &str) -> String {
-    format!("country = \"{country}\"\niso = \"{iso}\"\ntopic = \"cluster-munition-ban-policy\"\nedition = {edition}\nlast_updated = {edition}-06-01\n{extra}")
+pub(crate) fn minimal_record(country: &str, iso: &str, edition: i32, extra: &str) -> String {
+    format!(
+        "country = \"{country}\"\niso = \"{iso}\"\ntopic = \"cluster-munition-ban-policy\"\nedition = {edition}\nlast_updated = {edition}-06-01\n{extra}"
+    )
 }
 
 /// Runs an external tool and returns its standard output, or `None` when it is not installed.
-pub fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
+pub(crate) fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
     let output = Command::new(program).args(args).output().ok()?;
     let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&output.stderr));
@@ -113,7 +110,7 @@ pub fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
 }
 
 /// Text of a PDF through `pdftotext` (layout off), with whitespace folded to single spaces.
-pub fn pdf_text(path: &Path) -> String {
+pub(crate) fn pdf_text(path: &Path) -> String {
     let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"])
         .expect("pdftotext is installed (poppler-utils)");
     assert!(ok, "pdftotext failed on {}: {text}", path.display());
@@ -121,7 +118,7 @@ pub fn pdf_text(path: &Path) -> String {
 }
 
 /// Lower-case letters and digits only: what survives any line breaking and hyphenation.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -130,7 +127,7 @@ pub fn normalize(text: &str) -> String {
 
 /// Asserts that a PDF is print-ready: every font embedded (`pdffonts`) and the file sound
 /// (`qpdf --check`). `what` names it in failure messages.
-pub fn assert_print_ready(path: &Path, what: &str) {
+pub(crate) fn assert_print_ready(path: &Path, what: &str) {
     let p = path.to_str().expect("utf-8 path");
     let (ok, fonts) = tool("pdffonts", &[p]).expect("pdffonts installed");
     assert!(ok, "{fonts}");
@@ -153,7 +150,7 @@ pub fn assert_print_ready(path: &Path, what: &str) {
 }
 
 /// Asserts that the words of `expected` appear in `actual` in the same order.
-pub fn assert_words_in_order(actual: &str, expected: &str, what: &str) {
+pub(crate) fn assert_words_in_order(actual: &str, expected: &str, what: &str) {
     let stream = normalize(actual);
     let mut at = 0;
     for word in expected.split_whitespace() {

@@ -6,7 +6,7 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::{minimal_record, pdf_text, TestProject};
+use crate::support::{TestProject, minimal_record, pdf_text};
 
 /// Kills the watcher when the test ends, however it ends.
 struct Watcher {

@@ -1,8 +1,8 @@
 //! JSON output, version 1 (documented in README.md, "Checking").
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::check::{counts, Finding, Label};
+use crate::check::{Finding, Label, counts};
 
 fn label_json(source: &str, path: &std::path::Path, l: &Label) -> Value {
     let (line, column) = crate::record::line_col(source, l.span.start);

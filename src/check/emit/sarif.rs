@@ -1,8 +1,8 @@
 //! SARIF 2.1.0 output.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::check::{Finding, Severity, RULES};
+use crate::check::{Finding, RULES, Severity};
 
 fn region(source: &str, span: &std::ops::Range<usize>) -> Value {
     let (sl, sc) = crate::record::line_col(source, span.start);

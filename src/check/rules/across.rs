@@ -70,19 +70,19 @@ pub fn topics(ctx: &Ctx<'_>) -> Vec<Draft> {
             if !matches!(cat, "status" | "treaty" | "date") || !seen.insert(key.clone()) {
                 continue;
             }
-            if let Some((g, other)) = first_by_key(&sib.facts, &key) {
-                if other != value {
-                    let mut d = Draft::new(
-                        format!(
-                            "{key}: {value} here, {other} in the {} profile ({})",
-                            sib.record.topic.value.label(),
-                            sib.record.path.display()
-                        ),
-                        vec![Label::new(f.origin.span(), value.clone())],
-                    );
-                    d.elsewhere = Some(elsewhere(sib, vec![Label::new(g.origin.span(), other)]));
-                    out.push(d);
-                }
+            if let Some((g, other)) = first_by_key(&sib.facts, &key)
+                && other != value
+            {
+                let mut d = Draft::new(
+                    format!(
+                        "{key}: {value} here, {other} in the {} profile ({})",
+                        sib.record.topic.value.label(),
+                        sib.record.path.display()
+                    ),
+                    vec![Label::new(f.origin.span(), value.clone())],
+                );
+                d.elsewhere = Some(elsewhere(sib, vec![Label::new(g.origin.span(), other)]));
+                out.push(d);
             }
         }
     }

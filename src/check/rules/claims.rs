@@ -34,11 +34,12 @@ pub fn last_meeting(ctx: &Ctx<'_>) -> Vec<Draft> {
                     labels.push(label(f, describe_attendance(f, ctx.registry)));
                 }
             }
-            if let Claim::LastMeetingYear { year: other, .. } = f.claim {
-                if other > year && f.origin.span() != claim.origin.span() {
-                    labels.push(label(f, format!("says the last meeting was in {other}")));
-                    later.push(format!("another claim ({other})"));
-                }
+            if let Claim::LastMeetingYear { year: other, .. } = f.claim
+                && other > year
+                && f.origin.span() != claim.origin.span()
+            {
+                labels.push(label(f, format!("says the last meeting was in {other}")));
+                later.push(format!("another claim ({other})"));
             }
         }
         dedup(&mut labels);
@@ -65,10 +66,11 @@ fn convention_attendances<'a>(ctx: &'a Ctx<'_>) -> Vec<(&'a Fact, String)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for f in ctx.facts {
-        if let Some((id, _, kind)) = attended(f, ctx.registry) {
-            if of_the_convention(kind) && seen.insert(id.clone()) {
-                out.push((f, id));
-            }
+        if let Some((id, _, kind)) = attended(f, ctx.registry)
+            && of_the_convention(kind)
+            && seen.insert(id.clone())
+        {
+            out.push((f, id));
         }
     }
     out
@@ -94,10 +96,9 @@ pub fn only_attendance(ctx: &Ctx<'_>) -> Vec<Draft> {
                 count,
                 formal_only: false,
             } = f.claim
+                && count.is_none_or(|n| n > 1)
             {
-                if count.is_none_or(|n| n > 1) {
-                    labels.push(label(f, "speaks of several meetings"));
-                }
+                labels.push(label(f, "speaks of several meetings"));
             }
         }
         dedup(&mut labels);
@@ -189,10 +190,11 @@ pub fn not_since(ctx: &Ctx<'_>) -> Vec<Draft> {
             format!("says it has not attended since {year}"),
         )];
         for f in ctx.facts {
-            if let Some((_, y, kind)) = attended(f, ctx.registry) {
-                if of_the_convention(kind) && y > year {
-                    labels.push(label(f, describe_attendance(f, ctx.registry)));
-                }
+            if let Some((_, y, kind)) = attended(f, ctx.registry)
+                && of_the_convention(kind)
+                && y > year
+            {
+                labels.push(label(f, describe_attendance(f, ctx.registry)));
             }
         }
         dedup(&mut labels);
@@ -312,19 +314,18 @@ pub fn status(ctx: &Ctx<'_>) -> Vec<Draft> {
             }
         }
     }
-    if let Some(status) = &ctx.record.status {
-        if status.convention.value == ConventionStatus::StateParty
-            && status.deposited.is_none()
-            && status.in_force.is_none()
-        {
-            out.push(
-                Draft::new(
-                    "State Party without a ratification, accession or entry-into-force date",
-                    vec![Label::new(status.convention.span.clone(), "State Party")],
-                )
-                .help("add `deposited` (and `in_force`) to [status]"),
-            );
-        }
+    if let Some(status) = &ctx.record.status
+        && status.convention.value == ConventionStatus::StateParty
+        && status.deposited.is_none()
+        && status.in_force.is_none()
+    {
+        out.push(
+            Draft::new(
+                "State Party without a ratification, accession or entry-into-force date",
+                vec![Label::new(status.convention.span.clone(), "State Party")],
+            )
+            .help("add `deposited` (and `in_force`) to [status]"),
+        );
     }
     out
 }

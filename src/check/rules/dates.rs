@@ -6,7 +6,7 @@ use crate::check::{Ctx, Draft, Label};
 use crate::facts::{Claim, DateKind, Fact};
 use crate::record::Date;
 use crate::registry::{
-    article17_in_force, article3_stockpile_deadline, article7_report_due, Adopted,
+    Adopted, article3_stockpile_deadline, article7_report_due, article17_in_force,
 };
 
 use super::{label, place};
@@ -264,20 +264,20 @@ pub fn after_update(ctx: &Ctx<'_>) -> Vec<Draft> {
     let limit = (updated.value.0.year(), updated.value.0.month());
     let mut out = Vec::new();
     for f in ctx.facts {
-        if let Some((y, m, what)) = event_month(f, ctx) {
-            if (y, m) > limit {
-                out.push(Draft::new(
-                    format!(
-                        "{} reports {what}, after the last update ({})",
-                        place(f),
-                        updated.value
-                    ),
-                    vec![
-                        label(f, what),
-                        Label::new(updated.span.clone(), "last updated"),
-                    ],
-                ));
-            }
+        if let Some((y, m, what)) = event_month(f, ctx)
+            && (y, m) > limit
+        {
+            out.push(Draft::new(
+                format!(
+                    "{} reports {what}, after the last update ({})",
+                    place(f),
+                    updated.value
+                ),
+                vec![
+                    label(f, what),
+                    Label::new(updated.span.clone(), "last updated"),
+                ],
+            ));
         }
     }
     out

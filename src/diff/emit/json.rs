@@ -1,6 +1,6 @@
 //! The versioned JSON report (`--format json`), documented in the README.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::super::Diff;
 use super::differing;

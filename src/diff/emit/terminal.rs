@@ -81,10 +81,10 @@ fn change_line(c: &Change, p: &Painter) -> String {
 /// last-updated date ("kyrgyzstan  edition 2023 → 2024, last updated 5 September 2023 → —").
 fn edition_line(r: &super::super::RecordDiff) -> Option<String> {
     let mut parts = Vec::new();
-    if let (Some(old), Some(new)) = (r.old_edition, r.new_edition) {
-        if old != new {
-            parts.push(format!("edition {old} → {new}"));
-        }
+    if let (Some(old), Some(new)) = (r.old_edition, r.new_edition)
+        && old != new
+    {
+        parts.push(format!("edition {old} → {new}"));
     }
     if r.old_updated != r.new_updated {
         let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "—".into());
@@ -98,6 +98,10 @@ fn edition_line(r: &super::super::RecordDiff) -> Option<String> {
 }
 
 /// The report as text.
+#[expect(
+    clippy::too_many_lines,
+    reason = "long function: split into named steps"
+)]
 pub fn render(diff: &Diff, color: bool) -> String {
     let p = Painter { color };
     let summary = diff.summary();

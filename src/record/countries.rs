@@ -1,4 +1,4 @@
-//! Country names and their ISO 3166-1 alpha-2 codes, for naming imported records.
+//! Country names and their ISO 3166-1 alpha-2 codes, for naming imported and new records.
 //!
 //! Built from the ISO 3166-1 list (short, common and official names) plus the names the
 //! monitor uses ("Lao PDR", "Kosovo"...). Names are compared by slug, so accents and
@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::record::slugify;
+use super::slugify;
 
 /// `(name, code)` pairs.
 const COUNTRIES: &[(&str, &str)] = &[
