@@ -135,7 +135,7 @@ pub(crate) fn main() -> i32 {
         Command::Build(args) => build::run(args, project(), &reporter),
         Command::Render(args) => render::run(args, project(), &reporter),
         Command::Synth(args) => synth::run(args, project(), &reporter),
-        Command::Diff(args) => diff::run(args, project(), cli.color, &reporter),
+        Command::Diff(args) => diff::run(args, project(), &reporter),
         Command::Import(args) => import::run(args, project(), &reporter),
         Command::Export(args) => export::run(args, &reporter),
         Command::Check(args) => check::run(args, project(), &reporter),
