@@ -9,6 +9,8 @@ use dossier::project::{Project, ProjectError};
 use dossier::record::Topic;
 use dossier::render::write_atomically;
 
+use super::args::parse_topic;
+use super::render::plural;
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier import`.
@@ -38,77 +40,47 @@ pub(crate) struct Args {
 }
 
 /// Why a file could not be imported.
+#[derive(Debug, thiserror::Error)]
 enum Failure {
     /// The importer refused the text.
+    #[error(transparent)]
     Import(ImportError),
-    /// The file could not be read as text.
-    Message(String),
+    /// The file could not be read.
+    #[error("cannot read: {0}")]
+    Read(#[source] std::io::Error),
+    /// The file is not UTF-8.
+    #[error(
+        "not valid UTF-8 (bad byte at offset {}); save the page as UTF-8",
+        .0.utf8_error().valid_up_to()
+    )]
+    NotUtf8(#[source] std::string::FromUtf8Error),
 }
 
-fn parse_topic(text: &str) -> Result<Topic, String> {
-    Topic::from_keyword(text).ok_or_else(|| {
-        let all: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
-        format!("one of: {}", all.join(", "))
-    })
+/// A record to write: the file it came from (as shown), where it goes, its text.
+struct Write {
+    shown: String,
+    target: PathBuf,
+    toml: String,
 }
 
 /// Runs `dossier import`: each file is imported on its own; a bad file is reported and the
 /// batch goes on. Exit code 2 when any file failed.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let to_stdout = match args.output.as_deref() {
-        None => false,
-        Some("-") if args.files.len() == 1 => true,
-        Some("-") => {
-            eprintln!("error: `-o -` writes one record; give one file");
-            return EXIT_ERROR;
-        }
-        Some(other) => {
-            eprintln!(
-                "error: `-o {other}`: only `-` (standard output) is accepted; records are written under profiles/EDITION/"
-            );
-            return EXIT_ERROR;
-        }
+    let to_stdout = match to_stdout(&args, reporter) {
+        Ok(to_stdout) => to_stdout,
+        Err(code) => return code,
     };
     let project = if to_stdout {
         None
     } else {
-        match project {
-            Ok(p) => Some(p),
-            Err(e) => {
-                reporter.error(&e);
-                return EXIT_ERROR;
-            }
+        match reporter.found(project) {
+            Some(p) => Some(p),
+            None => return EXIT_ERROR,
         }
     };
-    let options = |file: &PathBuf| ImportOptions {
-        edition: args.edition,
-        topic: args.topic,
-        country: args.country.clone(),
-        iso: args.iso.clone(),
-        source_name: Some(file.display().to_string()),
-    };
-    // Reading and importing are independent per file: done in parallel, reported in order.
-    let results: Vec<Result<Imported, Failure>> = args
-        .files
-        .par_iter()
-        .map(|file| {
-            let bytes =
-                std::fs::read(file).map_err(|e| Failure::Message(format!("cannot read: {e}")))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Failure::Message(format!(
-                    "not valid UTF-8 (bad byte at offset {}); save the page as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ))
-            })?;
-            import_text(&text, &options(file)).map_err(Failure::Import)
-        })
-        .collect();
+    let results = import_all(&args);
     let mut failed = 0;
-    let mut writes: Vec<(String, PathBuf, String)> = Vec::new();
+    let mut writes: Vec<Write> = Vec::new();
     for (file, result) in args.files.iter().zip(results) {
         let shown = file.display().to_string();
         let imported = match result {
@@ -118,8 +90,8 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
                 failed += 1;
                 continue;
             }
-            Err(Failure::Message(m)) => {
-                eprintln!("error: {shown}: {m}");
+            Err(other) => {
+                reporter.failure(&format!("{shown}: {other}"));
                 failed += 1;
                 continue;
             }
@@ -128,68 +100,132 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
             reporter.status(&format!("note: {shown}: {note}"));
         }
         for warning in &imported.warnings {
-            eprintln!("warning: {shown}: {warning}");
+            reporter.warning(&format!("{shown}: {warning}"));
         }
-        let Some(project) = &project else {
-            print!("{}", imported.toml);
-            continue;
-        };
-        let record = &imported.record;
-        let target = project
-            .profiles
-            .join(record.edition.value.to_string())
-            .join(record.file_name());
-        if let Some((other, _, _)) = writes.iter().find(|(_, t, _)| *t == target) {
-            eprintln!(
-                "error: {shown}: {other} in this batch already gives {}",
-                target.display()
-            );
-            failed += 1;
-        } else if target.exists() && !args.force {
-            eprintln!(
-                "error: {shown}: {} exists; pass --force to overwrite it",
-                target.display()
-            );
-            failed += 1;
-        } else {
-            writes.push((shown, target, imported.toml));
+        match &project {
+            None => print!("{}", imported.toml),
+            Some(project) => match planned_write(project, shown, imported, &writes, args.force) {
+                Ok(write) => writes.push(write),
+                Err(message) => {
+                    reporter.failure(&message);
+                    failed += 1;
+                }
+            },
         }
     }
-    // Distinct targets, so the writes cannot race each other. Each write waits on the disk
-    // (it is synced before it replaces anything), so more writers than cores keep it busy.
-    let write_all = || -> Vec<std::io::Result<()>> {
-        writes
-            .par_iter()
-            .map(|(_, target, toml)| write_atomically(target, toml.as_bytes()))
-            .collect()
-    };
-    let written = match rayon::ThreadPoolBuilder::new()
-        .num_threads(dossier::render::WRITERS)
-        .build()
-    {
-        Ok(pool) => pool.install(write_all),
-        Err(_) => write_all(),
-    };
-    let mut ok = 0;
-    for ((shown, target, _), result) in writes.iter().zip(written) {
-        match result {
-            Ok(()) => {
-                ok += 1;
-                reporter.status(&format!("imported {shown} -> {}", target.display()));
-            }
-            Err(e) => {
-                eprintln!("error: {shown}: cannot write {}: {e}", target.display());
-                failed += 1;
-            }
-        }
-    }
-    let written = ok;
+    let written = write_all(&writes, reporter);
+    failed += writes.len() - written;
     if !to_stdout {
         reporter.status(&format!(
             "{written} record{} written; {failed} file{} failed",
-            if written == 1 { "" } else { "s" },
-            if failed == 1 { "" } else { "s" }
+            plural(written),
+            plural(failed)
         ));
     }
     if failed > 0 { EXIT_ERROR } else { EXIT_OK }
+}
+
+/// Whether the record goes to standard output (`-o -`, one file only).
+fn to_stdout(args: &Args, reporter: &Reporter) -> Result<bool, i32> {
+    match args.output.as_deref() {
+        None => Ok(false),
+        Some("-") if args.files.len() == 1 => Ok(true),
+        Some("-") => {
+            reporter.failure("`-o -` writes one record; give one file");
+            Err(EXIT_ERROR)
+        }
+        Some(other) => {
+            reporter.failure(&format!(
+                "`-o {other}`: only `-` (standard output) is accepted; records are written under profiles/EDITION/"
+            ));
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+/// Reads and imports every file, in parallel (they are independent), in order.
+fn import_all(args: &Args) -> Vec<Result<Imported, Failure>> {
+    args.files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(file).map_err(Failure::Read)?;
+            let text = String::from_utf8(bytes).map_err(Failure::NotUtf8)?;
+            let options = ImportOptions {
+                edition: args.edition,
+                topic: args.topic,
+                country: args.country.clone(),
+                iso: args.iso.clone(),
+                source_name: Some(file.display().to_string()),
+            };
+            import_text(&text, &options).map_err(Failure::Import)
+        })
+        .collect()
+}
+
+/// Where an imported record goes, unless another file of the batch already goes there or
+/// the record exists (without `--force`): then why not, as printed.
+fn planned_write(
+    project: &Project,
+    shown: String,
+    imported: Imported,
+    planned: &[Write],
+    force: bool,
+) -> Result<Write, String> {
+    let record = &imported.record;
+    let target = project
+        .profiles
+        .join(record.edition.value.to_string())
+        .join(record.file_name());
+    if let Some(other) = planned.iter().find(|w| w.target == target) {
+        Err(format!(
+            "{shown}: {} in this batch already gives {}",
+            other.shown,
+            target.display()
+        ))
+    } else if target.exists() && !force {
+        Err(format!(
+            "{shown}: {} exists; pass --force to overwrite it",
+            target.display()
+        ))
+    } else {
+        Ok(Write {
+            shown,
+            target,
+            toml: imported.toml,
+        })
+    }
+}
+
+/// Writes the records (distinct targets, so the writes cannot race each other) and reports
+/// each; returns how many were written. Each write waits on the disk (it is synced before
+/// it replaces anything), so more writers than cores keep it busy.
+fn write_all(writes: &[Write], reporter: &Reporter) -> usize {
+    let write = || -> Vec<std::io::Result<()>> {
+        writes
+            .par_iter()
+            .map(|w| write_atomically(&w.target, w.toml.as_bytes()))
+            .collect()
+    };
+    let results = match rayon::ThreadPoolBuilder::new()
+        .num_threads(dossier::render::WRITERS)
+        .build()
+    {
+        Ok(pool) => pool.install(write),
+        Err(_) => write(),
+    };
+    let mut ok = 0;
+    for (w, result) in writes.iter().zip(results) {
+        match result {
+            Ok(()) => {
+                ok += 1;
+                reporter.status(&format!("imported {} -> {}", w.shown, w.target.display()));
+            }
+            Err(e) => reporter.failure(&format!(
+                "{}: cannot write {}: {e}",
+                w.shown,
+                w.target.display()
+            )),
+        }
+    }
+    ok
 }

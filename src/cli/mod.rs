@@ -139,7 +139,7 @@ pub(crate) fn main() -> i32 {
         Command::Import(args) => import::run(args, project(), &reporter),
         Command::Export(args) => export::run(args, &reporter),
         Command::Check(args) => check::run(args, project(), &reporter),
-        Command::Explain(args) => explain::run(args),
+        Command::Explain(args) => explain::run(args, &reporter),
         Command::Rules => rules::run(),
         Command::Watch(args) => watch::run(args, project(), &reporter),
         Command::New(args) => new::run(args, project(), &reporter),

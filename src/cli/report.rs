@@ -125,6 +125,11 @@ impl Reporter {
         eprintln!("error: {message}");
     }
 
+    /// Prints `warning: MESSAGE` unless quiet.
+    pub(crate) fn warning(&self, message: &str) {
+        self.status(&format!("warning: {message}"));
+    }
+
     /// Prints a status line unless quiet.
     pub(crate) fn status(&self, line: &str) {
         if !self.quiet {
