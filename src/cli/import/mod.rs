@@ -1,5 +1,7 @@
 //! `dossier import`: saved profile pages (plain text) to records.
 
+mod write;
+
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -7,7 +9,6 @@ use rayon::prelude::*;
 use dossier::import::{ImportError, ImportOptions, Imported, import_text};
 use dossier::project::{Project, ProjectError};
 use dossier::record::Topic;
-use dossier::render::write_atomically;
 
 use super::args::parse_topic;
 use super::render::plural;
@@ -56,13 +57,6 @@ enum Failure {
     NotUtf8(#[source] std::string::FromUtf8Error),
 }
 
-/// A record to write: the file it came from (as shown), where it goes, its text.
-struct Write {
-    shown: String,
-    target: PathBuf,
-    toml: String,
-}
-
 /// Runs `dossier import`: each file is imported on its own; a bad file is reported and the
 /// batch goes on. Exit code 2 when any file failed.
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
@@ -80,7 +74,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     };
     let results = import_all(&args);
     let mut failed = 0;
-    let mut writes: Vec<Write> = Vec::new();
+    let mut writes: Vec<write::Write> = Vec::new();
     for (file, result) in args.files.iter().zip(results) {
         let shown = file.display().to_string();
         let imported = match result {
@@ -104,7 +98,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         }
         match &project {
             None => print!("{}", imported.toml),
-            Some(project) => match planned_write(project, shown, imported, &writes, args.force) {
+            Some(project) => match write::planned(project, shown, imported, &writes, args.force) {
                 Ok(write) => writes.push(write),
                 Err(message) => {
                     reporter.failure(&message);
@@ -113,7 +107,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
             },
         }
     }
-    let written = write_all(&writes, reporter);
+    let written = write::all(&writes, reporter);
     failed += writes.len() - written;
     if !to_stdout {
         reporter.status(&format!(
@@ -160,72 +154,4 @@ fn import_all(args: &Args) -> Vec<Result<Imported, Failure>> {
             import_text(&text, &options).map_err(Failure::Import)
         })
         .collect()
-}
-
-/// Where an imported record goes, unless another file of the batch already goes there or
-/// the record exists (without `--force`): then why not, as printed.
-fn planned_write(
-    project: &Project,
-    shown: String,
-    imported: Imported,
-    planned: &[Write],
-    force: bool,
-) -> Result<Write, String> {
-    let record = &imported.record;
-    let target = project
-        .profiles
-        .join(record.edition.value.to_string())
-        .join(record.file_name());
-    if let Some(other) = planned.iter().find(|w| w.target == target) {
-        Err(format!(
-            "{shown}: {} in this batch already gives {}",
-            other.shown,
-            target.display()
-        ))
-    } else if target.exists() && !force {
-        Err(format!(
-            "{shown}: {} exists; pass --force to overwrite it",
-            target.display()
-        ))
-    } else {
-        Ok(Write {
-            shown,
-            target,
-            toml: imported.toml,
-        })
-    }
-}
-
-/// Writes the records (distinct targets, so the writes cannot race each other) and reports
-/// each; returns how many were written. Each write waits on the disk (it is synced before
-/// it replaces anything), so more writers than cores keep it busy.
-fn write_all(writes: &[Write], reporter: &Reporter) -> usize {
-    let write = || -> Vec<std::io::Result<()>> {
-        writes
-            .par_iter()
-            .map(|w| write_atomically(&w.target, w.toml.as_bytes()))
-            .collect()
-    };
-    let results = match rayon::ThreadPoolBuilder::new()
-        .num_threads(dossier::render::WRITERS)
-        .build()
-    {
-        Ok(pool) => pool.install(write),
-        Err(_) => write(),
-    };
-    let mut ok = 0;
-    for (w, result) in writes.iter().zip(results) {
-        match result {
-            Ok(()) => {
-                ok += 1;
-                reporter.status(&format!("imported {} -> {}", w.shown, w.target.display()));
-            }
-            Err(e) => reporter.failure(&format!(
-                "{}: cannot write {}: {e}",
-                w.shown,
-                w.target.display()
-            )),
-        }
-    }
-    ok
 }
