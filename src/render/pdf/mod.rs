@@ -1055,3 +1055,6 @@ fn set_xmp_page_count(pdf: &mut Pdf, pages: usize) -> Result<()> {
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
+
+#[cfg(test)]
+mod tests;
