@@ -18,8 +18,11 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::record::{Role, slugify};
 use crate::registry::{
-    Registry, article3_stockpile_deadline, article7_report_due, article17_in_force,
+    Registry, TreatyId, article7_report_due, article17_in_force, stockpile_deadline,
 };
+
+/// Generated records are of the cluster munition ban policy topic.
+const CCM: TreatyId = TreatyId::ConventionOnClusterMunitions;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +267,7 @@ impl Country {
         let mut votes = Vec::new();
         let favour = if engaged { 0.95 } else { 0.55 };
         for year in 2015..=2030 {
-            if registry.annual_resolution(year).is_none() {
+            if registry.annual_resolution(CCM, year).is_none() {
                 continue;
             }
             let vote = if rng.chance(favour) {
@@ -421,7 +424,7 @@ impl Country {
         }
         let mut in_force = None;
         if let Some(d) = deposited {
-            let force = article17_in_force(crate::record::Date(d));
+            let force = article17_in_force(CCM, crate::record::Date(d));
             in_force = Some(force.0);
             let _ = writeln!(out, "deposited = {}", d.format("%Y-%m-%d"));
             let kind = if signed.is_some() {
@@ -434,12 +437,12 @@ impl Country {
             let _ = writeln!(
                 out,
                 "report_due = {}",
-                article7_report_due(force).0.format("%Y-%m-%d")
+                article7_report_due(CCM, force).0.format("%Y-%m-%d")
             );
             let _ = writeln!(
                 out,
                 "stockpile_deadline = {}",
-                article3_stockpile_deadline(force).0.format("%Y-%m-%d")
+                stockpile_deadline(CCM, force).0.format("%Y-%m-%d")
             );
         }
         let _ = writeln!(
@@ -499,7 +502,7 @@ impl Country {
                 "The convention entered into force for {name} on {}.",
                 long_date(force)
             ));
-            let due = article7_report_due(crate::record::Date(force)).0;
+            let due = article7_report_due(CCM, crate::record::Date(force)).0;
             para.push(format!(
                 "Its initial Article 7 transparency report is due by {}.",
                 long_date(due)
@@ -579,7 +582,7 @@ impl Country {
                 _ => para.push(format!("{name} voted against the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]")),
             }
             let number = registry
-                .annual_resolution(year)
+                .annual_resolution(CCM, year)
                 .and_then(|r| r.number.clone())
                 .unwrap_or_else(|| format!("of {year}"));
             citations.push((format!("unga-{year}"), format!("“Implementation of the Convention on Cluster Munitions,” UNGA Resolution {number}, December {year}.")));
