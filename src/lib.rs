@@ -16,4 +16,5 @@ pub mod record;
 pub mod registry;
 pub mod render;
 pub mod synth;
+pub mod typography;
 pub mod workflow;
