@@ -588,7 +588,7 @@ fn annual_votes(record: &Record, registry: &Registry) -> Vec<AnnualVote> {
         .filter_map(|v| {
             let year = v.year.as_ref()?.value;
             let number = registry
-                .annual_resolution(year)
+                .annual_resolution(crate::registry::record_treaty(record), year)
                 .and_then(|r| r.number.clone());
             let vote = AnnualVote {
                 year,
