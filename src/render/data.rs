@@ -620,3 +620,81 @@ fn other_votes(record: &Record, registry: &Registry) -> Vec<OtherVote> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use serde_json::Value;
+
+    use super::{BookData, Folio, FolioData, ProfileData, Side, book_data, profile_data};
+    use crate::record::load_record;
+    use crate::registry::Registry;
+
+    /// Every key of every object in `value`.
+    fn keys(value: &Value, into: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    into.insert(key.clone());
+                    keys(v, into);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| keys(v, into)),
+            _ => {}
+        }
+    }
+
+    fn sample_profiles() -> Vec<ProfileData> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let registry = Registry::load(&root.join("checks")).expect("the sample registries");
+        let mut files: Vec<_> = std::fs::read_dir(root.join("profiles/2022"))
+            .expect("the sample edition")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| load_record(f).expect("a sample record"))
+            .map(|r| profile_data(&r, &registry, super::Paper::A4))
+            .collect()
+    }
+
+    #[test]
+    fn every_field_the_templates_receive_is_documented() {
+        let contract = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/DATA.md"),
+        )
+        .expect("templates/DATA.md");
+        let profiles = sample_profiles();
+        let mut book: BookData = book_data(2022, &profiles, super::Paper::A4).expect("a book");
+        book.entries[0].page = Some("1".into());
+        let folios = FolioData {
+            paper: "a4".into(),
+            folios: vec![Folio {
+                side: Side::Left,
+                text: "2".into(),
+            }],
+        };
+        let mut found = BTreeSet::new();
+        for profile in &profiles {
+            keys(&serde_json::to_value(profile).unwrap(), &mut found);
+        }
+        keys(&serde_json::to_value(&book).unwrap(), &mut found);
+        keys(&serde_json::to_value(&folios).unwrap(), &mut found);
+        assert!(found.contains("cite"), "the samples cite sources");
+        let undocumented: Vec<&String> = found
+            .iter()
+            .filter(|key| {
+                !contract.contains(&format!("`{key}`"))
+                    && !contract.contains(&format!("({key}:"))
+                    && !contract.contains(&format!(", {key}:"))
+            })
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "not in templates/DATA.md: {undocumented:?}"
+        );
+    }
+}
