@@ -523,10 +523,7 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
     facts
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// The claims one match of a pattern makes.
 fn claims_of(
     pattern: &ClaimPattern,
     caps: &Captures<'_>,
@@ -546,30 +543,7 @@ fn claims_of(
         }
         PatternKind::OnlyAttendance => vec![Claim::OnlyAttendance],
         PatternKind::AllMeetings => vec![Claim::AllMeetings],
-        PatternKind::AttendedYears => {
-            let role = if sentence.contains("observer") {
-                Role::Observer
-            } else {
-                Role::Attended
-            };
-            let list = caps.name("list").map_or("", |m| m.as_str());
-            let mut out = Vec::new();
-            for year in years_in(list) {
-                let meeting = registry
-                    .meetings
-                    .iter()
-                    .filter(|m| m.kind.is_formal() && m.years().contains(&year))
-                    .min_by_key(|m| m.start());
-                if let Some(m) = meeting {
-                    out.push(Claim::Attendance {
-                        meeting: m.id.clone(),
-                        role,
-                        part: None,
-                    });
-                }
-            }
-            out
-        }
+        PatternKind::AttendedYears => attended_years(caps, registry, sentence),
         PatternKind::NotSince => {
             let year = group_year(caps).or_else(|| {
                 // "since then": the latest year named earlier in the paragraph.
@@ -599,37 +573,8 @@ fn claims_of(
                 _ => Vec::new(),
             }
         }
-        PatternKind::Status => {
-            let status = match caps.name("status").map(|m| m.as_str().to_lowercase()) {
-                Some(s) if s == "non-signatory" => ConventionStatus::NonSignatory,
-                Some(s) if s == "signatory" => ConventionStatus::Signatory,
-                Some(s) if s == "state party" => ConventionStatus::StateParty,
-                _ => return Vec::new(),
-            };
-            vec![Claim::Status(status)]
-        }
-        PatternKind::Treaty => {
-            let standing = if caps.name("neg").is_some() {
-                TreatyStanding::NotParty
-            } else {
-                TreatyStanding::Party
-            };
-            let list = caps.name("list").map_or("", |m| m.as_str());
-            let mut out = Vec::new();
-            if list.contains("Mine Ban Treaty") {
-                out.push(Claim::Treaty {
-                    treaty: Treaty::MineBanTreaty,
-                    standing,
-                });
-            }
-            if list.contains("Conventional Weapons") || list.contains("CCW") {
-                out.push(Claim::Treaty {
-                    treaty: Treaty::Ccw,
-                    standing,
-                });
-            }
-            out
-        }
+        PatternKind::Status => status_claim(caps).into_iter().collect(),
+        PatternKind::Treaty => treaty_claims(caps),
         PatternKind::ActivityList => {
             let list = activities(caps.name("list").map_or("", |m| m.as_str()));
             if list.is_empty() {
@@ -644,19 +589,7 @@ fn claims_of(
             (Some(kind), Some(date)) => vec![Claim::Date { kind, date }],
             _ => Vec::new(),
         },
-        PatternKind::MeetingMention => {
-            let Some(name) = caps.name("name") else {
-                return Vec::new();
-            };
-            match (resolve_meeting(registry, name.as_str()), group_year(caps)) {
-                (Some(m), Some(year)) => vec![Claim::MeetingMention {
-                    meeting: m.id.clone(),
-                    year,
-                    month: group_month(caps),
-                }],
-                _ => Vec::new(),
-            }
-        }
+        PatternKind::MeetingMention => meeting_mention(caps, registry).into_iter().collect(),
         PatternKind::ResolutionCited => match caps.name("resolution") {
             Some(number) => vec![Claim::ResolutionCited {
                 number: number.as_str().to_string(),
@@ -665,6 +598,76 @@ fn claims_of(
             None => Vec::new(),
         },
     }
+}
+
+/// Attendance at the formal meeting of each year a list names ("in 2011, 2012 and 2014").
+fn attended_years(caps: &Captures<'_>, registry: &Registry, sentence: &str) -> Vec<Claim> {
+    let role = if sentence.contains("observer") {
+        Role::Observer
+    } else {
+        Role::Attended
+    };
+    let list = caps.name("list").map_or("", |m| m.as_str());
+    years_in(list)
+        .into_iter()
+        .filter_map(|year| {
+            registry
+                .meetings
+                .iter()
+                .filter(|m| m.kind.is_formal() && m.years().contains(&year))
+                .min_by_key(|m| m.start())
+        })
+        .map(|m| Claim::Attendance {
+            meeting: m.id.clone(),
+            role,
+            part: None,
+        })
+        .collect()
+}
+
+/// The standing towards the convention a sentence names.
+fn status_claim(caps: &Captures<'_>) -> Option<Claim> {
+    let status = match caps.name("status")?.as_str().to_lowercase().as_str() {
+        "non-signatory" => ConventionStatus::NonSignatory,
+        "signatory" => ConventionStatus::Signatory,
+        "state party" => ConventionStatus::StateParty,
+        _ => return None,
+    };
+    Some(Claim::Status(status))
+}
+
+/// The standing towards each related treaty a list names.
+fn treaty_claims(caps: &Captures<'_>) -> Vec<Claim> {
+    let standing = if caps.name("neg").is_some() {
+        TreatyStanding::NotParty
+    } else {
+        TreatyStanding::Party
+    };
+    let list = caps.name("list").map_or("", |m| m.as_str());
+    let mut out = Vec::new();
+    if list.contains("Mine Ban Treaty") {
+        out.push(Claim::Treaty {
+            treaty: Treaty::MineBanTreaty,
+            standing,
+        });
+    }
+    if list.contains("Conventional Weapons") || list.contains("CCW") {
+        out.push(Claim::Treaty {
+            treaty: Treaty::Ccw,
+            standing,
+        });
+    }
+    out
+}
+
+/// A registry meeting named with its year.
+fn meeting_mention(caps: &Captures<'_>, registry: &Registry) -> Option<Claim> {
+    let meeting = resolve_meeting(registry, caps.name("name")?.as_str())?;
+    Some(Claim::MeetingMention {
+        meeting: meeting.id.clone(),
+        year: group_year(caps)?,
+        month: group_month(caps),
+    })
 }
 
 #[cfg(test)]
