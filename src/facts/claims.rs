@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{Activity, Claim, DateKind, Fact, Origin, Treaty};
 use crate::record::{ConventionStatus, Date, Prose, Record, Role, TreatyStanding, VoteCast};
-use crate::registry::Registry;
+use crate::registry::{Registry, TreatyId};
 
 /// Name of the claim patterns file inside the checks directory.
 pub const CLAIMS_FILE: &str = "claims.toml";
@@ -440,16 +440,37 @@ fn years_in(text: &str) -> Vec<i32> {
     years
 }
 
-/// Resolves a meeting's name ("Third Meeting of States Parties") against the registry.
+/// Resolves a meeting's name ("Third Meeting of States Parties") against the registry, among
+/// the meetings of `treaty` (of the convention when no treaty is known).
 pub fn resolve_meeting<'r>(
     registry: &'r Registry,
     name: &str,
+    treaty: Option<TreatyId>,
 ) -> Option<&'r crate::registry::Meeting> {
     let wanted = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    registry
-        .meetings
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(&wanted) || m.id.eq_ignore_ascii_case(&wanted))
+    let treaty = treaty.unwrap_or_default();
+    registry.meetings.iter().find(|m| {
+        m.treaty == treaty
+            && (m.name.eq_ignore_ascii_case(&wanted) || m.id.eq_ignore_ascii_case(&wanted))
+    })
+}
+
+/// The treaty a prose claim is about: the one its matched words name, else the topic's.
+/// Membership of related treaties, citations and cited resolutions are about no one treaty;
+/// a resolved meeting is about its own.
+fn prose_treaty(
+    claim: &Claim,
+    matched: &str,
+    topic: Option<TreatyId>,
+    registry: &Registry,
+) -> Option<TreatyId> {
+    match claim {
+        Claim::Treaty { .. } | Claim::Citation { .. } | Claim::ResolutionCited { .. } => None,
+        Claim::Attendance { meeting, .. } | Claim::MeetingMention { meeting, .. } => {
+            registry.meeting(meeting).map(|m| m.treaty)
+        }
+        _ => TreatyId::named_in(matched).or(topic),
+    }
 }
 
 /// A block of prose to read claims from.
@@ -478,6 +499,7 @@ fn blocks(record: &Record) -> Vec<Block<'_>> {
 /// The facts stated in a record's prose (summary, sections, citation texts), in source order.
 pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPatterns) -> Vec<Fact> {
     let mut facts = Vec::new();
+    let topic = TreatyId::of_topic(record.topic.value);
     for block in blocks(record) {
         let is_citation = block.name.starts_with("citation ");
         for para in crate::record::prose::paragraph_ranges(&block.prose.text) {
@@ -496,7 +518,9 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
                     for caps in pattern.regex.captures_iter(text) {
                         let whole = caps.get(0).map_or(0..0, |m| m.range());
                         let earlier = &clean.text[..sentence.start + whole.start];
-                        let claims = claims_of(pattern, &caps, registry, earlier, text);
+                        let matched = &text[whole.clone()];
+                        let context = TreatyId::named_in(matched).or(topic);
+                        let claims = claims_of(pattern, &caps, registry, earlier, text, context);
                         if claims.is_empty() {
                             continue;
                         }
@@ -504,7 +528,9 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
                         let raw = clean.raw_range(abs);
                         let span = block.prose.source_range(raw);
                         for claim in claims {
+                            let treaty = prose_treaty(&claim, matched, topic, registry);
                             facts.push(Fact {
+                                treaty,
                                 claim,
                                 origin: Origin::Prose {
                                     block: block.name.clone(),
@@ -530,6 +556,7 @@ fn claims_of(
     registry: &Registry,
     earlier: &str,
     sentence: &str,
+    treaty: Option<TreatyId>,
 ) -> Vec<Claim> {
     let formal_only = caps.name("formal").is_some();
     match pattern.kind {
@@ -543,7 +570,7 @@ fn claims_of(
         }
         PatternKind::OnlyAttendance => vec![Claim::OnlyAttendance],
         PatternKind::AllMeetings => vec![Claim::AllMeetings],
-        PatternKind::AttendedYears => attended_years(caps, registry, sentence),
+        PatternKind::AttendedYears => attended_years(caps, registry, sentence, treaty),
         PatternKind::NotSince => {
             let year = group_year(caps).or_else(|| {
                 // "since then": the latest year named earlier in the paragraph.
@@ -589,7 +616,9 @@ fn claims_of(
             (Some(kind), Some(date)) => vec![Claim::Date { kind, date }],
             _ => Vec::new(),
         },
-        PatternKind::MeetingMention => meeting_mention(caps, registry).into_iter().collect(),
+        PatternKind::MeetingMention => meeting_mention(caps, registry, treaty)
+            .into_iter()
+            .collect(),
         PatternKind::ResolutionCited => match caps.name("resolution") {
             Some(number) => vec![Claim::ResolutionCited {
                 number: number.as_str().to_string(),
@@ -601,7 +630,12 @@ fn claims_of(
 }
 
 /// Attendance at the formal meeting of each year a list names ("in 2011, 2012 and 2014").
-fn attended_years(caps: &Captures<'_>, registry: &Registry, sentence: &str) -> Vec<Claim> {
+fn attended_years(
+    caps: &Captures<'_>,
+    registry: &Registry,
+    sentence: &str,
+    treaty: Option<TreatyId>,
+) -> Vec<Claim> {
     let role = if sentence.contains("observer") {
         Role::Observer
     } else {
@@ -614,7 +648,11 @@ fn attended_years(caps: &Captures<'_>, registry: &Registry, sentence: &str) -> V
             registry
                 .meetings
                 .iter()
-                .filter(|m| m.kind.is_formal() && m.years().contains(&year))
+                .filter(|m| {
+                    m.treaty == treaty.unwrap_or_default()
+                        && m.kind.is_formal()
+                        && m.years().contains(&year)
+                })
                 .min_by_key(|m| m.start())
         })
         .map(|m| Claim::Attendance {
@@ -661,8 +699,12 @@ fn treaty_claims(caps: &Captures<'_>) -> Vec<Claim> {
 }
 
 /// A registry meeting named with its year.
-fn meeting_mention(caps: &Captures<'_>, registry: &Registry) -> Option<Claim> {
-    let meeting = resolve_meeting(registry, caps.name("name")?.as_str())?;
+fn meeting_mention(
+    caps: &Captures<'_>,
+    registry: &Registry,
+    treaty: Option<TreatyId>,
+) -> Option<Claim> {
+    let meeting = resolve_meeting(registry, caps.name("name")?.as_str(), treaty)?;
     Some(Claim::MeetingMention {
         meeting: meeting.id.clone(),
         year: group_year(caps)?,

@@ -14,7 +14,7 @@ use crate::record::{
     Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status, Treaties,
     TreatyStanding, Vote, VoteCast,
 };
-use crate::registry::Registry;
+use crate::registry::{Registry, TreatyId, record_treaty};
 
 pub use claims::{ClaimPatterns, prose_facts};
 
@@ -265,6 +265,36 @@ pub struct Fact {
     pub claim: Claim,
     /// Where.
     pub origin: Origin,
+    /// The treaty the fact is about: a registry meeting's or resolution's treaty, the treaty
+    /// a sentence names, else the record topic's; `None` for facts about no one treaty
+    /// (membership of related treaties, citations, the last-updated date).
+    pub treaty: Option<TreatyId>,
+}
+
+impl Fact {
+    /// Whether the fact belongs with the facts about `treaty` (it is about it, or about no
+    /// one treaty).
+    pub fn concerns(&self, treaty: TreatyId) -> bool {
+        self.treaty.is_none_or(|t| t == treaty)
+    }
+}
+
+/// The treaty a structured field's fact is about.
+fn field_treaty(claim: &Claim, record: &Record, registry: &Registry) -> Option<TreatyId> {
+    match claim {
+        Claim::Attendance { meeting, .. } => Some(
+            registry
+                .meeting(meeting)
+                .map_or_else(|| record_treaty(record), |m| m.treaty),
+        ),
+        Claim::Vote { resolution, .. } => Some(
+            registry
+                .resolution(resolution)
+                .map_or_else(|| record_treaty(record), |r| r.treaty),
+        ),
+        Claim::Treaty { .. } | Claim::LastUpdated(_) | Claim::Citation { .. } => None,
+        _ => TreatyId::of_topic(record.topic.value),
+    }
 }
 
 impl fmt::Display for Claim {
@@ -353,6 +383,7 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
         facts.push(Fact {
             claim: Claim::LastUpdated(d.value),
             origin: field("last_updated", &d.span),
+            treaty: None,
         });
     }
     if let Some(status) = &record.status {
@@ -362,7 +393,7 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
         treaty_facts(t, &mut facts);
     }
     attendance_facts(&record.meetings, &mut facts);
-    vote_facts(&record.votes, registry, &mut facts);
+    vote_facts(&record.votes, registry, record_treaty(record), &mut facts);
     if let Some(c) = &record.conduct {
         conduct_facts(c, &mut facts);
     }
@@ -373,7 +404,11 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
                 text: c.text.value.text.clone(),
             },
             origin: field(format!("citations.{}", c.key.value), &c.text.span),
+            treaty: None,
         });
+    }
+    for fact in &mut facts {
+        fact.treaty = field_treaty(&fact.claim, record, registry);
     }
     facts
 }
@@ -386,6 +421,7 @@ fn date_fact(path: &str, kind: DateKind, value: Option<&Sp<Date>>) -> Option<Fac
             date: d.value,
         },
         origin: field(path, &d.span),
+        treaty: None,
     })
 }
 
@@ -394,6 +430,7 @@ fn status_facts(status: &Status, facts: &mut Vec<Fact>) {
     facts.push(Fact {
         claim: Claim::Status(status.convention.value),
         origin: field("status.convention", &status.convention.span),
+        treaty: None,
     });
     let dates = [
         ("status.signed", DateKind::Signed, &status.signed),
@@ -435,6 +472,7 @@ fn treaty_facts(t: &Treaties, facts: &mut Vec<Fact>) {
                     standing: s.value,
                 },
                 origin: field(path, &s.span),
+                treaty: None,
             });
         }
     }
@@ -452,12 +490,13 @@ fn attendance_facts(meetings: &[Attendance], facts: &mut Vec<Fact>) {
         facts.push(Fact {
             claim,
             origin: field(format!("meetings[{i}]"), &span),
+            treaty: None,
         });
     }
 }
 
 /// The facts of the `[[votes]]` tables, each resolution named by its registry id.
-fn vote_facts(votes: &[Vote], registry: &Registry, facts: &mut Vec<Fact>) {
+fn vote_facts(votes: &[Vote], registry: &Registry, treaty: TreatyId, facts: &mut Vec<Fact>) {
     for (i, v) in votes.iter().enumerate() {
         let (resolution, year) = match (&v.resolution, &v.year) {
             (Some(r), _) => (
@@ -468,7 +507,7 @@ fn vote_facts(votes: &[Vote], registry: &Registry, facts: &mut Vec<Fact>) {
             ),
             (None, Some(y)) => (
                 registry
-                    .annual_resolution(y.value)
+                    .annual_resolution(treaty, y.value)
                     .map_or(format!("annual-{}", y.value), |r| r.id.clone()),
                 Some(y.value),
             ),
@@ -488,6 +527,7 @@ fn vote_facts(votes: &[Vote], registry: &Registry, facts: &mut Vec<Fact>) {
                 vote: v.vote.value,
             },
             origin: field(format!("votes[{i}]"), &span),
+            treaty: None,
         });
     }
 }
@@ -508,6 +548,7 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
                     conduct: v.value,
                 },
                 origin: field(path, &v.span),
+                treaty: None,
             });
         }
     }
@@ -515,6 +556,7 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
         facts.push(Fact {
             claim: Claim::ConductStated(y.value),
             origin: field("conduct.stated", &y.span),
+            treaty: None,
         });
     }
     facts.extend(date_fact(

@@ -337,7 +337,9 @@ fn annual_votes(record: &Record, registry: &Registry) -> Vec<Value> {
         .filter(|v| v.resolution.is_none())
         .filter_map(|v| {
             let year = v.year.as_ref()?.value;
-            let number = registry.annual_resolution(year).and_then(|r| r.number.clone());
+            let number = registry
+                .annual_resolution(crate::registry::record_treaty(record), year)
+                .and_then(|r| r.number.clone());
             Some((year, json!({"year": year, "vote": v.vote.keyword(), "label": v.vote.label(), "resolution": number})))
         })
         .collect();
