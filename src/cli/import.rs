@@ -21,7 +21,7 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) edition: Option<i32>,
     /// Topic keyword, for pages that do not name theirs (e.g. mine-ban-policy).
-    #[arg(long, value_parser = parse_topic)]
+    #[arg(long, value_parser = <Topic as std::str::FromStr>::from_str)]
     pub(crate) topic: Option<Topic>,
     /// Country name, for pages that lack the country line.
     #[arg(long)]
@@ -43,13 +43,6 @@ enum Failure {
     Import(ImportError),
     /// The file could not be read as text.
     Message(String),
-}
-
-fn parse_topic(text: &str) -> Result<Topic, String> {
-    Topic::from_keyword(text).ok_or_else(|| {
-        let all: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
-        format!("one of: {}", all.join(", "))
-    })
 }
 
 /// Runs `dossier import`: each file is imported on its own; a bad file is reported and the

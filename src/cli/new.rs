@@ -15,18 +15,11 @@ pub(crate) struct Args {
     #[arg(long, short)]
     pub(crate) edition: i32,
     /// Topic (default: cluster-munition-ban-policy).
-    #[arg(long, short, value_parser = parse_topic, default_value = "cluster-munition-ban-policy")]
+    #[arg(long, short, value_parser = <Topic as std::str::FromStr>::from_str, default_value = "cluster-munition-ban-policy")]
     pub(crate) topic: Topic,
     /// ISO 3166-1 alpha-2 code (default: the code the country table gives the name).
     #[arg(long, value_parser = parse_iso)]
     pub(crate) iso: Option<String>,
-}
-
-fn parse_topic(text: &str) -> Result<Topic, String> {
-    Topic::from_keyword(text).ok_or_else(|| {
-        let names: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
-        format!("unknown topic; one of: {}", names.join(", "))
-    })
 }
 
 fn parse_iso(text: &str) -> Result<String, String> {

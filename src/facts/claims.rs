@@ -129,14 +129,44 @@ pub enum PatternError {
         error: std::io::Error,
     },
     /// The file or one of its patterns is invalid.
-    #[error("{path}: {message}")]
+    #[error("{path}: {problem}")]
     #[diagnostic(code(dossier::claims::invalid))]
     Invalid {
         /// The file.
         path: PathBuf,
         /// What is wrong.
+        problem: PatternProblem,
+    },
+}
+
+/// What is wrong with the text of a claims file.
+#[derive(Debug, thiserror::Error)]
+pub enum PatternProblem {
+    /// The text is not a valid table of patterns.
+    #[error("line {line}, column {column}: {message}")]
+    Toml {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the TOML reader said.
         message: String,
     },
+    /// A pattern's regular expression does not compile.
+    #[error("claim pattern `{pattern}`{part}: {source}")]
+    Regex {
+        /// The pattern's name.
+        pattern: String,
+        /// Which expression: empty for `regex`, " (unless)" for `unless`.
+        part: &'static str,
+        /// The regex compiler's error.
+        source: Box<regex::Error>,
+    },
+    /// A date pattern does not say which date it states.
+    #[error(
+        "claim pattern `{0}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline)"
+    )]
+    DateKindMissing(String),
 }
 
 impl ClaimPatterns {
@@ -148,32 +178,38 @@ impl ClaimPatterns {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(error) => return Err(PatternError::Io { path, error }),
         };
-        Self::parse(&text).map_err(|message| PatternError::Invalid { path, message })
+        Self::parse(&text).map_err(|problem| PatternError::Invalid { path, problem })
     }
 
     /// Parses the text of a claims file.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, PatternProblem> {
         let file: PatternsFile = toml::from_str(text).map_err(|e| {
-            let (line, col) = e
+            let (line, column) = e
                 .span()
                 .map_or((1, 1), |s| crate::record::line_col(text, s.start));
-            format!("{line}:{col}: {}", e.message())
+            PatternProblem::Toml {
+                line,
+                column,
+                message: e.message().to_string(),
+            }
         })?;
         let mut patterns = Vec::new();
         for raw in file.claim {
-            let regex = Regex::new(&ascii_word_boundaries(&raw.regex))
-                .map_err(|e| format!("claim pattern `{}`: {e}", raw.name))?;
+            let compile = |expression: &str, part: &'static str| {
+                Regex::new(&ascii_word_boundaries(expression)).map_err(|e| PatternProblem::Regex {
+                    pattern: raw.name.clone(),
+                    part,
+                    source: Box::new(e),
+                })
+            };
+            let regex = compile(&raw.regex, "")?;
             let unless = raw
                 .unless
                 .as_deref()
-                .map(|u| Regex::new(&ascii_word_boundaries(u)))
-                .transpose()
-                .map_err(|e| format!("claim pattern `{}` (unless): {e}", raw.name))?;
+                .map(|u| compile(u, " (unless)"))
+                .transpose()?;
             if raw.kind == PatternKind::Date && raw.date.is_none() {
-                return Err(format!(
-                    "claim pattern `{}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline)",
-                    raw.name
-                ));
+                return Err(PatternProblem::DateKindMissing(raw.name));
             }
             patterns.push(ClaimPattern {
                 name: raw.name,

@@ -22,7 +22,7 @@ use crate::record::{
     Citation, Date, Overview, Prose, Record, Section, Sp, Topic, parse_record, record_slug, to_toml,
 };
 
-use lines::{Line, OverviewField};
+use lines::{DateLine, Line, OverviewField};
 
 /// What the caller knows about the files being imported; every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -209,8 +209,8 @@ fn read_header(lines: &[Line], last_content_no: usize, report: &mut Report) -> H
                 break;
             }
             match date {
-                Ok(date) => header.last_updated = Some(date),
-                Err(rest) => report.warnings.push(format!(
+                DateLine::Date(date) => header.last_updated = Some(date),
+                DateLine::Unreadable(rest) => report.warnings.push(format!(
                     "line {}: cannot read the date “{rest}”; the record has no last-updated date",
                     line.no
                 )),
