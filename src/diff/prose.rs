@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices, get_diff_ratio};
 
-use crate::record::prose::Segment;
+use crate::record::prose::{Segment, marker_at};
 use crate::record::{Prose, Record};
 use crate::registry::Registry;
 
@@ -125,9 +125,20 @@ pub(crate) fn normalize_space(text: &str) -> String {
 
 /// Text without citation markers, whitespace collapsed.
 pub(crate) fn without_markers(text: &str) -> String {
-    static MARKER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\[\^[A-Za-z0-9_.:-]+\]").expect("valid regex"));
-    normalize_space(&MARKER.replace_all(text, ""))
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("[^") {
+        out.push_str(&rest[..i]);
+        match marker_at(&rest[i..]) {
+            Some((_, length)) => rest = &rest[i + length..],
+            None => {
+                out.push_str("[^");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    normalize_space(&out)
 }
 
 fn tokenize(segments: &[Segment], record: &Record) -> Para {
@@ -930,5 +941,13 @@ mod tests {
         assert_eq!(blocks[0].paragraphs.len(), 1);
         assert_eq!(blocks[0].paragraphs[0].status, ParagraphStatus::Changed);
         assert_eq!(blocks[1].paragraphs[0].status, ParagraphStatus::Unchanged);
+    }
+
+    #[test]
+    fn markers_are_removed_whole_and_broken_ones_kept() {
+        assert_eq!(
+            without_markers("It signed.[^un-treaty:2]  Then [^ not a key] and [^]."),
+            "It signed. Then [^ not a key] and [^]."
+        );
     }
 }

@@ -271,20 +271,12 @@ impl CleanText {
         while let Some((i, c)) = iter.next() {
             let at = range.start + i;
             if c == '['
-                && slice[i..].starts_with("[^")
-                && let Some(end) = slice[i..].find(']')
+                && let Some((_, length)) = crate::record::prose::marker_at(&slice[i..])
             {
-                let key = &slice[i + 2..i + end];
-                if !key.is_empty()
-                    && key
-                        .chars()
-                        .all(|k| k.is_ascii_alphanumeric() || "-_.:".contains(k))
-                {
-                    while iter.peek().is_some_and(|&(j, _)| j <= i + end) {
-                        iter.next();
-                    }
-                    continue;
+                while iter.peek().is_some_and(|&(j, _)| j < i + length) {
+                    iter.next();
                 }
+                continue;
             }
             if c == '_' {
                 let next = iter.peek().map(|&(_, n)| n);
