@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use dossier::project::Project;
+use dossier::record::{Topic, UnknownTopic};
 use dossier::render::Paper;
 
 /// Where the project is (a global option of every command).
@@ -62,4 +63,9 @@ pub(crate) struct RunArgs {
     /// Render every output, even those the manifest says are up to date.
     #[arg(long)]
     pub(crate) force: bool,
+}
+
+/// Reads a `--topic` keyword.
+pub(crate) fn parse_topic(text: &str) -> Result<Topic, UnknownTopic> {
+    text.parse()
 }

@@ -4,6 +4,7 @@ use dossier::project::{Project, ProjectError};
 use dossier::record::Topic;
 use dossier::workflow::skeleton::{NewError, NewRecord, resolve_iso, write_skeleton};
 
+use super::args::parse_topic;
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier new`.
@@ -15,18 +16,23 @@ pub(crate) struct Args {
     #[arg(long, short)]
     pub(crate) edition: i32,
     /// Topic (default: cluster-munition-ban-policy).
-    #[arg(long, short, value_parser = <Topic as std::str::FromStr>::from_str, default_value = "cluster-munition-ban-policy")]
+    #[arg(long, short, value_parser = parse_topic, default_value = "cluster-munition-ban-policy")]
     pub(crate) topic: Topic,
     /// ISO 3166-1 alpha-2 code (default: the code the country table gives the name).
     #[arg(long, value_parser = parse_iso)]
     pub(crate) iso: Option<String>,
 }
 
-fn parse_iso(text: &str) -> Result<String, String> {
+/// An `--iso` value that is not two letters.
+#[derive(Debug, thiserror::Error)]
+#[error("an ISO 3166-1 alpha-2 code is two letters, e.g. KG")]
+pub(crate) struct NotAnIsoCode;
+
+fn parse_iso(text: &str) -> Result<String, NotAnIsoCode> {
     if text.len() == 2 && text.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(text.to_ascii_uppercase())
     } else {
-        Err("an ISO 3166-1 alpha-2 code is two letters, e.g. KG".into())
+        Err(NotAnIsoCode)
     }
 }
 
