@@ -73,16 +73,10 @@ pub(super) fn check_and_print(
             return EXIT_ERROR;
         }
     };
-    let configured: std::collections::BTreeMap<String, String> = project
-        .config
-        .rules
-        .iter()
-        .map(|(rule, severity)| (rule.clone(), severity.keyword().to_string()))
-        .collect();
-    let settings = match Settings::load(&project.checks, &configured) {
+    let settings = match Settings::load(&project.checks, &project.config.rules) {
         Ok(s) => s,
-        Err(message) => {
-            reporter.failure(&message);
+        Err(e) => {
+            reporter.error(&e);
             return EXIT_ERROR;
         }
     };
@@ -92,7 +86,10 @@ pub(super) fn check_and_print(
             return EXIT_ERROR;
         }
     }
-    let (files, _skipped) = collect_record_files(paths);
+    let (files, skipped) = collect_record_files(paths);
+    for s in &skipped {
+        reporter.skipped(s);
+    }
     let outcome = check_files(&files, &project.profiles, &registry, &patterns, &settings);
     for e in &outcome.load_errors {
         reporter.load_error(e);

@@ -69,34 +69,40 @@ fn prose_kind(claim: &Claim) -> &'static str {
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// What identifies a fact across editions: prose claims by block and kind, field facts by
+/// the field (and the meeting or resolution they are about).
 fn identity(fact: &Fact, registry: &Registry) -> Identity {
-    if let Origin::Prose { block, .. } = &fact.origin {
-        // Prose claims: by kind within their block, plus what distinguishes claims of
-        // the same kind (the meeting named, the resolution cited).
-        let kind = prose_kind(&fact.claim);
-        let detail = match &fact.claim {
-            Claim::MeetingMention { meeting, .. } | Claim::Attendance { meeting, .. } => {
-                format!(" {meeting}")
-            }
-            Claim::ResolutionCited { number, .. } => format!(" {number}"),
-            Claim::Citation { key, .. } => format!(" {key}"),
-            Claim::Treaty { treaty, .. } => format!(" {}", treaty.label()),
-            Claim::Date { kind, .. } => format!(" {}", kind.label()),
-            Claim::Conduct { activity, .. } => format!(" {}", activity.label()),
-            _ => String::new(),
-        };
-        return Identity {
-            id: format!("prose:{block}:{kind}{detail}"),
-            path: format!("{block}: {kind}{detail}"),
-            what: format!("{kind}{detail} (prose)"),
-        };
+    match &fact.origin {
+        Origin::Prose { block, .. } => prose_identity(&fact.claim, block),
+        Origin::Field { .. } => field_identity(&fact.claim, origin_path(&fact.origin), registry),
     }
-    let path = origin_path(&fact.origin);
-    match &fact.claim {
+}
+
+/// A prose claim: by kind within its block, plus what distinguishes claims of the same
+/// kind (the meeting named, the resolution cited).
+fn prose_identity(claim: &Claim, block: &str) -> Identity {
+    let kind = prose_kind(claim);
+    let detail = match claim {
+        Claim::MeetingMention { meeting, .. } | Claim::Attendance { meeting, .. } => {
+            format!(" {meeting}")
+        }
+        Claim::ResolutionCited { number, .. } => format!(" {number}"),
+        Claim::Citation { key, .. } => format!(" {key}"),
+        Claim::Treaty { treaty, .. } => format!(" {}", treaty.label()),
+        Claim::Date { kind, .. } => format!(" {}", kind.label()),
+        Claim::Conduct { activity, .. } => format!(" {}", activity.label()),
+        _ => String::new(),
+    };
+    Identity {
+        id: format!("prose:{block}:{kind}{detail}"),
+        path: format!("{block}: {kind}{detail}"),
+        what: format!("{kind}{detail} (prose)"),
+    }
+}
+
+/// A field fact: by its field, meeting or resolution.
+fn field_identity(claim: &Claim, path: String, registry: &Registry) -> Identity {
+    match claim {
         Claim::Status(_) => Identity {
             id: "status".into(),
             path,

@@ -163,6 +163,20 @@ keyword_enum! {
     }
 }
 
+/// A topic name that is none of the five topics.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown topic; one of: {}", Topic::ALL.iter().map(|t| t.keyword()).collect::<Vec<_>>().join(", "))]
+pub struct UnknownTopic(pub String);
+
+impl std::str::FromStr for Topic {
+    type Err = UnknownTopic;
+
+    /// Parses a topic keyword as written in records and on the command line.
+    fn from_str(text: &str) -> Result<Self, UnknownTopic> {
+        Topic::from_keyword(text).ok_or_else(|| UnknownTopic(text.to_string()))
+    }
+}
+
 keyword_enum! {
     /// A state's standing towards the Convention on Cluster Munitions.
     ConventionStatus {

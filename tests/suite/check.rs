@@ -291,3 +291,29 @@ fn suppressions_need_to_match_something() {
         run.stdout
     );
 }
+
+#[test]
+fn check_reports_the_files_it_passes_over() {
+    let project = TestProject::with_samples();
+    project.file("profiles/2023/notes.txt", "an editor's notes\n");
+    let run = project.run(&["check", "profiles/2023", "--format", "json"]);
+    assert!(
+        run.stderr.contains("skipped") && run.stderr.contains("notes.txt"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_rule_setting_names_its_file_and_position() {
+    let project = TestProject::with_samples();
+    project.file("checks/rules.toml", "[rules]\nDOS101 = \"loud\"\n");
+    let run = project.run(&["check", "profiles/2023/norway.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("rules.toml:2:10"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown variant `loud`"),
+        "{}",
+        run.stderr
+    );
+}
