@@ -55,6 +55,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         paths: Vec::new(),
         format: crate::check::emit::Format::Human,
         deny: super::check::Deny::Error,
+        statistics: false,
     };
     let checked = super::check::run(check_args, Ok(project), reporter);
     if rendered != EXIT_OK || checked == EXIT_ERROR {

@@ -31,6 +31,9 @@ pub struct Args {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Deny::Error)]
     pub deny: Deny,
+    /// End the human output with the findings grouped by rule family, rule and record.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Runs `dossier check`.
@@ -81,7 +84,8 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
             args.format,
             &outcome.findings,
             outcome.records,
-            reporter.color
+            reporter.color,
+            args.statistics
         )
     );
     let threshold = match args.deny {
