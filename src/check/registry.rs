@@ -2,7 +2,7 @@
 //! and function. Adding a rule touches three places: its function in `rules/`, its row
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
-use super::rules::{across, citations, claims, dates, lint, review};
+use super::rules::{across, citations, claims, dates, incomplete, lint, review};
 use super::{Ctx, Draft, Severity};
 
 /// A rule's function: the drafts of its findings for one record.
@@ -56,6 +56,11 @@ rules! {
         "A rolled-over record repeats last year's facts; its latest vote, meetings and dated sentences must be revisited before print.",
         "needs_review = \"rolled over from the 2023 edition: check the latest vote and meeting claims\"",
         "Revisit what `dossier rollover` listed, set `last_updated`, then delete the `needs_review` line.";
+    "DOS003" "incomplete-record" Info Some(incomplete::incomplete),
+        "A record marked `incomplete`, as `dossier import` marks a page that was cut off: the finding repeats what is missing (which footnotes have no text, which section stops mid-sentence).",
+        "A cut-off page cannot be checked in full. One finding says so; the other rules stay quiet about what is missing (markers whose footnotes were lost, citations whose citing text was lost, a paragraph that stops mid-sentence) and check everything that is there.",
+        "incomplete = \"cut off: missing the text of footnotes [4], [5]\"",
+        "Restore the missing text from the published page, then delete the `incomplete` line.";
     "DOS101" "last-meeting-contradiction" Error Some(claims::last_meeting),
         "A claim of the last meeting attended (\"last participated in a meeting of the convention in YEAR\") contradicted by a later attendance, in the structured list or in prose.",
         "The summary is what readers quote; a wrong last-meeting year is the most common published contradiction.",
@@ -156,6 +161,11 @@ rules! {
         "Titles in footnotes lose their opening quote when copied.",
         "`Implementation of the Convention on Cluster Munitions,” UNGA Resolution 76/47`",
         "Add the missing quotation mark or parenthesis.";
+    "DOS305" "footnote-numbering" Warning Some(citations::numbering),
+        "Published footnote numbers (imported `[N]` markers, kept as `[^nN]`) that skip a number or go backwards in reading order. Citing an earlier footnote again is fine.",
+        "A gap means a footnote or its marker was lost in editing; a number out of order means text was moved without renumbering.",
+        "\"...its position.[^n3] It voted in favor.[^n5]\" with no [^n4] anywhere before.",
+        "Restore the lost marker or footnote, or renumber the footnotes in reading order.";
     "DOS401" "topic-disagreement" Warning Some(across::topics),
         "Two topics of one country in one edition state different treaty status or membership.",
         "Readers see all topics of a country side by side.",

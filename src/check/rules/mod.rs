@@ -6,6 +6,7 @@ pub mod across;
 pub mod citations;
 pub mod claims;
 pub mod dates;
+pub mod incomplete;
 pub mod lint;
 pub mod review;
 
