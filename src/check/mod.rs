@@ -2,11 +2,11 @@
 //!
 //! The engine loads records (and, for each, the previous edition and the other topics of the
 //! same country and edition), extracts facts once per record, runs every rule of the
-//! [`registry`] table, applies suppressions and severity settings, and sorts findings
+//! [`catalog`] table, applies suppressions and severity settings, and sorts findings
 //! deterministically. Emitters in [`emit`] print them.
 
+pub mod catalog;
 pub mod emit;
-pub mod registry;
 pub mod rules;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,7 +21,7 @@ use crate::facts::{ClaimPatterns, Fact, extract};
 use crate::record::{LoadError, Record, load_record};
 use crate::registry::Registry;
 
-pub use registry::{RULES, Rule, rule_by_code_or_name};
+pub use catalog::{RULES, Rule, rule_by_code_or_name};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -166,5 +166,5 @@ pub(crate) fn fixture_page(path: &Path) -> Page<'_> {
 /// The path of the project's own page in the seed's shape.
 pub(crate) fn fixture_path() -> std::path::PathBuf {
     crate::support::repo()
-        .join("tests/fixtures/import/examplestan-2022-cluster-munition-ban-policy.txt")
+        .join("tests/fixtures/archive/examplestan-2022-cluster-munition-ban-policy.txt")
 }
