@@ -2,7 +2,7 @@
 //! and function. Adding a rule touches three places: its function in `rules/`, its row
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
-use super::rules::{across, citations, claim_rules, dates, incomplete, lint, review};
+use super::rules::{across, citations, claim_rules, dates, footnotes, incomplete, lint, review};
 use super::{Ctx, Draft, Severity};
 
 /// A rule's function: the drafts of its findings for one record.
@@ -106,6 +106,11 @@ rules! {
         "Treaty membership is copied between topics and editions; contradictions spread.",
         "\"is not party to the Mine Ban Treaty\" and `mine_ban_treaty = \"party\"`.",
         "Correct the field or the sentence.";
+    "DOS110" "footnote-contradiction" Error Some(footnotes::contradicted),
+        "A sentence contradicted by the footnote it cites: \"has never commented\" or \"has never attended\" supported by a statement, a letter or an attendance record; \"in a May 2013 letter\" supported by a letter dated in another month or year. A footnote of another kind (a later report about the event) is not compared.",
+        "The footnote is the evidence; when it says the opposite of the sentence, one of them is wrong, and readers who check the source lose trust in the profile.",
+        "\"It has never commented on its position.[^n4]\" with n4 = \"Statement of Examplestan, UNGA First Committee, 14 October 2019.\"",
+        "Correct the sentence (\"has not commented since 2019\") or its date, or cite the right document.";
     "DOS201" "article17-in-force" Error Some(dates::article17),
         "The State Party date is not the first day of the sixth month after the deposit month (Article 17), or the convention's entry into force (1 August 2010) for the first thirty.",
         "The date is computed by treaty rule; any other date is a typo.",
