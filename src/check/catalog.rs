@@ -221,6 +221,16 @@ rules! {
         "Casualty figures are quoted; a wrong sum undermines them.",
         "\"342 casualties (74 killed; 260 injured)\".",
         "Correct the total or the parts.";
+    "DOS508" "stray-space" Warning Some(lint::stray_space),
+        "A space before a footnote marker or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
+        "Stray spaces survive copying from word processors and web pages; in print a marker or a comma set off by a space looks careless.",
+        "\"its position .[^n3]\", \"the convention  in 2019\", \"as an observer. [^n4]\"",
+        "Delete the space.";
+    "DOS509" "unit-spacing" Warning Some(lint::unit_spacing),
+        "A number glued to its unit (\"155mm\", \"12km\") in a record that elsewhere sets the same unit apart (\"155 mm\", or \"155-mm\" as an adjective). A record written wholly in one style passes.",
+        "One record, one style: glued units come from copied military and survey documents and stand out next to the house style.",
+        "\"stockpiles of 155mm artillery projectiles\" and \"105 mm projectiles\" in one record",
+        "Write \"155 mm\" (or \"155-mm projectiles\").";
 }
 
 /// Looks a rule up by code ("DOS101", any case) or name ("last-meeting-contradiction").
