@@ -231,6 +231,11 @@ rules! {
         "One record, one style: glued units come from copied military and survey documents and stand out next to the house style.",
         "\"stockpiles of 155mm artillery projectiles\" and \"105 mm projectiles\" in one record",
         "Write \"155 mm\" (or \"155-mm projectiles\").";
+    "DOS510" "count-mismatch" Warning Some(lint::count_mismatch),
+        "A count word against the years it introduces (\"three meetings: in 2011, 2012, 2013 and 2015\"), or one meeting in the singular said to be held in several years (\"the Meeting of States Parties in 2012 and 2013\").",
+        "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
+        "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
+        "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
 }
 
 /// Looks a rule up by code ("DOS101", any case) or name ("last-meeting-contradiction").

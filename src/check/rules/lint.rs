@@ -360,3 +360,58 @@ pub fn unit_spacing(ctx: &Ctx<'_>) -> Vec<Draft> {
     }
     out
 }
+
+const YEAR_LIST: &str = r"(?P<list>(?:19|20)\d\d(?:(?:, |,? and )(?:19|20)\d\d)+)";
+
+static COUNTED_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten) (?P<noun>(?:[A-Za-z]+ ){{0,4}}?(?:meetings|conferences|sessions|letters|statements|workshops|reports|votes))\b[^.;()]{{0,30}}?(?::| in) (?:in )?{YEAR_LIST}"
+    ))
+    .expect("valid regex")
+});
+static SINGULAR_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:the|a|its) (?P<noun>Meeting of States Parties|Review Conference|intersessional meeting|annual meeting) (?:(?:held )?in [A-Z][a-z]+ )?in {YEAR_LIST}"
+    ))
+    .expect("valid regex")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:19|20)\d\d").expect("valid regex"));
+
+fn count_word(word: &str) -> Option<usize> {
+    [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ]
+    .iter()
+    .position(|w| *w == word)
+    .map(|i| i + 2)
+}
+
+/// DOS510: a count word against the years it introduces ("three meetings: in 2011, 2012,
+/// 2013 and 2015"), or one meeting in the singular held in several years ("the Meeting of
+/// States Parties in 2012 and 2013").
+pub fn count_mismatch(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = regex_rule(ctx, &COUNTED_LIST, |caps| {
+        let said = count_word(&caps["count"])?;
+        let listed = YEAR.find_iter(&caps["list"]).count();
+        (said != listed).then(|| {
+            (
+                format!(
+                    "\"{} {}\" introduces {listed} years: {}",
+                    &caps["count"], &caps["noun"], &caps["list"]
+                ),
+                format!("{said} said, {listed} listed"),
+            )
+        })
+    });
+    out.extend(regex_rule(ctx, &SINGULAR_MEETING, |caps| {
+        let noun = &caps["noun"];
+        Some((
+            format!(
+                "one \"{noun}\" is said to be held in several years: {}",
+                &caps["list"]
+            ),
+            "singular noun, several years".to_string(),
+        ))
+    }));
+    out
+}
