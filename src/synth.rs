@@ -22,8 +22,11 @@ use crate::record::{
     Section, Sp, Status, Topic, Treaties, TreatyStanding, Vote, VoteCast, slugify,
 };
 use crate::registry::{
-    Meeting, Registry, article3_stockpile_deadline, article7_report_due, article17_in_force,
+    Meeting, Registry, TreatyId, article7_report_due, article17_in_force, stockpile_deadline,
 };
+
+/// Generated records are of the cluster munition ban policy topic.
+const CCM: TreatyId = TreatyId::ConventionOnClusterMunitions;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,7 +285,7 @@ fn meeting_roles(
 fn annual_votes(rng: &mut Rng, registry: &Registry, engaged: bool) -> Vec<(i32, VoteCast)> {
     let favour = if engaged { 0.95 } else { 0.55 };
     (2015..=2030)
-        .filter(|&year| registry.annual_resolution(year).is_some())
+        .filter(|&year| registry.annual_resolution(CCM, year).is_some())
         .map(|year| {
             let vote = if rng.chance(favour) {
                 VoteCast::Yes
@@ -401,7 +404,7 @@ impl Country {
         Known {
             signed,
             deposited,
-            in_force: deposited.map(|d| article17_in_force(Date(d)).0),
+            in_force: deposited.map(|d| article17_in_force(CCM, Date(d)).0),
             status,
             meetings,
             votes: self
@@ -485,8 +488,8 @@ impl Country {
                 })
             }),
             in_force: dated(known.in_force),
-            report_due: force.map(|f| Sp::detached(article7_report_due(f))),
-            stockpile_deadline: force.map(|f| Sp::detached(article3_stockpile_deadline(f))),
+            report_due: force.map(|f| Sp::detached(article7_report_due(CCM, f))),
+            stockpile_deadline: force.map(|f| Sp::detached(stockpile_deadline(CCM, f))),
             legislation: None,
         }
     }
@@ -603,7 +606,7 @@ impl Country {
                 "The convention entered into force for {name} on {}.",
                 long_date(force)
             ));
-            let due = article7_report_due(Date(force)).0;
+            let due = article7_report_due(CCM, Date(force)).0;
             para.push(format!(
                 "Its initial Article 7 transparency report is due by {}.",
                 long_date(due)
@@ -694,7 +697,7 @@ impl Country {
             ),
         }];
         let number = registry
-            .annual_resolution(year)
+            .annual_resolution(CCM, year)
             .and_then(|r| r.number.clone())
             .unwrap_or_else(|| format!("of {year}"));
         notes.add(format!("unga-{year}"), format!("“Implementation of the Convention on Cluster Munitions,” UNGA Resolution {number}, December {year}."));

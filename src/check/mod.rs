@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::facts::{ClaimPatterns, Fact, extract};
 use crate::record::{LoadError, Record, load_record};
-use crate::registry::Registry;
+use crate::registry::{Registry, TreatyId};
 
 pub use catalog::{RULES, Rule, rule_by_code_or_name};
 
@@ -339,7 +339,7 @@ pub fn check_files(
     let checked: Vec<Checked> = records
         .into_par_iter()
         .map(|record| {
-            let facts = extract(&record, registry, patterns);
+            let facts = own_facts(&record, extract(&record, registry, patterns));
             Checked { record, facts }
         })
         .collect();
@@ -370,6 +370,16 @@ pub fn check_files(
         load_errors,
         records: checked.len(),
     }
+}
+
+/// The facts a record is checked on: those about its topic's treaty, or about no one treaty.
+/// A cluster munition profile's mention of a Mine Ban Treaty meeting is no claim about the
+/// convention, and the other way round.
+fn own_facts(record: &Record, mut facts: Vec<Fact>) -> Vec<Fact> {
+    if let Some(treaty) = TreatyId::of_topic(record.topic.value) {
+        facts.retain(|f| f.concerns(treaty));
+    }
+    facts
 }
 
 /// Runs every rule on one record, then applies its suppressions and the severity settings.

@@ -115,7 +115,7 @@ pub(super) fn check_and_print(
             format,
             &outcome.findings,
             outcome.records,
-            reporter.color,
+            reporter.color_stdout,
             statistics
         )
     );
