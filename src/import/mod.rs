@@ -390,11 +390,11 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
     }
     let iso = match &options.iso {
         Some(iso) => {
-            if !(iso.len() == 2 && iso.chars().all(|c| c.is_ascii_uppercase())) {
+            if !crate::record::is_area_code(iso) {
                 return Err(fail(
                     None,
-                    format!("“{iso}” is not an ISO 3166-1 alpha-2 code"),
-                    Some("two capital letters, e.g. KG"),
+                    format!("“{iso}” is neither an ISO 3166-1 alpha-2 code nor an area slug"),
+                    Some("two capital letters, e.g. KG, or a slug such as western-sahara"),
                 ));
             }
             iso.clone()
@@ -402,11 +402,11 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
         None => match crate::record::countries::lookup(&country) {
             Some((_, code)) => code.to_string(),
             None => {
-                return Err(fail(
-                    country_line.as_ref().map(|c| c.1),
-                    format!("no ISO 3166-1 code is known for “{country}”"),
-                    Some("pass --iso XX (two capital letters)"),
+                let slug = crate::record::slugify(&country);
+                notes.push(format!(
+                    "no ISO 3166-1 code is known for “{country}”: its area code is the slug “{slug}” (--iso sets another)"
                 ));
+                slug
             }
         },
     };
