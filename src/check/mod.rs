@@ -478,6 +478,7 @@ pub fn check_record(ctx: &Ctx<'_>, settings: &Settings) -> Vec<Finding> {
             });
         }
     }
+    rules::incomplete::drop_findings_on_lost_text(record, &mut findings);
     let mut used = vec![false; record.suppress.len()];
     findings.retain(|f| {
         let mut keep = true;

@@ -481,7 +481,7 @@ fn identify(
             .map_or(n.to_string(), |f| f.to_string_lossy().into_owned())
     });
     let country = country(options, header, name.as_deref(), report)?;
-    let iso = iso_code(options, header, &country)?;
+    let iso = iso_code(options, &country, report)?;
     let topic = topic(options, header, name.as_deref(), report);
     let edition = edition(options, header, name.as_deref(), report)?;
     Ok(Identity {
@@ -522,30 +522,29 @@ fn country(
     Ok(country)
 }
 
-/// The ISO code: as given (checked), else the country table's.
+/// The area code: as given (checked), else the country table's ISO code, else (for an area
+/// with no ISO 3166 code, such as Somaliland) the slug of its name, with a note.
 fn iso_code(
     options: &ImportOptions,
-    header: &Header,
     country: &str,
+    report: &mut Report,
 ) -> Result<String, IdentifyProblem> {
     match &options.iso {
-        Some(iso) if iso.len() == 2 && iso.chars().all(|c| c.is_ascii_uppercase()) => {
-            Ok(iso.clone())
-        }
+        Some(iso) if crate::record::is_area_code(iso) => Ok(iso.clone()),
         Some(iso) => Err((
             None,
-            format!("“{iso}” is not an ISO 3166-1 alpha-2 code"),
-            Some("two capital letters, e.g. KG"),
+            format!("“{iso}” is neither an ISO 3166-1 alpha-2 code nor an area slug"),
+            Some("two capital letters, e.g. KG, or a slug such as western-sahara"),
         )),
-        None => crate::record::countries::lookup(country)
+        None => Ok(crate::record::countries::lookup(country)
             .map(|(_, code)| code.to_string())
-            .ok_or_else(|| {
-                (
-                    header.country_line.as_ref().map(|c| c.1),
-                    format!("no ISO 3166-1 code is known for “{country}”"),
-                    Some("pass --iso XX (two capital letters)"),
-                )
-            }),
+            .unwrap_or_else(|| {
+                let slug = crate::record::slugify(country);
+                report.notes.push(format!(
+                    "no ISO 3166-1 code is known for “{country}”: its area code is the slug “{slug}” (--iso sets another)"
+                ));
+                slug
+            })),
     }
 }
 

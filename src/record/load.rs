@@ -703,15 +703,15 @@ impl Reader<'_> {
             .unwrap_or_default();
         self.finish(top);
         if let Some(iso) = &iso
-            && !(iso.value.len() == 2 && iso.value.chars().all(|c| c.is_ascii_uppercase()))
+            && !is_area_code(&iso.value)
         {
             self.problem(
                 format!(
-                    "`iso` = \"{}\" is not an ISO 3166-1 alpha-2 code",
+                    "`iso` = \"{}\" is neither an ISO 3166-1 alpha-2 code nor an area slug",
                     iso.value
                 ),
                 iso.span.clone(),
-                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan".into()),
+                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan, or for an area without an ISO code a slug such as \"western-sahara\"".into()),
             );
         }
         if let Some(country) = &country

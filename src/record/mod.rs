@@ -283,7 +283,7 @@ pub struct Record {
     pub source: Arc<str>,
     /// Country name as printed, e.g. "Kyrgyzstan".
     pub country: Sp<String>,
-    /// ISO 3166-1 alpha-2 code, e.g. "KG".
+    /// ISO 3166-1 alpha-2 code, e.g. "KG"; for an area without one, the Monitor's own code or a slug, e.g. "somaliland".
     pub iso: Sp<String>,
     /// The profile's topic.
     pub topic: Sp<Topic>,
@@ -490,6 +490,21 @@ impl Record {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.source, offset)
     }
+}
+
+/// Whether `code` can identify a country or area: two capital letters (an ISO 3166-1 alpha-2
+/// code or the Monitor's own, such as "XK"), or, for an area without one, a slug of lower-case
+/// letters and digits joined by single hyphens ("nagorno-karabakh").
+pub fn is_area_code(code: &str) -> bool {
+    let iso = code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase());
+    let slug = code.len() > 2
+        && code.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    iso || slug
 }
 
 /// Lower-case ASCII slug of a name: letters and digits kept, everything else one `-`.

@@ -6,6 +6,8 @@ pub mod across;
 pub mod citations;
 pub mod claim_rules;
 pub mod dates;
+pub mod footnotes;
+pub mod incomplete;
 pub mod lint;
 pub mod review;
 
