@@ -57,6 +57,7 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::ActivityList { .. } => "activities",
         Claim::MeetingMention { .. } => "meeting mentioned",
         Claim::ResolutionCited { .. } => "resolution cited",
+        Claim::CasualtyCount { .. } => "casualties in year",
         Claim::Status(_) => "status",
         Claim::Date { .. } => "date",
         Claim::Treaty { .. } => "treaty",
@@ -234,7 +235,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         Claim::Citation { text, .. } => {
             date_mentions(text).into_iter().filter_map(latest_day).max()
         }
-        Claim::LastMeetingYear { year, .. } | Claim::VotedSince { year, .. } => end_of_year(*year),
+        Claim::LastMeetingYear { year, .. }
+        | Claim::VotedSince { year, .. }
+        | Claim::CasualtyCount { year, .. } => end_of_year(*year),
         Claim::VoteInYear { year, month, .. } | Claim::MeetingMention { year, month, .. } => {
             match month {
                 Some(m) => last_of_month(*year, *m),

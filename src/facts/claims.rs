@@ -50,6 +50,8 @@ pub enum PatternKind {
     MeetingMention,
     /// [`Claim::ResolutionCited`].
     ResolutionCited,
+    /// [`Claim::CasualtyCount`].
+    CasualtyCount,
 }
 
 /// Which date a `date` pattern states.
@@ -688,6 +690,14 @@ fn claims_of(
                     year,
                     month: group_month(caps),
                 }],
+                _ => Vec::new(),
+            }
+        }
+        PatternKind::CasualtyCount => {
+            let count = group(caps, &["number", "number2"])
+                .and_then(|m| m.as_str().replace(',', "").parse().ok());
+            match (group_year(caps), count) {
+                (Some(year), Some(count)) => vec![Claim::CasualtyCount { year, count }],
                 _ => Vec::new(),
             }
         }

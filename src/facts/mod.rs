@@ -209,6 +209,13 @@ pub enum Claim {
         /// The month stated.
         month: Option<u32>,
     },
+    /// Prose: a count of casualties in a year ("42 casualties in 2019").
+    CasualtyCount {
+        /// The year.
+        year: i32,
+        /// The number of casualties stated.
+        count: u64,
+    },
     /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
     ResolutionCited {
         /// The number, e.g. "76/47".
@@ -358,6 +365,7 @@ impl fmt::Display for Claim {
                 Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
                 None => write!(f, "{meeting} placed in {year}"),
             },
+            Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
             Claim::ResolutionCited { number, date } => match date {
                 Some(d) => write!(f, "resolution {number} of {d}"),
                 None => write!(f, "resolution {number}"),

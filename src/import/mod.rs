@@ -517,6 +517,8 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
                 text: prose(paras),
             })
             .collect(),
+        clearance: None,
+        tables: Vec::new(),
         citations,
         suppress: Vec::new(),
     };

@@ -107,6 +107,12 @@ pub fn to_toml(record: &Record) -> String {
         w.string("title", &s.title);
         w.prose("text", &s.text);
     }
+    if let Some(c) = &record.clearance {
+        w.clearance(c);
+    }
+    for t in &record.tables {
+        w.data_table(t);
+    }
     if !record.citations.is_empty() {
         w.table("[citations]");
         for c in &record.citations {
@@ -120,6 +126,51 @@ pub fn to_toml(record: &Record) -> String {
         w.opt_string("matching", s.matching.as_ref());
     }
     w.out
+}
+
+/// A list of strings on one line: `["a", "b"]`.
+fn string_list(items: &[Sp<String>]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| quote(&i.value)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+impl Writer {
+    fn clearance(&mut self, c: &super::Clearance) {
+        self.table("[clearance]");
+        self.date("original_deadline", c.original_deadline.as_ref());
+        self.date("deadline", c.deadline.as_ref());
+        if let Some(on_track) = &c.on_track {
+            self.raw("on_track", &on_track.value.to_string());
+        }
+        for e in &c.extensions {
+            self.table("[[clearance.extensions]]");
+            self.opt_string("granted", e.granted.as_ref());
+            self.date("until", Some(&e.until));
+            self.opt_string("source", e.source.as_ref());
+        }
+    }
+
+    fn data_table(&mut self, t: &super::Table) {
+        self.table("[[tables]]");
+        self.string("id", &t.id);
+        self.string("title", &t.title);
+        self.opt_string("section", t.section.as_ref());
+        self.raw("columns", &string_list(&t.columns));
+        if !t.units.is_empty() {
+            self.raw("units", &string_list(&t.units));
+        }
+        self.line("rows = [");
+        for row in &t.rows {
+            self.line(&format!("  {},", string_list(&row.value)));
+        }
+        self.line("]");
+        for n in &t.notes {
+            self.table("[[tables.notes]]");
+            self.string("row", &n.row);
+            self.opt_string("column", n.column.as_ref());
+            self.string("source", &n.source);
+        }
+    }
 }
 
 /// Accumulates the TOML text.

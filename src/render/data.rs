@@ -86,7 +86,56 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Value
         "other_votes": other_votes(record, registry),
         "summary": summary,
         "sections": sections,
+        "tables": record.tables.iter().map(|t| table_data(t, record)).collect::<Vec<_>>(),
     })
+}
+
+/// A data table for `tables.typ`: columns with their unit and whether they hold figures
+/// (right-aligned), rows with whether they are the total row, notes as text.
+fn table_data(table: &crate::record::Table, record: &Record) -> Value {
+    use crate::record::table::figure;
+    let columns: Vec<Value> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cells = table.rows.iter().filter_map(|r| r.value.get(i));
+            let numeric = i > 0
+                && cells
+                    .clone()
+                    .all(|c| figure(&c.value).is_some() || is_blank_figure(&c.value));
+            json!({"name": c.value, "unit": table.unit(i).unwrap_or(""), "numeric": numeric})
+        })
+        .collect();
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|r| {
+            let cells: Vec<&str> = r.value.iter().map(|c| c.value.as_str()).collect();
+            json!({"cells": cells, "total": crate::record::Table::is_total(&r.value)})
+        })
+        .collect();
+    let notes: Vec<String> = table
+        .notes
+        .iter()
+        .map(|n| {
+            let place = match &n.column {
+                Some(c) => format!("{}, {}", n.row.value, c.value),
+                None => n.row.value.clone(),
+            };
+            let text = record.citation(&n.source.value).map_or_else(
+                || format!("[missing citation: {}]", n.source.value),
+                |c| c.text.value.text.clone(),
+            );
+            format!("{place}: {text}")
+        })
+        .collect();
+    json!({"title": table.title.value, "section": table.section.as_ref().map(|s| s.value.clone()), "columns": columns, "rows": rows, "notes": notes})
+}
+
+/// A cell that stands for no figure: empty, or a dash.
+fn is_blank_figure(cell: &str) -> bool {
+    matches!(cell.trim(), "" | "–" | "—" | "-")
 }
 
 /// The template data for an edition's front matter: title, date and one contents entry per

@@ -8,6 +8,7 @@ pub mod claim_rules;
 pub mod dates;
 pub mod lint;
 pub mod review;
+pub mod tables;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;
