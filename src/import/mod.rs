@@ -13,6 +13,7 @@
 //! marked `incomplete`. Facts are not extracted here: that is the checker's job.
 
 mod lines;
+mod tables;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -240,6 +241,9 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
     let mut target = Target::Start;
     let mut blank_run = 0usize;
     let mut untitled_pending = false;
+    let (found_tables, table_warnings) = tables::find_tables(&lines[i.min(lines.len())..]);
+    warnings.extend(table_warnings);
+    let mut placed_tables: Vec<(String, &tables::FoundTable)> = Vec::new();
     for line in &lines[i.min(lines.len())..] {
         if line.is_blank() {
             blank_run += 1;
@@ -254,6 +258,16 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
             untitled_pending = true;
         }
         blank_run = 0;
+        if let Some(t) = found_tables
+            .iter()
+            .find(|t| (t.first..=t.last).contains(&line.no))
+        {
+            if t.first == line.no {
+                let section = sections.last().map(|s| s.0.clone()).unwrap_or_default();
+                placed_tables.push((section, t));
+            }
+            continue;
+        }
         let text = line.text.as_str();
         if let Some((number, rest)) = lines::footnote_line(text) {
             target = Target::Footnotes;
@@ -518,7 +532,11 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
             })
             .collect(),
         clearance: None,
-        tables: Vec::new(),
+        tables: placed_tables
+            .iter()
+            .enumerate()
+            .map(|(n, (section, t))| tables::to_table(t, section, n + 1))
+            .collect(),
         citations,
         suppress: Vec::new(),
     };

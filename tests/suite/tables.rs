@@ -100,3 +100,103 @@ fn tables_round_trip_through_the_record_file() {
         run.stderr
     );
 }
+
+#[test]
+fn an_imported_contamination_table_becomes_a_table_and_prints_as_one() {
+    let project = TestProject::empty();
+    let page = std::fs::read_to_string(
+        crate::support::repo().join("tests/fixtures/archive/examplestan-2023-mine-action.txt"),
+    )
+    .expect("fixture");
+    project.file("archive/examplestan-2023-mine-action.txt", &page);
+    let run = project.run(&[
+        "import",
+        "archive/examplestan-2023-mine-action.txt",
+        "--iso",
+        "XE",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let rel = "profiles/2023/examplestan.mine-action.toml";
+    let toml = String::from_utf8(project.read(rel)).expect("utf-8");
+    let record = dossier::record::parse_record(std::path::Path::new(rel), &toml)
+        .unwrap_or_else(|e| panic!("{}", e.brief()));
+    assert_eq!(record.tables.len(), 1, "{toml}");
+    let table = &record.tables[0];
+    assert_eq!(
+        table.section.as_ref().map(|s| s.value.as_str()),
+        Some("Contamination")
+    );
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(
+        columns,
+        [
+            "Province",
+            "Confirmed hazardous areas",
+            "Area",
+            "Suspected hazardous areas",
+            "Area"
+        ]
+    );
+    let units: Vec<&str> = table.units.iter().map(|u| u.value.as_str()).collect();
+    assert_eq!(units, ["", "", "km²", "", "km²"]);
+    let rows: Vec<Vec<&str>> = table
+        .rows
+        .iter()
+        .map(|r| r.value.iter().map(|c| c.value.as_str()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["Northfold", "12", "1.52", "3", "0.40"],
+            ["Eastmarch", "7", "0.83", "0", "0.00"],
+            ["Total", "19", "2.35", "3", "0.40"],
+        ]
+    );
+    // The cells are no longer loose headings or paragraphs.
+    assert!(
+        !record.sections.iter().any(|s| s.title.value == "Northfold"),
+        "{toml}"
+    );
+    assert_eq!(record.sections.len(), 2, "{toml}");
+
+    let run = project.run(&["render", rel, "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    let mut at = 0;
+    for row in [
+        "Northfold 12 1.52 3 0.40",
+        "Eastmarch 7 0.83 0 0.00",
+        "Total 19 2.35 3 0.40",
+    ] {
+        let found = text[at..]
+            .find(row)
+            .unwrap_or_else(|| panic!("row {row:?} missing or out of order in: {text}"));
+        at += found + row.len();
+    }
+}
+
+#[test]
+fn cells_that_do_not_form_rows_are_reported_and_kept_as_text() {
+    let project = TestProject::empty();
+    let page = "Examplestan\nCasualties and Victim Assistance\nLast updated: 12 July 2023\nSummary: Casualties fell.\nCasualties\nYear\nKilled\nInjured\n2021\n3\n4\n2022\n5\nsix\n7\n";
+    project.file("archive/examplestan-2023-casualties.txt", page);
+    let run = project.run(&[
+        "import",
+        "archive/examplestan-2023-casualties.txt",
+        "--iso",
+        "XE",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("look like a table") || run.stdout.contains("look like a table"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let toml = String::from_utf8(
+        project.read("profiles/2023/examplestan.casualties-and-victim-assistance.toml"),
+    )
+    .expect("utf-8");
+    assert!(!toml.contains("[[tables]]"), "{toml}");
+    assert!(toml.contains("six"), "the text is kept: {toml}");
+}
