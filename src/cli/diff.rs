@@ -3,49 +3,49 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::diff::emit::pdf::RedlineOptions;
-use crate::diff::emit::{self, Format};
-use crate::diff::{ChangeKind, Diff, RecordStatus, diff_editions, diff_records, one_sided};
-use crate::facts::claims::ClaimPatterns;
-use crate::project::{Project, ProjectError};
-use crate::record::{Record, load_record};
-use crate::registry::Registry;
-use crate::render::Paper;
+use dossier::diff::emit::pdf::RedlineOptions;
+use dossier::diff::emit::{self, Format};
+use dossier::diff::{ChangeKind, Diff, RecordStatus, diff_editions, diff_records, one_sided};
+use dossier::facts::claims::ClaimPatterns;
+use dossier::project::{Project, ProjectError};
+use dossier::record::{Record, load_record};
+use dossier::registry::Registry;
+use dossier::render::Paper;
 
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Reporter};
 
 /// Arguments of `dossier diff`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// OLD and NEW: two record files, two edition directories or two edition years.
     /// With `--git`: the arguments git passes to a diff driver.
     #[arg(required = true, num_args = 1.., value_name = "OLD NEW")]
-    pub sides: Vec<String>,
+    pub(crate) sides: Vec<String>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Write the output to FILE (for `--format pdf` the default is `out/redline.pdf`).
     #[arg(long, short, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Only these countries (name or slug; repeatable).
     #[arg(long, value_name = "NAME")]
-    pub country: Vec<String>,
+    pub(crate) country: Vec<String>,
     /// Only changes of these kinds (repeatable).
     #[arg(long, value_enum)]
-    pub kind: Vec<ChangeKind>,
+    pub(crate) kind: Vec<ChangeKind>,
     /// Exit with 1 when there are differences.
     #[arg(long)]
-    pub exit_code: bool,
+    pub(crate) exit_code: bool,
     /// Redline PDF: print only the profiles that changed.
     #[arg(long)]
-    pub changed_only: bool,
+    pub(crate) changed_only: bool,
     /// Paper size of the redline PDF.
     #[arg(long, value_enum)]
-    pub paper: Option<Paper>,
+    pub(crate) paper: Option<Paper>,
     /// Run as git's external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX
     /// NEW-MODE (see the README).
     #[arg(long)]
-    pub git: bool,
+    pub(crate) git: bool,
 }
 
 /// One side of the comparison, loaded.
@@ -220,7 +220,7 @@ pub(super) fn run(
 }
 
 fn write(path: &Path, bytes: &[u8]) -> bool {
-    match crate::render::write_atomically(path, bytes) {
+    match dossier::render::write_atomically(path, bytes) {
         Ok(()) => true,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());

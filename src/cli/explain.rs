@@ -1,14 +1,14 @@
 //! `dossier explain CODE`: a rule's documentation.
 
-use crate::check::rule_by_code_or_name;
+use dossier::check::rule_by_code_or_name;
 
 use super::{EXIT_ERROR, EXIT_OK};
 
 /// Arguments of `dossier explain`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Rule code ("DOS101") or name ("last-meeting-contradiction").
-    pub rule: String,
+    pub(crate) rule: String,
 }
 
 /// Runs `dossier explain`.

@@ -4,37 +4,37 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::import::{ImportError, ImportOptions, Imported, import_text};
-use crate::project::{Project, ProjectError};
-use crate::record::Topic;
-use crate::render::write_atomically;
+use dossier::import::{ImportError, ImportOptions, Imported, import_text};
+use dossier::project::{Project, ProjectError};
+use dossier::record::Topic;
+use dossier::render::write_atomically;
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier import`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Plain-text profile files.
     #[arg(required = true)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Edition year (default: a year in the file name, else the "Last updated" year).
     #[arg(long)]
-    pub edition: Option<i32>,
+    pub(crate) edition: Option<i32>,
     /// Topic keyword, for pages that do not name theirs (e.g. mine-ban-policy).
     #[arg(long, value_parser = parse_topic)]
-    pub topic: Option<Topic>,
+    pub(crate) topic: Option<Topic>,
     /// Country name, for pages that lack the country line.
     #[arg(long)]
-    pub country: Option<String>,
+    pub(crate) country: Option<String>,
     /// ISO 3166-1 alpha-2 code, for countries the built-in table does not know.
     #[arg(long)]
-    pub iso: Option<String>,
+    pub(crate) iso: Option<String>,
     /// Write the record to standard output instead (`-o -`; one file only).
     #[arg(long, short, value_name = "-")]
-    pub output: Option<String>,
+    pub(crate) output: Option<String>,
     /// Overwrite existing records.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 /// Why a file could not be imported.
@@ -164,7 +164,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
             .collect()
     };
     let written = match rayon::ThreadPoolBuilder::new()
-        .num_threads(crate::render::WRITERS)
+        .num_threads(dossier::render::WRITERS)
         .build()
     {
         Ok(pool) => pool.install(write_all),

@@ -2,31 +2,31 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::project::{Project, ProjectError};
-use crate::registry::Registry;
-use crate::synth::{SynthOptions, write};
+use dossier::project::{Project, ProjectError};
+use dossier::registry::Registry;
+use dossier::synth::{SynthOptions, write};
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier synth`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Number of fictional countries.
     #[arg(long, default_value_t = 200)]
-    pub countries: usize,
+    pub(crate) countries: usize,
     /// Number of consecutive editions, ending with `--last-edition`.
     #[arg(long, default_value_t = 1)]
-    pub editions: usize,
+    pub(crate) editions: usize,
     /// The most recent edition year.
     #[arg(long, default_value_t = 2023)]
-    pub last_edition: i32,
+    pub(crate) last_edition: i32,
     /// Seed of the generator: the same seed gives the same corpus.
     #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Directory to create the project in (its templates and registries are copied from the
     /// current project).
     #[arg(long, short)]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
 }
 
 /// Runs `dossier synth`.

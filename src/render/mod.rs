@@ -10,6 +10,7 @@
 pub mod data;
 pub mod manifest;
 pub mod pdf;
+pub mod pipeline;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};
@@ -58,12 +59,23 @@ pub struct Job {
     pub output: PathBuf,
     /// What the job is about, for messages ("profiles/2022/kyrgyzstan.toml", "book 2022").
     pub subject: String,
+    /// What it is made from.
+    pub source: JobSource,
     /// What is made.
     pub kind: JobKind,
     /// Characters the fonts cannot show.
     pub missing_glyphs: Vec<char>,
     /// Hash of everything the PDF is made from (see [`manifest`]).
     pub key: String,
+}
+
+/// What a job is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobSource {
+    /// A profile: the record file.
+    Record(PathBuf),
+    /// A book: every record of the edition.
+    Edition(i32),
 }
 
 /// What a job makes.
@@ -117,7 +129,8 @@ impl Default for RenderOptions {
     }
 }
 
-/// Problems setting up the renderer.
+/// Problems that stop a render run before or around its jobs (a job's own problems are
+/// [`JobError`]s, reported in its [`JobResult`]).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RenderError {
     /// The templates directory could not be read.
@@ -127,8 +140,17 @@ pub enum RenderError {
         /// The directory.
         path: PathBuf,
         /// Why.
+        #[source]
         error: std::io::Error,
     },
+    /// The meetings or resolutions registry could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
+    /// The worker threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    #[diagnostic(code(dossier::render::threads))]
+    Threads(#[from] rayon::ThreadPoolBuildError),
     /// An output file could not be written.
     #[error("cannot write {path}: {error}")]
     #[diagnostic(code(dossier::render::write))]
@@ -136,7 +158,40 @@ pub enum RenderError {
         /// The file.
         path: PathBuf,
         /// Why.
+        #[source]
         error: std::io::Error,
+    },
+}
+
+/// Why one output could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The Typst compiler refused the document.
+    #[error("Typst reported {} error(s)", .0.len())]
+    Typst(Vec<TypstDiagnostic>),
+    /// A compiled PDF could not be read or put together.
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    /// A profile of the book failed in this run.
+    #[error("{} failed to render, so the book was not assembled", .0.display())]
+    ProfileFailed(PathBuf),
+    /// A profile's PDF from an earlier run could not be read.
+    #[error("cannot read {} for the book: {source}", .path.display())]
+    ReadProfile {
+        /// The PDF.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The PDF could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The PDF.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -224,6 +279,7 @@ impl Renderer {
             jobs.push(Job {
                 output: PathBuf::from(edition.to_string()).join(format!("{stem}.pdf")),
                 subject: record.path.display().to_string(),
+                source: JobSource::Record(record.path.clone()),
                 key: self.key(&[&document_key(&document)]),
                 kind: JobKind::Profile(document),
                 missing_glyphs,
@@ -252,6 +308,7 @@ impl Renderer {
                 jobs.push(Job {
                     output: PathBuf::from(format!("book-{edition}.pdf")),
                     subject: format!("book {edition}"),
+                    source: JobSource::Edition(edition),
                     key: self.key(&parts),
                     kind: JobKind::Book(BookJob {
                         edition,
@@ -272,7 +329,7 @@ impl Renderer {
         for part in [
             "dossier-render",
             env!("CARGO_PKG_VERSION"),
-            typst::TYPST_VERSION,
+            typst::typst_version(),
             self.base.fingerprint(),
         ]
         .iter()
@@ -342,15 +399,15 @@ impl Renderer {
                     diagnostics,
                 }
             }
-            Err(Failure::Typst(errors)) => {
+            Err(JobError::Typst(errors)) => {
                 diagnostics.extend(errors.into_iter().map(|e| convert(e, Severity::Error)));
                 MadeJob {
                     pdf: None,
                     diagnostics,
                 }
             }
-            Err(Failure::Other(message)) => {
-                diagnostics.push(error(job, message));
+            Err(other) => {
+                diagnostics.push(error(job, &other));
                 MadeJob {
                     pdf: None,
                     diagnostics,
@@ -360,18 +417,16 @@ impl Renderer {
     }
 
     /// A profile's PDF: its pages laid out once, then numbered "1 / n" to "n / n".
-    fn profile_pdf(&self, document: &Document) -> Result<Made, Failure> {
-        let (pages, warnings) = self.base.compile_pdf(document).map_err(Failure::Typst)?;
-        let pages = pdf::Pages::load(&pages).map_err(|e| Failure::Other(e.to_string()))?;
+    fn profile_pdf(&self, document: &Document) -> Result<Made, JobError> {
+        let (pages, warnings) = self.base.compile_pdf(document).map_err(JobError::Typst)?;
+        let pages = pdf::Pages::load(&pages)?;
         let sheet = self.profile_folio_sheet(pages.count())?;
-        let numbered = pages
-            .stamp_folios(&sheet)
-            .map_err(|e| Failure::Other(e.to_string()))?;
+        let numbered = pages.stamp_folios(&sheet)?;
         Ok((numbered, warnings))
     }
 
     /// The folio sheet of an `n`-page profile, compiled once per run.
-    fn profile_folio_sheet(&self, n: usize) -> Result<Arc<Vec<u8>>, Failure> {
+    fn profile_folio_sheet(&self, n: usize) -> Result<Arc<Vec<u8>>, JobError> {
         let cached = self
             .folio_sheets
             .lock()
@@ -391,7 +446,7 @@ impl Renderer {
         Ok(sheet)
     }
 
-    fn folio_sheet(&self, stem: &str, folios: &[(String, &str)]) -> Result<Vec<u8>, Failure> {
+    fn folio_sheet(&self, stem: &str, folios: &[(String, &str)]) -> Result<Vec<u8>, JobError> {
         let document = document(
             stem,
             "#import \"/templates/folios.typ\": folio-sheet\n#folio-sheet(json(\"{data}\"))\n",
@@ -400,7 +455,7 @@ impl Renderer {
             None,
             Conformance::Plain,
         );
-        let (sheet, _) = self.base.compile_pdf(&document).map_err(Failure::Typst)?;
+        let (sheet, _) = self.base.compile_pdf(&document).map_err(JobError::Typst)?;
         Ok(sheet)
     }
 
@@ -411,7 +466,7 @@ impl Renderer {
         book: &BookJob,
         out_dir: &Path,
         fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
-    ) -> Result<Made, Failure> {
+    ) -> Result<Made, JobError> {
         let entries = book.front["entries"]
             .as_array()
             .map(Vec::as_slice)
@@ -420,17 +475,12 @@ impl Renderer {
         for (output, entry) in book.profiles.iter().zip(entries) {
             let bytes = match fresh.get(output) {
                 Some(Some(bytes)) => bytes.clone(),
-                Some(None) => {
-                    return Err(Failure::Other(format!(
-                        "{} failed to render, so the book was not assembled",
-                        output.display()
-                    )));
-                }
-                None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|e| {
-                    Failure::Other(format!(
-                        "cannot read {} for the book: {e}",
-                        out_dir.join(output).display()
-                    ))
+                Some(None) => return Err(JobError::ProfileFailed(output.clone())),
+                None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|source| {
+                    JobError::ReadProfile {
+                        path: out_dir.join(output),
+                        source,
+                    }
                 })?),
             };
             parts.push(pdf::BookPart {
@@ -439,7 +489,7 @@ impl Renderer {
                 pdf: bytes,
             });
         }
-        let parts = pdf::BookParts::load(parts).map_err(|e| Failure::Other(e.to_string()))?;
+        let parts = pdf::BookParts::load(parts)?;
         let counts = parts.page_counts();
         let mut front = book.front.clone();
         let mut folios = Vec::new();
@@ -470,15 +520,13 @@ impl Renderer {
             || self.base.compile_pdf(&front_document),
             || self.folio_sheet(&format!("{stem}-folios"), &folios),
         );
-        let (front_pdf, warnings) = front_pdf.map_err(Failure::Typst)?;
-        let assembled = parts
-            .assemble(
-                &front_pdf,
-                &sheet?,
-                &format!("book-{}", book.edition),
-                BINDING_OFFSET,
-            )
-            .map_err(|e| Failure::Other(e.to_string()))?;
+        let (front_pdf, warnings) = front_pdf.map_err(JobError::Typst)?;
+        let assembled = parts.assemble(
+            &front_pdf,
+            &sheet?,
+            &format!("book-{}", book.edition),
+            BINDING_OFFSET,
+        )?;
         Ok((assembled, warnings))
     }
 
@@ -616,8 +664,8 @@ fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc
         let path = out_dir.join(&job.output);
         match write_atomically(&path, &pdf) {
             Ok(()) => Some(Arc::new(pdf)),
-            Err(e) => {
-                diagnostics.push(error(job, format!("cannot write {}: {e}", path.display())));
+            Err(source) => {
+                diagnostics.push(error(job, &JobError::Write { path, source }));
                 None
             }
         }
@@ -630,11 +678,11 @@ fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc
     (result, written)
 }
 
-fn error(job: &Job, message: String) -> RenderDiagnostic {
+fn error(job: &Job, error: &JobError) -> RenderDiagnostic {
     RenderDiagnostic {
         severity: Severity::Error,
         subject: job.subject.clone(),
-        message,
+        message: error.to_string(),
         location: None,
         hints: Vec::new(),
     }
@@ -651,14 +699,6 @@ pub const WRITERS: usize = 8;
 
 /// A made PDF and the compiler's warnings.
 type Made = (Vec<u8>, Vec<TypstDiagnostic>);
-
-/// Why a PDF could not be made.
-enum Failure {
-    /// The compiler's errors.
-    Typst(Vec<TypstDiagnostic>),
-    /// Anything else (reading or assembling PDFs).
-    Other(String),
-}
 
 /// The parts of a document that its PDF depends on.
 fn document_key(document: &Document) -> String {
