@@ -58,6 +58,7 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::MeetingMention { .. } => "meeting mentioned",
         Claim::ResolutionCited { .. } => "resolution cited",
         Claim::CasualtyCount { .. } => "casualties in year",
+        Claim::TableCell { .. } => "table cell",
         Claim::Status(_) => "status",
         Claim::Date { .. } => "date",
         Claim::Treaty { .. } => "treaty",
@@ -156,6 +157,13 @@ fn identity(fact: &Fact, registry: &Registry) -> Identity {
             path,
             what: "source".into(),
         },
+        Claim::TableCell {
+            table, row, column, ..
+        } => Identity {
+            id: format!("table:{table}:{row}:{column}"),
+            path,
+            what: format!("{column}, {row}, in table {table}"),
+        },
         other => Identity {
             id: format!("field:{path}"),
             what: prose_kind(other).into(),
@@ -181,6 +189,7 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         Claim::ConductStated(y) => y.to_string(),
         Claim::LastUpdated(d) => d.to_string(),
         Claim::Citation { text, .. } => normalize_space(text),
+        Claim::TableCell { value, .. } => value.clone(),
         Claim::VoteInYear { year, month, vote } => {
             format!("voted {} in {}", vote.label(), month_year(*year, *month))
         }
@@ -238,6 +247,7 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         Claim::LastMeetingYear { year, .. }
         | Claim::VotedSince { year, .. }
         | Claim::CasualtyCount { year, .. } => end_of_year(*year),
+        Claim::TableCell { row, .. } => row.parse().ok().and_then(end_of_year),
         Claim::VoteInYear { year, month, .. } | Claim::MeetingMention { year, month, .. } => {
             match month {
                 Some(m) => last_of_month(*year, *m),

@@ -200,3 +200,52 @@ fn cells_that_do_not_form_rows_are_reported_and_kept_as_text() {
     assert!(!toml.contains("[[tables]]"), "{toml}");
     assert!(toml.contains("six"), "the text is kept: {toml}");
 }
+
+#[test]
+fn the_differ_compares_tables_cell_by_cell() {
+    let project = TestProject::empty();
+    let old = MINE_ACTION
+        .replace("edition = 2023", "edition = 2022")
+        .replace("last_updated = 2023-06-01", "last_updated = 2022-06-01");
+    project.file("profiles/2022/examplestan.mine-action.toml", &old);
+    // One figure corrected, one row gone, one row added; the rest unchanged.
+    let new = MINE_ACTION
+        .replace(
+            r#"["Northfold", "12", "1.52", "3", "0.40"],"#,
+            r#"["Northfold", "12", "1.61", "3", "0.40"],"#,
+        )
+        .replace(
+            r#"["Eastmarch", "7", "0.83", "0", "0.00"],"#,
+            r#"["Westvale", "7", "0.83", "0", "0.00"],"#,
+        )
+        .replace(
+            r#"["Total", "19", "2.35", "3", "0.40"],"#,
+            r#"["Total", "19", "2.44", "3", "0.40"],"#,
+        );
+    project.file("profiles/2023/examplestan.mine-action.toml", &new);
+    let run = project.run(&["diff", "2022", "2023", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let changes = value["records"][0]["changes"].as_array().expect("changes");
+    let find = |path: &str| {
+        changes
+            .iter()
+            .find(|c| c["path"] == path)
+            .unwrap_or_else(|| panic!("no change at {path}: {changes:#?}"))
+    };
+    let area = find("tables.contamination.Northfold.Area (3)");
+    assert_eq!(
+        (area["old"].as_str(), area["new"].as_str()),
+        (Some("1.52"), Some("1.61"))
+    );
+    let total = find("tables.contamination.Total.Area (3)");
+    assert_eq!(total["new"], "2.44");
+    assert!(find("tables.contamination.Eastmarch.Confirmed hazardous areas")["new"].is_null());
+    assert!(find("tables.contamination.Westvale.Confirmed hazardous areas")["old"].is_null());
+    assert!(
+        !changes
+            .iter()
+            .any(|c| c["path"] == "tables.contamination.Northfold.Confirmed hazardous areas"),
+        "an unchanged cell is no change: {changes:#?}"
+    );
+}
