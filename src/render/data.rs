@@ -281,7 +281,11 @@ fn note_segments(prose: &Prose) -> Vec<Value> {
 fn facts_panel(record: &Record, registry: &Registry) -> Vec<Value> {
     let mut rows: Vec<(String, String)> = Vec::new();
     if let Some(status) = &record.status {
-        rows.push(("Convention status".into(), status.convention.label().into()));
+        let what = match crate::registry::record_treaty(record) {
+            crate::registry::TreatyId::MineBanTreaty => "Mine Ban Treaty status",
+            crate::registry::TreatyId::ConventionOnClusterMunitions => "Convention status",
+        };
+        rows.push((what.into(), status.convention.label().into()));
         if let Some(d) = &status.signed {
             rows.push(("Signed".into(), d.value.to_string()));
         }
