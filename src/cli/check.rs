@@ -99,7 +99,12 @@ pub(super) fn check_and_print(
     }
     print!(
         "{}",
-        emit::render(format, &outcome.findings, outcome.records, reporter.color)
+        emit::render(
+            format,
+            &outcome.findings,
+            outcome.records,
+            reporter.color_stdout
+        )
     );
     if !outcome.load_errors.is_empty() {
         EXIT_ERROR

@@ -2,7 +2,7 @@
 
 use dossier::check::rule_by_code_or_name;
 
-use super::{EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier explain`.
 #[derive(Debug, clap::Args)]
@@ -12,7 +12,7 @@ pub(crate) struct Args {
 }
 
 /// Runs `dossier explain`.
-pub(super) fn run(args: Args) -> i32 {
+pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
     match rule_by_code_or_name(&args.rule) {
         Some(r) => {
             println!(
@@ -28,10 +28,10 @@ pub(super) fn run(args: Args) -> i32 {
             EXIT_OK
         }
         None => {
-            eprintln!(
-                "error: no rule `{}` (`dossier rules` lists them)",
+            reporter.failure(&format!(
+                "no rule `{}` (`dossier rules` lists them)",
                 args.rule
-            );
+            ));
             EXIT_ERROR
         }
     }

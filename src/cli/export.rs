@@ -45,7 +45,7 @@ pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
                 match write_atomically(&path, text.as_bytes()) {
                     Ok(()) => reporter.status(&format!("exported {}", path.display())),
                     Err(e) => {
-                        eprintln!("error: cannot write {}: {e}", path.display());
+                        reporter.failure(&format!("cannot write {}: {e}", path.display()));
                         failed += 1;
                     }
                 }

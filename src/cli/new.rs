@@ -4,6 +4,7 @@ use dossier::project::{Project, ProjectError};
 use dossier::record::Topic;
 use dossier::workflow::skeleton::{NewError, NewRecord, resolve_iso, write_skeleton};
 
+use super::args::parse_topic;
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier new`.
@@ -22,18 +23,16 @@ pub(crate) struct Args {
     pub(crate) iso: Option<String>,
 }
 
-fn parse_topic(text: &str) -> Result<Topic, String> {
-    Topic::from_keyword(text).ok_or_else(|| {
-        let names: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
-        format!("unknown topic; one of: {}", names.join(", "))
-    })
-}
+/// An `--iso` value that is not two letters.
+#[derive(Debug, thiserror::Error)]
+#[error("an ISO 3166-1 alpha-2 code is two letters, e.g. KG")]
+pub(crate) struct NotAnIsoCode;
 
-fn parse_iso(text: &str) -> Result<String, String> {
+fn parse_iso(text: &str) -> Result<String, NotAnIsoCode> {
     if text.len() == 2 && text.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(text.to_ascii_uppercase())
     } else {
-        Err("an ISO 3166-1 alpha-2 code is two letters, e.g. KG".into())
+        Err(NotAnIsoCode)
     }
 }
 

@@ -21,24 +21,31 @@ pub(crate) enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Whether to colour output written to standard error.
-    pub(crate) fn enabled(self) -> bool {
+    /// Makes this the colour decision of the whole run, taken by `anstream` for each
+    /// stream: `--color always` or `never` as given; `auto` colours a terminal unless
+    /// `NO_COLOR` (or `CLICOLOR=0`) says otherwise.
+    fn apply(self) {
         match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
-            }
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
         }
+        .write_global();
     }
+}
+
+/// Whether what is written to `stream` is coloured (see [`ColorChoice::apply`]).
+fn colours(stream: &impl anstream::stream::RawStream) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
 /// Prints diagnostics and status lines to standard error.
 #[derive(Debug, Clone)]
 pub(crate) struct Reporter {
-    /// Whether to use colour.
+    /// Whether to colour what goes to standard error.
     pub(crate) color: bool,
+    /// Whether to colour what goes to standard output.
+    pub(crate) color_stdout: bool,
     /// Whether to print only errors.
     pub(crate) quiet: bool,
 }
@@ -46,8 +53,10 @@ pub(crate) struct Reporter {
 impl Reporter {
     /// A reporter for the given colour choice and verbosity.
     pub(crate) fn new(color: ColorChoice, quiet: bool) -> Self {
+        color.apply();
         Self {
-            color: color.enabled(),
+            color: colours(&std::io::stderr()),
+            color_stdout: colours(&std::io::stdout()),
             quiet,
         }
     }
@@ -114,6 +123,11 @@ impl Reporter {
     /// Prints `error: MESSAGE` (always, even when quiet).
     pub(crate) fn failure(&self, message: &str) {
         eprintln!("error: {message}");
+    }
+
+    /// Prints `warning: MESSAGE` unless quiet.
+    pub(crate) fn warning(&self, message: &str) {
+        self.status(&format!("warning: {message}"));
     }
 
     /// Prints a status line unless quiet.

@@ -46,7 +46,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         }
     };
     if args.editions == 0 || args.countries == 0 {
-        eprintln!("error: --countries and --editions must be at least 1");
+        reporter.failure("--countries and --editions must be at least 1");
         return EXIT_ERROR;
     }
     let options = SynthOptions {
@@ -58,10 +58,10 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     let copied = copy_dir(&project.templates, &args.out.join("templates"))
         .and_then(|()| copy_dir(&project.checks, &args.out.join("checks")));
     if let Err(error) = copied {
-        eprintln!(
-            "error: cannot copy templates and registries to {}: {error}",
+        reporter.failure(&format!(
+            "cannot copy templates and registries to {}: {error}",
             args.out.display()
-        );
+        ));
         return EXIT_ERROR;
     }
     match write(&args.out, &options, &registry) {
@@ -70,13 +70,16 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
                 "wrote {n} records ({} countries, {} edition{}) under {}",
                 options.countries,
                 options.editions,
-                if options.editions == 1 { "" } else { "s" },
+                super::render::plural(options.editions),
                 args.out.join("profiles").display()
             ));
             EXIT_OK
         }
         Err(error) => {
-            eprintln!("error: cannot write under {}: {error}", args.out.display());
+            reporter.failure(&format!(
+                "cannot write under {}: {error}",
+                args.out.display()
+            ));
             EXIT_ERROR
         }
     }

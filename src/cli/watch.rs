@@ -80,6 +80,7 @@ fn report(event: &Event, watch: &Watch, reporter: &Reporter) {
         Event::TemplatesChanged => {
             reporter.status("templates changed: rendering every record again");
         }
+        Event::Failed(e) => reporter.error(e),
         Event::TemplatesUnreadable(e) => {
             reporter.status(&format!("error: {e}; the previous templates stay in use"));
         }

@@ -120,7 +120,7 @@ pub fn render_project(
         request.paths.clone()
     };
     let (records, load_failures) = load(&paths, &renderer, observe);
-    let jobs = renderer.jobs(&records);
+    let jobs = renderer.jobs(&records)?;
     if let Some(dir) = &request.emit_typst {
         let mains = renderer.emit_typst(&jobs, &project.templates, dir)?;
         observe(Progress::EmittedTypst {

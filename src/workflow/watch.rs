@@ -32,6 +32,8 @@ pub enum Event {
     Rendered(JobResult),
     /// The templates changed: every record is rendered again.
     TemplatesChanged,
+    /// An edition's documents could not be prepared; nothing of it was rendered.
+    Failed(RenderError),
     /// The templates changed but cannot be read; the previous ones stay in use.
     TemplatesUnreadable(RenderError),
 }
@@ -229,9 +231,14 @@ impl Watch {
             if records.is_empty() {
                 continue;
             }
-            let jobs: Vec<_> = self
-                .renderer
-                .jobs(&records)
+            let jobs = match self.renderer.jobs(&records) {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    events.push(Event::Failed(e));
+                    continue;
+                }
+            };
+            let jobs: Vec<_> = jobs
                 .into_iter()
                 .filter(|job| match &job.source {
                     JobSource::Record(path) => touched.records.contains(path),

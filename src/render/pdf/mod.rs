@@ -105,7 +105,8 @@ fn load(bytes: &[u8], what: &str) -> Result<Pdf> {
 /// compressed object streams: a third of the size of a profile, but slow on a whole book's
 /// tens of thousands of objects, which are written one by one.
 fn save(mut pdf: Pdf, compact: bool) -> Result<Vec<u8>> {
-    collect_garbage(&mut pdf);
+    // Without the objects nothing reachable from the trailer refers to.
+    pdf.prune_objects();
     let options = SaveOptions::builder()
         .use_object_streams(compact)
         .use_xref_streams(true)
@@ -228,10 +229,6 @@ impl BookParts {
     /// `ident` is the book's stable identifier for the PDF's file id. Every page is moved
     /// `binding` points towards the spine (right on right-hand pages, left on left-hand
     /// ones), so the inner margins leave room for the binding.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "long function: split into named steps"
-    )]
     pub fn assemble(
         self,
         front: &[u8],
@@ -243,129 +240,201 @@ impl BookParts {
         let mut digest = self.digest;
         digest.update(front);
         digest.update(sheet);
-        let mut book = load(front, "the book's front matter")?;
-        let front_max = max_id(&book);
+        let (mut book, placeholders) = Book::start(front, sheet, self.parts.len(), needed)?;
+        for ((id, label, part), placeholder) in self.parts.into_iter().zip(placeholders) {
+            book.add_part(&id, label, part, placeholder)?;
+        }
+        book.finish(ident, &digest.finalize(), binding)
+    }
+}
+
+/// A book under construction: the front matter's document, into which the parts move.
+struct Book {
+    pdf: Pdf,
+    /// The largest object id of the front matter itself.
+    front_max: u32,
+    /// Pages of the front matter, but the placeholders.
+    front_pages: usize,
+    pages_root: ObjectId,
+    tree: StructTree,
+    outline: Vec<ObjectId>,
+    outline_root: ObjectId,
+    /// The book's pages, in order.
+    kids: Vec<Object>,
+    /// Each placeholder page and the first page of the part that replaces it.
+    starts: HashMap<ObjectId, ObjectId>,
+    /// The folio sheet's forms not used yet.
+    folios: std::vec::IntoIter<ObjectId>,
+}
+
+impl Book {
+    /// Reads the front matter and the folio sheet (which must have `needed` pages); returns
+    /// the book and the front matter's `parts` placeholder pages.
+    fn start(
+        front: &[u8],
+        sheet: &[u8],
+        parts: usize,
+        needed: usize,
+    ) -> Result<(Self, Vec<ObjectId>)> {
+        let mut pdf = load(front, "the book's front matter")?;
+        let front_max = max_id(&pdf);
         // From here on every object added or moved in keeps `max_id` up to date.
-        book.max_id = front_max;
-        let all_pages: Vec<ObjectId> = book.page_iter().collect();
-        if all_pages.len() <= self.parts.len() {
+        pdf.max_id = front_max;
+        let all_pages: Vec<ObjectId> = pdf.page_iter().collect();
+        if all_pages.len() <= parts {
             return Err(PdfError::Missing(
                 "the front matter has no page for each profile",
             ));
         }
-        let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - self.parts.len());
-        let (front_pages, placeholders) = (front_pages.to_vec(), placeholders.to_vec());
-        let forms = import_folio_forms(&mut book, sheet)?;
+        let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - parts);
+        let forms = import_folio_forms(&mut pdf, sheet)?;
         if forms.len() < needed {
             return Err(PdfError::TooFewFolios {
                 sheet: forms.len(),
                 pages: needed,
             });
         }
-        let book_catalog = catalog_id(&book)?;
-        let pages_root = match book.catalog().and_then(|c| c.get(b"Pages")) {
+        let catalog = catalog_id(&pdf)?;
+        let pages_root = match pdf.catalog().and_then(|c| c.get(b"Pages")) {
             Ok(Object::Reference(id)) => *id,
             _ => return Err(PdfError::Missing("the front matter has no page tree")),
         };
-        let mut tree = StructTree::read(&book, book_catalog)?;
-        let mut outline = outline_items(&book, book_catalog);
-        let outline_root = match book.catalog().and_then(|c| c.get(b"Outlines")) {
-            Ok(Object::Reference(id)) => *id,
-            _ => {
-                let id = book.add_object(Dictionary::from_iter([(
-                    "Type",
-                    Object::Name(b"Outlines".to_vec()),
-                )]));
-                book.catalog_mut()?.set("Outlines", Object::Reference(id));
-                id
-            }
+        let tree = StructTree::read(&pdf, catalog)?;
+        let outline = outline_items(&pdf, catalog);
+        let outline_root = outline_root(&mut pdf)?;
+        let book = Self {
+            front_max,
+            front_pages: front_pages.len(),
+            pages_root,
+            tree,
+            outline,
+            outline_root,
+            kids: front_pages.iter().map(|&p| Object::Reference(p)).collect(),
+            starts: HashMap::new(),
+            folios: forms.into_iter(),
+            pdf,
         };
+        Ok((book, placeholders.to_vec()))
+    }
 
-        let mut kids: Vec<Object> = front_pages.iter().map(|&p| Object::Reference(p)).collect();
-        let mut starts: HashMap<ObjectId, ObjectId> = HashMap::new();
-        let mut folios = forms.into_iter();
-        for ((id, label, mut part), placeholder) in self.parts.into_iter().zip(placeholders) {
-            inherit_page_attributes(&mut part)?;
-            let part_catalog = catalog_id(&part)?;
-            let part_pages: Vec<ObjectId> = part.page_iter().collect();
-            let part_outline = outline_items(&part, part_catalog);
-            let shift = book.max_id;
-            let key_offset = tree.next_key;
-            let prefix = format!("{id}/");
-            move_objects(&mut book, part, shift, &|object| {
-                adjust_part_object(object, key_offset, prefix.as_bytes());
-            });
-            let shifted = |(id, generation): ObjectId| (id + shift, generation);
-            tree.adopt(&mut book, shifted(part_catalog), &id, &label)?;
-            outline.extend(part_outline.into_iter().map(shifted));
-            let Some(&first) = part_pages.first() else {
-                return Err(PdfError::EmptyPart(label));
-            };
-            starts.insert(placeholder, shifted(first));
-            let mut media_box = None;
-            for page in part_pages.iter().map(|&p| shifted(p)) {
-                let form = folios.next().ok_or(PdfError::Missing("too few folios"))?;
-                retarget_folio(&mut book, page, form, &label)?;
-                let dict = page_dict_mut(&mut book, page)?;
-                dict.set("Parent", Object::Reference(pages_root));
-                media_box = dict.get(b"MediaBox").ok().cloned();
-                kids.push(Object::Reference(page));
-            }
-            if part_pages.len() % 2 == 1 {
-                let blank = book.add_object(Dictionary::from_iter([
-                    ("Type", Object::Name(b"Page".to_vec())),
-                    ("Parent", Object::Reference(pages_root)),
-                    (
-                        "MediaBox",
-                        media_box.unwrap_or_else(|| {
-                            Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()])
-                        }),
-                    ),
-                    ("Resources", Object::Dictionary(Dictionary::new())),
-                ]));
-                kids.push(Object::Reference(blank));
-            }
+    /// Moves a part in behind the pages so far, in place of `placeholder`: its objects, tags,
+    /// bookmarks and pages, each page numbered by the next folio, then a blank page when its
+    /// page count is odd.
+    fn add_part(
+        &mut self,
+        id: &str,
+        label: String,
+        mut part: Pdf,
+        placeholder: ObjectId,
+    ) -> Result<()> {
+        inherit_page_attributes(&mut part)?;
+        let part_catalog = catalog_id(&part)?;
+        let part_pages: Vec<ObjectId> = part.page_iter().collect();
+        let part_outline = outline_items(&part, part_catalog);
+        let shift = self.pdf.max_id;
+        let key_offset = self.tree.next_key;
+        let prefix = format!("{id}/");
+        move_objects(&mut self.pdf, part, shift, &|object| {
+            adjust_part_object(object, key_offset, prefix.as_bytes());
+        });
+        let shifted = |(id, generation): ObjectId| (id + shift, generation);
+        self.tree
+            .adopt(&mut self.pdf, shifted(part_catalog), id, &label)?;
+        self.outline.extend(part_outline.into_iter().map(shifted));
+        let Some(&first) = part_pages.first() else {
+            return Err(PdfError::EmptyPart(label));
+        };
+        self.starts.insert(placeholder, shifted(first));
+        let mut media_box = None;
+        for page in part_pages.iter().map(|&p| shifted(p)) {
+            let form = self
+                .folios
+                .next()
+                .ok_or(PdfError::Missing("too few folios"))?;
+            retarget_folio(&mut self.pdf, page, form, &label)?;
+            let dict = page_dict_mut(&mut self.pdf, page)?;
+            dict.set("Parent", Object::Reference(self.pages_root));
+            media_box = dict.get(b"MediaBox").ok().cloned();
+            self.kids.push(Object::Reference(page));
         }
+        if part_pages.len() % 2 == 1 {
+            self.add_blank_page(media_box);
+        }
+        Ok(())
+    }
 
+    /// A blank page of the given media box (A4 when there is none).
+    fn add_blank_page(&mut self, media_box: Option<Object>) {
+        let media_box = media_box
+            .unwrap_or_else(|| Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()]));
+        let blank = self.pdf.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(self.pages_root)),
+            ("MediaBox", media_box),
+            ("Resources", Object::Dictionary(Dictionary::new())),
+        ]));
+        self.kids.push(Object::Reference(blank));
+    }
+
+    /// Links the contents to the parts, shifts the pages towards the spine, writes the page
+    /// tree, tags, bookmarks, page labels (i... then 1...), metadata and file id, and saves.
+    fn finish(mut self, ident: &str, digest: &[u8], binding: f32) -> Result<Vec<u8>> {
         // Links from the contents to a placeholder now lead to the part's first page.
-        for (&(id, _), object) in book.objects.iter_mut() {
-            if id <= front_max {
-                replace_references(object, &starts);
+        for (&(id, _), object) in self.pdf.objects.iter_mut() {
+            if id <= self.front_max {
+                replace_references(object, &self.starts);
             }
         }
-        shift_towards_spine(&mut book, &kids, binding)?;
-        let page_total = kids.len();
-        let pages = book.get_dictionary_mut(pages_root)?;
-        pages.set("Kids", Object::Array(kids));
+        shift_towards_spine(&mut self.pdf, &self.kids, binding)?;
+        let page_total = self.kids.len();
+        let pages = self.pdf.get_dictionary_mut(self.pages_root)?;
+        pages.set("Kids", Object::Array(self.kids));
         pages.set("Count", Object::Integer(page_total as i64));
-        tree.write(&mut book)?;
-        link_outline(&mut book, outline_root, &outline)?;
-        let catalog = book.catalog_mut()?;
-        catalog.set(
-            "PageLabels",
-            Dictionary::from_iter([(
-                "Nums",
-                Object::Array(vec![
-                    0.into(),
-                    Dictionary::from_iter([("S", Object::Name(b"r".to_vec()))]).into(),
-                    (front_pages.len() as i64).into(),
-                    Dictionary::from_iter([("S", Object::Name(b"D".to_vec()))]).into(),
-                ]),
-            )]),
-        );
-        set_xmp_page_count(&mut book, page_total)?;
+        self.tree.write(&mut self.pdf)?;
+        link_outline(&mut self.pdf, self.outline_root, &self.outline)?;
+        self.pdf
+            .catalog_mut()?
+            .set("PageLabels", page_labels(self.front_pages));
+        set_xmp_page_count(&mut self.pdf, page_total)?;
         let id_part = |bytes: &[u8]| {
             Object::String(
                 Sha256::digest(bytes)[..16].to_vec(),
                 StringFormat::Hexadecimal,
             )
         };
-        book.trailer.set(
+        self.pdf.trailer.set(
             "ID",
-            Object::Array(vec![id_part(ident.as_bytes()), id_part(&digest.finalize())]),
+            Object::Array(vec![id_part(ident.as_bytes()), id_part(digest)]),
         );
-        save(book, false)
+        save(self.pdf, false)
     }
+}
+
+/// Page labels: lower-case roman numerals for the front matter's `front_pages` pages, then
+/// arabic numerals from 1.
+fn page_labels(front_pages: usize) -> Dictionary {
+    Dictionary::from_iter([(
+        "Nums",
+        Object::Array(vec![
+            0.into(),
+            Dictionary::from_iter([("S", Object::Name(b"r".to_vec()))]).into(),
+            (front_pages as i64).into(),
+            Dictionary::from_iter([("S", Object::Name(b"D".to_vec()))]).into(),
+        ]),
+    )])
+}
+
+/// The document's outline root, made when it has none.
+fn outline_root(pdf: &mut Pdf) -> Result<ObjectId> {
+    if let Ok(Object::Reference(id)) = pdf.catalog().and_then(|c| c.get(b"Outlines")) {
+        return Ok(*id);
+    }
+    let id = pdf.add_object(Dictionary::from_iter([(
+        "Type",
+        Object::Name(b"Outlines".to_vec()),
+    )]));
+    pdf.catalog_mut()?.set("Outlines", Object::Reference(id));
+    Ok(id)
 }
 
 /// The logical structure of the book under construction.
@@ -987,26 +1056,5 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Drops every object the trailer does not reach.
-fn collect_garbage(pdf: &mut Pdf) {
-    fn mark(object: &Object, stack: &mut Vec<ObjectId>) {
-        match object {
-            Object::Reference(id) => stack.push(*id),
-            Object::Array(items) => items.iter().for_each(|i| mark(i, stack)),
-            Object::Dictionary(dict) => dict.iter().for_each(|(_, v)| mark(v, stack)),
-            Object::Stream(stream) => stream.dict.iter().for_each(|(_, v)| mark(v, stack)),
-            _ => {}
-        }
-    }
-    let mut reached: HashSet<ObjectId> = HashSet::new();
-    let mut stack = Vec::new();
-    pdf.trailer.iter().for_each(|(_, v)| mark(v, &mut stack));
-    while let Some(id) = stack.pop() {
-        if reached.insert(id)
-            && let Some(object) = pdf.objects.get(&id)
-        {
-            mark(object, &mut stack);
-        }
-    }
-    pdf.objects.retain(|id, _| reached.contains(id));
-}
+#[cfg(test)]
+mod tests;
