@@ -599,6 +599,41 @@ fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
     if let Some(last) = last_meeting_attended(record, registry) {
         rows.push(("Last meeting attended".into(), last));
     }
+    if let Some(c) = &record.clearance {
+        rows.extend(clearance_rows(c));
+    }
+    rows
+}
+
+/// Mine Action's key facts: the Article 5 deadline, its extensions and whether the state is
+/// on track.
+fn clearance_rows(c: &crate::record::Clearance) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    if let Some(d) = &c.deadline {
+        rows.push(("Article 5 deadline".into(), d.value.to_string()));
+    }
+    if !c.extensions.is_empty() {
+        let n = c.extensions.len();
+        let original = c
+            .original_deadline
+            .as_ref()
+            .map(|d| format!(" (originally {})", d.value))
+            .unwrap_or_default();
+        let times = if n == 1 { "once" } else { "times" };
+        let count = if n == 1 {
+            String::new()
+        } else {
+            format!("{n} ")
+        };
+        rows.push((
+            "Extensions".into(),
+            format!("extended {count}{times}{original}"),
+        ));
+    }
+    if let Some(on_track) = &c.on_track {
+        let judged = if on_track.value { "Yes" } else { "No" };
+        rows.push(("On track to meet the deadline".into(), judged.into()));
+    }
     rows
 }
 

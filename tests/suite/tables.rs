@@ -249,3 +249,25 @@ fn the_differ_compares_tables_cell_by_cell() {
         "an unchanged cell is no change: {changes:#?}"
     );
 }
+
+#[test]
+fn the_key_facts_box_shows_the_article_5_deadline_and_whether_on_track() {
+    let project = TestProject::empty();
+    let record = format!(
+        "{MINE_ACTION}\n[clearance]\noriginal_deadline = 2013-03-01\ndeadline = 2021-03-01\non_track = false\n\n[[clearance.extensions]]\ngranted = \"MBT-12MSP\"\nuntil = 2018-03-01\n\n[[clearance.extensions]]\ngranted = \"MBT-16MSP\"\nuntil = 2021-03-01\n"
+    );
+    project.file("profiles/2023/examplestan.mine-action.toml", &record);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    // The box is a grid: pdftotext reads its labels, then its values.
+    for words in [
+        "Article 5 deadline",
+        "On track to meet the deadline",
+        "1 March 2021",
+        "extended 2 times (originally 1 March 2013)",
+        "No Contamination",
+    ] {
+        assert!(text.contains(words), "{words:?} missing in: {text}");
+    }
+}
