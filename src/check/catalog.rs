@@ -2,7 +2,9 @@
 //! and function. Adding a rule touches three places: its function in `rules/`, its row
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
-use super::rules::{across, citations, claim_rules, dates, footnotes, incomplete, lint, review};
+use super::rules::{
+    across, citations, claim_rules, dates, footnotes, incomplete, lint, review, tables,
+};
 use super::{Ctx, Draft, Severity};
 
 /// A rule's function: the drafts of its findings for one record.
@@ -236,6 +238,21 @@ rules! {
         "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
         "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
         "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
+    "DOS601" "table-total-mismatch" Error Some(tables::totals),
+        "A table's \"Total\" column that is not the sum of the row's other figures of the same unit, or a \"Total\" row that is not the sum of the rows above it.",
+        "Tables are where readers take figures from; a total that does not add up discredits the whole table.",
+        "rows = [[\"2019\", \"30\", \"12\", \"0\", \"40\"]] under columns Year, Killed, Injured, Unknown, Total.",
+        "Correct the total or the figure that is wrong; keep one breakdown (outcome, status, device) per table.";
+    "DOS602" "table-prose-mismatch" Error Some(tables::prose_against_tables),
+        "A count stated in prose (\"42 casualties in 2019\") that disagrees with the table's row for that year (its Total cell, else the sum of its figures).",
+        "The prose and the table are read side by side; two different figures for one year cannot both be right.",
+        "\"Examplestan recorded 42 casualties in 2019.\" with a casualty table whose 2019 total is 40.",
+        "Correct the sentence or the table.";
+    "DOS603" "article5-deadline-mismatch" Error Some(tables::article5),
+        "A Mine Action record's `[clearance]` Article 5 deadline that is not the last extension's (or, without extensions, the original deadline), or an extension that does not move the deadline later.",
+        "The deadline and whether the state is on track are the key facts of a mine action profile; the extension history decides them.",
+        "deadline = 2020-04-01 with an extension granted until 2023-03-01.",
+        "Set `deadline` to the last extension's `until`, or correct the extension list.";
 }
 
 /// Looks a rule up by code ("DOS101", any case) or name ("last-meeting-contradiction").

@@ -57,6 +57,8 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::ActivityList { .. } => "activities",
         Claim::MeetingMention { .. } => "meeting mentioned",
         Claim::ResolutionCited { .. } => "resolution cited",
+        Claim::CasualtyCount { .. } => "casualties in year",
+        Claim::TableCell { .. } => "table cell",
         Claim::Status(_) => "status",
         Claim::Date { .. } => "date",
         Claim::Treaty { .. } => "treaty",
@@ -161,6 +163,13 @@ fn field_identity(claim: &Claim, path: String, registry: &Registry) -> Identity 
             path,
             what: "source".into(),
         },
+        Claim::TableCell {
+            table, row, column, ..
+        } => Identity {
+            id: format!("table:{table}:{row}:{column}"),
+            path,
+            what: format!("{column}, {row}, in table {table}"),
+        },
         other => Identity {
             id: format!("field:{path}"),
             what: prose_kind(other).into(),
@@ -186,6 +195,7 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         Claim::ConductStated(y) => y.to_string(),
         Claim::LastUpdated(d) => d.to_string(),
         Claim::Citation { text, .. } => normalize_space(text),
+        Claim::TableCell { value, .. } => value.clone(),
         Claim::VoteInYear { year, month, vote } => {
             format!("voted {} in {}", vote.label(), month_year(*year, *month))
         }
@@ -240,7 +250,10 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         Claim::Citation { text, .. } => {
             date_mentions(text).into_iter().filter_map(latest_day).max()
         }
-        Claim::LastMeetingYear { year, .. } | Claim::VotedSince { year, .. } => end_of_year(*year),
+        Claim::LastMeetingYear { year, .. }
+        | Claim::VotedSince { year, .. }
+        | Claim::CasualtyCount { year, .. } => end_of_year(*year),
+        Claim::TableCell { row, .. } => row.parse().ok().and_then(end_of_year),
         Claim::VoteInYear { year, month, .. } | Claim::MeetingMention { year, month, .. } => {
             match month {
                 Some(m) => last_of_month(*year, *m),

@@ -50,6 +50,8 @@ pub enum PatternKind {
     MeetingMention,
     /// [`Claim::ResolutionCited`].
     ResolutionCited,
+    /// [`Claim::CasualtyCount`].
+    CasualtyCount,
 }
 
 /// Which date a `date` pattern states.
@@ -647,6 +649,14 @@ fn claims_of(
         PatternKind::MeetingMention => meeting_mention(caps, registry, treaty)
             .into_iter()
             .collect(),
+        PatternKind::CasualtyCount => {
+            let count = group(caps, &["number", "number2"])
+                .and_then(|m| m.as_str().replace(',', "").parse().ok());
+            match (group_year(caps), count) {
+                (Some(year), Some(count)) => vec![Claim::CasualtyCount { year, count }],
+                _ => Vec::new(),
+            }
+        }
         PatternKind::ResolutionCited => match caps.name("resolution") {
             Some(number) => vec![Claim::ResolutionCited {
                 number: number.as_str().to_string(),

@@ -212,6 +212,24 @@ pub enum Claim {
         /// The month stated.
         month: Option<u32>,
     },
+    /// One figure cell of a table, by table id, row (its first cell) and column heading.
+    TableCell {
+        /// The table's id.
+        table: String,
+        /// The row's name.
+        row: String,
+        /// The column's heading (with its position when two columns share a heading).
+        column: String,
+        /// The cell as printed.
+        value: String,
+    },
+    /// Prose: a count of casualties in a year ("42 casualties in 2019").
+    CasualtyCount {
+        /// The year.
+        year: i32,
+        /// The number of casualties stated.
+        count: u64,
+    },
     /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
     ResolutionCited {
         /// The number, e.g. "76/47".
@@ -361,6 +379,13 @@ impl fmt::Display for Claim {
                 Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
                 None => write!(f, "{meeting} placed in {year}"),
             },
+            Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+            Claim::TableCell {
+                table,
+                row,
+                column,
+                value,
+            } => write!(f, "table {table}, {row}, {column}: {value}"),
             Claim::ResolutionCited { number, date } => match date {
                 Some(d) => write!(f, "resolution {number} of {d}"),
                 None => write!(f, "resolution {number}"),
@@ -396,6 +421,13 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     vote_facts(&record.votes, registry, record_treaty(record), &mut facts);
     if let Some(c) = &record.conduct {
         conduct_facts(c, &mut facts);
+    }
+    for (claim, origin) in table_cells(record) {
+        facts.push(Fact {
+            claim,
+            origin,
+            treaty: None,
+        });
     }
     for c in &record.citations {
         facts.push(Fact {
@@ -564,6 +596,42 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
         DateKind::StockpileDestroyed,
         c.stockpile_destroyed.as_ref(),
     ));
+}
+
+/// The cells of a record's tables after each row's first (which names the row), as facts.
+fn table_cells(record: &Record) -> Vec<(Claim, Origin)> {
+    let mut out = Vec::new();
+    for t in &record.tables {
+        let headings: Vec<String> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let shared = t.columns.iter().filter(|o| o.value == c.value).count() > 1;
+                if shared {
+                    format!("{} ({})", c.value, i + 1)
+                } else {
+                    c.value.clone()
+                }
+            })
+            .collect();
+        for row in &t.rows {
+            let Some(name) = row.value.first() else {
+                continue;
+            };
+            for (cell, column) in row.value.iter().zip(&headings).skip(1) {
+                let claim = Claim::TableCell {
+                    table: t.id.value.clone(),
+                    row: name.value.clone(),
+                    column: column.clone(),
+                    value: cell.value.clone(),
+                };
+                let path = format!("tables.{}.{}.{column}", t.id.value, name.value);
+                out.push((claim, field(path, &cell.span)));
+            }
+        }
+    }
+    out
 }
 
 /// Every fact a record states: its structured fields, then its prose.

@@ -13,6 +13,7 @@
 //! marked `incomplete`. Facts are not extracted here: that is the checker's job.
 
 mod lines;
+mod tables;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -131,7 +132,8 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
     let compact = is_compact(&lines);
     let header = read_header(&lines, last.no, &mut report);
     let (overview, body_start) = read_overview(&lines, header.end, compact);
-    let body = assemble_body(&lines[body_start.min(lines.len())..], compact, last.no);
+    let mut body = assemble_body(&lines[body_start.min(lines.len())..], compact, last.no);
+    report.warnings.append(&mut body.warnings);
     let incomplete = what_was_lost(&body, overview.is_some(), last);
     if let Some(note) = &incomplete {
         report.warnings.push(format!("the text looks {note}"));
@@ -300,6 +302,10 @@ struct Body {
     sections: Vec<(String, Vec<String>)>,
     /// The footnote list.
     footnotes: Vec<Footnote>,
+    /// Tables set one cell per line, each with the title of the section it follows.
+    tables: Vec<(String, tables::FoundTable)>,
+    /// Lines that looked like a table but did not fall into rows.
+    warnings: Vec<String>,
     /// Where the last paragraph went.
     target: Target,
 }
@@ -311,10 +317,14 @@ fn assemble_body(lines: &[Line], compact: bool, last_content_no: usize) -> Body 
         summary: Vec::new(),
         sections: Vec::new(),
         footnotes: Vec::new(),
+        tables: Vec::new(),
+        warnings: Vec::new(),
         target: Target::Start,
     };
     let mut blank_run = 0usize;
     let mut untitled_pending = false;
+    let (found_tables, table_warnings) = tables::find_tables(lines);
+    body.warnings = table_warnings;
     for line in lines {
         if line.is_blank() {
             blank_run += 1;
@@ -325,6 +335,20 @@ fn assemble_body(lines: &[Line], compact: bool, last_content_no: usize) -> Body 
             untitled_pending = true;
         }
         blank_run = 0;
+        if let Some(t) = found_tables
+            .iter()
+            .find(|t| (t.first..=t.last).contains(&line.no))
+        {
+            if t.first == line.no {
+                let section = body
+                    .sections
+                    .last()
+                    .map(|s| s.0.clone())
+                    .unwrap_or_default();
+                body.tables.push((section, t.clone()));
+            }
+            continue;
+        }
         if body.footnote(&line.text) || body.summary_start(&line.text) {
             continue;
         }
@@ -677,6 +701,13 @@ fn build_record(
                 title: Sp::detached(title.clone()),
                 text: prose(paras),
             })
+            .collect(),
+        clearance: None,
+        tables: body
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(n, (section, t))| tables::to_table(t, section, n + 1))
             .collect(),
         citations: citations(&body.footnotes),
         suppress: Vec::new(),

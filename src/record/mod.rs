@@ -7,6 +7,8 @@ pub mod countries;
 mod load;
 pub mod prose;
 pub mod schema;
+pub mod table;
+pub mod topics;
 pub mod write;
 
 use std::fmt;
@@ -20,6 +22,8 @@ use serde::Serialize;
 
 pub use load::{LoadError, LoadProblem, did_you_mean, load_record, parse_record};
 pub use prose::{Prose, Segment};
+pub use table::{Table, TableNote};
+pub use topics::{Clearance, Extension};
 pub use write::to_toml;
 
 /// A value with the byte range of the TOML source it was read from.
@@ -295,7 +299,8 @@ pub struct Record {
     pub needs_review: Option<Sp<String>>,
     /// Set by `dossier import` when the source text was cut off: what is missing.
     pub incomplete: Option<Sp<String>>,
-    /// Standing towards the Convention on Cluster Munitions.
+    /// Standing towards the topic's treaty: the Convention on Cluster Munitions, or the Mine
+    /// Ban Treaty in a Mine Ban Policy record.
     pub status: Option<Status>,
     /// Standing towards related treaties.
     pub treaties: Option<Treaties>,
@@ -317,6 +322,11 @@ pub struct Record {
     /// Titled prose sections, in order.
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// Mine Action: the Article 5 clearance deadline and its extensions.
+    pub clearance: Option<Clearance>,
+    /// Tables of figures (contamination, clearance, casualties...), printed as tables.
+    #[serde(default)]
+    pub tables: Vec<Table>,
     /// Sources cited in the prose with `[^key]`, in order of definition.
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, Prose>", extend("default" = {}))]
@@ -326,7 +336,8 @@ pub struct Record {
     pub suppress: Vec<Suppression>,
 }
 
-/// Treaty status and the dates that come with it.
+/// Treaty status and the dates that come with it (the Mine Ban Treaty's in a Mine Ban Policy
+/// record: Article 17 entry into force, Article 7 report, Article 4 stockpile deadline).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Status {

@@ -24,5 +24,6 @@ mod rollover;
 mod schema;
 mod seeds;
 mod structure;
+mod tables;
 mod treaties;
 mod watch;

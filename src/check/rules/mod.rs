@@ -10,6 +10,7 @@ pub mod footnotes;
 pub mod incomplete;
 pub mod lint;
 pub mod review;
+pub mod tables;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;
