@@ -26,6 +26,10 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
 /// How long events are gathered before a look: an editor's save is several events.
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
+/// How long an empty record file is given to be written before it counts as empty: an
+/// editor saving in place truncates the file first, and a look can fall in between.
+const SETTLE: Duration = Duration::from_secs(1);
+
 /// The longest wait without a look, in case an event was lost.
 const SAFETY_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -113,6 +117,15 @@ pub enum Event {
 struct Stamp {
     modified: Option<SystemTime>,
     len: u64,
+}
+
+/// Whether a file read empty is probably half-way through a save (emptied just now).
+fn mid_save(bytes: &[u8], stamp: &Stamp) -> bool {
+    bytes.is_empty()
+        && stamp
+            .modified
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age < SETTLE)
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
@@ -277,10 +290,13 @@ impl Watch {
         if self.stamps.get(path) == Some(&now) {
             return;
         }
-        self.stamps.insert(path.to_path_buf(), now);
         let Ok(bytes) = std::fs::read(path) else {
             return;
         };
+        if mid_save(&bytes, &now) {
+            return;
+        }
+        self.stamps.insert(path.to_path_buf(), now);
         if self.texts.get(path) == Some(&bytes) {
             return;
         }
