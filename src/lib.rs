@@ -2,11 +2,11 @@
 //!
 //! Records ([`record`]) are loaded from TOML with source spans, checked against registries
 //! ([`registry`]), rendered to print-ready PDFs ([`render`]), compared across editions and
-//! imported from the published plain-text archive. The command-line tool in `src/main.rs`
-//! is a thin layer over this library.
+//! imported from the published plain-text archive. The command-line tool (`src/main.rs`
+//! and `src/cli/`, a binary of its own, not part of this library's API) is a thin layer
+//! over it: the render pipeline lives in [`render::pipeline`].
 
 pub mod check;
-pub mod cli;
 pub mod diff;
 pub mod export;
 pub mod facts;

@@ -1,7 +1,10 @@
-//! The `dossier` command-line tool: parses arguments and runs one subcommand.
+//! The `dossier` command-line tool: parses arguments and runs one subcommand over the
+//! library.
+
+mod cli;
 
 fn main() {
-    std::process::exit(dossier::cli::main());
+    std::process::exit(cli::main());
 }
 
 #[global_allocator]

@@ -1,5 +1,7 @@
-//! Registries of the convention's meetings and UN General Assembly resolutions
-//! (`checks/meetings.toml`, `checks/resolutions.toml`), and the treaty's date rules.
+//! Registries of the treaties' meetings and UN General Assembly resolutions
+//! (`checks/meetings.toml` and `checks/resolutions.toml` for the Convention on Cluster
+//! Munitions, `checks/mbt-meetings.toml` and `checks/mbt-resolutions.toml` for the Mine Ban
+//! Treaty), and each treaty's date rules.
 //!
 //! Unknown facts stay unknown: a resolution whose number was not found has none, a meeting
 //! whose start day is uncertain records the range of possible start days.
@@ -10,6 +12,92 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 
 use crate::record::Date;
+
+/// A treaty with meetings, annual resolutions and date rules of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TreatyId {
+    /// The 2008 Convention on Cluster Munitions (the registries' default).
+    #[default]
+    ConventionOnClusterMunitions,
+    /// The 1997 Mine Ban Treaty.
+    MineBanTreaty,
+}
+
+impl TreatyId {
+    /// Both treaties.
+    pub const ALL: [TreatyId; 2] = [
+        TreatyId::ConventionOnClusterMunitions,
+        TreatyId::MineBanTreaty,
+    ];
+
+    /// The treaty's usual name.
+    pub fn label(self) -> &'static str {
+        match self {
+            TreatyId::ConventionOnClusterMunitions => "Convention on Cluster Munitions",
+            TreatyId::MineBanTreaty => "Mine Ban Treaty",
+        }
+    }
+
+    /// The treaty a profile of this topic is about, when it is about one.
+    pub fn of_topic(topic: crate::record::Topic) -> Option<Self> {
+        use crate::record::Topic;
+        match topic {
+            Topic::ClusterMunitionBanPolicy => Some(TreatyId::ConventionOnClusterMunitions),
+            Topic::MineBanPolicy | Topic::MineAction => Some(TreatyId::MineBanTreaty),
+            Topic::CasualtiesAndVictimAssistance | Topic::SupportForMineAction => None,
+        }
+    }
+
+    /// The treaty a piece of prose names explicitly, when it names exactly one.
+    pub fn named_in(text: &str) -> Option<Self> {
+        let lower = text.to_lowercase();
+        let mine_ban = [
+            "mine ban treaty",
+            "ottawa convention",
+            "anti-personnel mine",
+        ]
+        .iter()
+        .any(|n| lower.contains(n));
+        let cluster = ["convention on cluster munitions", "cluster munition"]
+            .iter()
+            .any(|n| lower.contains(n));
+        match (mine_ban, cluster) {
+            (true, false) => Some(TreatyId::MineBanTreaty),
+            (false, true) => Some(TreatyId::ConventionOnClusterMunitions),
+            _ => None,
+        }
+    }
+
+    /// The registry files of this treaty: meetings, then resolutions.
+    fn files(self) -> (&'static str, &'static str) {
+        match self {
+            TreatyId::ConventionOnClusterMunitions => ("meetings.toml", "resolutions.toml"),
+            TreatyId::MineBanTreaty => ("mbt-meetings.toml", "mbt-resolutions.toml"),
+        }
+    }
+
+    /// The day the treaty itself entered into force.
+    pub fn entry_into_force(self) -> NaiveDate {
+        match self {
+            TreatyId::ConventionOnClusterMunitions => ymd(2010, 8, 1),
+            TreatyId::MineBanTreaty => ymd(1999, 3, 1),
+        }
+    }
+
+    /// The article setting the stockpile destruction deadline, and its years from entry
+    /// into force for the state.
+    pub fn stockpile_rule(self) -> (&'static str, u32) {
+        match self {
+            TreatyId::ConventionOnClusterMunitions => ("Article 3", 8),
+            TreatyId::MineBanTreaty => ("Article 4", 4),
+        }
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
 
 /// The kind of a meeting: profiles' claims about "Meetings of States Parties" count only
 /// formal meetings; claims about "meetings of the convention" count all of them.
@@ -61,8 +149,11 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
-    /// Stable id used by records, e.g. "3MSP".
+    /// Stable id used by records, e.g. "3MSP" or "MBT-19MSP".
     pub id: String,
+    /// The treaty whose meeting it is (from the file it is registered in).
+    #[serde(skip)]
+    pub treaty: TreatyId,
     /// Full name, e.g. "Third Meeting of States Parties".
     pub name: String,
     /// Kind of meeting.
@@ -119,6 +210,8 @@ pub enum Adopted {
     Day(NaiveDate),
     /// Only the month.
     Month(i32, u32),
+    /// Only the year.
+    Year(i32),
 }
 
 impl Adopted {
@@ -126,15 +219,27 @@ impl Adopted {
     pub fn year(self) -> i32 {
         match self {
             Adopted::Day(d) => d.year(),
-            Adopted::Month(y, _) => y,
+            Adopted::Month(y, _) | Adopted::Year(y) => y,
         }
     }
 
-    /// The month of adoption.
-    pub fn month(self) -> u32 {
+    /// The month of adoption, when known.
+    pub fn month(self) -> Option<u32> {
         match self {
-            Adopted::Day(d) => d.month(),
-            Adopted::Month(_, m) => m,
+            Adopted::Day(d) => Some(d.month()),
+            Adopted::Month(_, m) => Some(m),
+            Adopted::Year(_) => None,
+        }
+    }
+
+    /// The last day adoption can have been.
+    pub fn latest_day(self) -> Option<NaiveDate> {
+        match self {
+            Adopted::Day(d) => Some(d),
+            Adopted::Month(y, m) => NaiveDate::from_ymd_opt(y, m, 1)?
+                .checked_add_months(Months::new(1))?
+                .pred_opt(),
+            Adopted::Year(y) => NaiveDate::from_ymd_opt(y, 12, 31),
         }
     }
 }
@@ -176,11 +281,14 @@ struct ResolutionRaw {
 /// A UN General Assembly resolution in the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolution {
-    /// Stable id used by records: the number where known ("76/47"), else "ccm-YEAR".
+    /// Stable id used by records: the number where known ("76/47"), else "ccm-YEAR" or
+    /// "mbt-YEAR".
     pub id: String,
+    /// The treaty of the annual resolution (the file it is registered in).
+    pub treaty: TreatyId,
     /// The resolution number ("76/47"), when known.
     pub number: Option<String>,
-    /// For the annual resolution on the convention: its year.
+    /// For a treaty's annual resolution: its year.
     pub annual: Option<i32>,
     /// Title.
     pub title: String,
@@ -233,44 +341,91 @@ pub struct Registry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MeetingsFile {
+    #[serde(default)]
+    treaty: TreatyId,
     meeting: Vec<Meeting>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ResolutionsFile {
+    #[serde(default)]
+    treaty: TreatyId,
     resolution: Vec<ResolutionRaw>,
 }
 
 impl Registry {
-    /// Loads `meetings.toml` and `resolutions.toml` from a checks directory.
+    /// Loads every treaty's registries from a checks directory. The convention's files are
+    /// required; the Mine Ban Treaty's are read when present.
     pub fn load(checks_dir: &Path) -> Result<Self, RegistryError> {
-        let meetings_path = checks_dir.join("meetings.toml");
-        let resolutions_path = checks_dir.join("resolutions.toml");
-        let meetings: MeetingsFile = read_toml(&meetings_path)?;
-        let resolutions: ResolutionsFile = read_toml(&resolutions_path)?;
-        let mut registry = Registry {
-            meetings: meetings.meeting,
-            resolutions: Vec::new(),
-        };
-        for raw in resolutions.resolution {
+        let mut registry = Registry::default();
+        for treaty in TreatyId::ALL {
+            let (meetings, resolutions) = treaty.files();
+            let (meetings, resolutions) = (checks_dir.join(meetings), checks_dir.join(resolutions));
+            let optional = treaty != TreatyId::ConventionOnClusterMunitions;
+            if !optional || meetings.exists() {
+                registry.add_meetings(&meetings, treaty)?;
+            }
+            if !optional || resolutions.exists() {
+                registry.add_resolutions(&resolutions, treaty)?;
+            }
+        }
+        registry.meetings.sort_by_key(Meeting::start);
+        Ok(registry)
+    }
+
+    fn add_meetings(&mut self, path: &Path, expected: TreatyId) -> Result<(), RegistryError> {
+        let file: MeetingsFile = read_toml(path)?;
+        if file.treaty != expected {
+            return Err(invalid(
+                path,
+                format!("`treaty` must be \"{}\" in this file", kebab(expected)),
+            ));
+        }
+        for mut meeting in file.meeting {
+            if self.meeting(&meeting.id).is_some() {
+                return Err(invalid(
+                    path,
+                    format!("meeting id `{}` is registered twice", meeting.id),
+                ));
+            }
+            meeting.treaty = file.treaty;
+            self.meetings.push(meeting);
+        }
+        Ok(())
+    }
+
+    fn add_resolutions(&mut self, path: &Path, expected: TreatyId) -> Result<(), RegistryError> {
+        let file: ResolutionsFile = read_toml(path)?;
+        if file.treaty != expected {
+            return Err(invalid(
+                path,
+                format!("`treaty` must be \"{}\" in this file", kebab(expected)),
+            ));
+        }
+        for raw in file.resolution {
             let adopted = match &raw.adopted {
                 AdoptedRaw::Day(dt) => to_naive(dt).map(Adopted::Day),
                 AdoptedRaw::Month(s) => parse_month(s),
             };
             let Some(adopted) = adopted else {
-                return Err(RegistryError::Invalid {
-                    path: resolutions_path,
-                    line: 0,
-                    column: 0,
-                    message: format!(
-                        "resolution {}: `adopted` must be a date or \"YYYY-MM\"",
+                return Err(invalid(
+                    path,
+                    format!(
+                        "resolution {}: `adopted` must be a date, \"YYYY-MM\" or \"YYYY\"",
                         raw.id
                     ),
-                });
+                ));
             };
-            registry.resolutions.push(Resolution {
+            if self.resolution(&raw.id).is_some() {
+                return Err(invalid(
+                    path,
+                    format!("resolution `{}` is registered twice", raw.id),
+                ));
+            }
+            self.resolutions.push(Resolution {
                 id: raw.id,
+                treaty: file.treaty,
                 number: raw.number,
                 annual: raw.annual,
                 title: raw.title,
@@ -280,8 +435,7 @@ impl Registry {
                 note: raw.note,
             });
         }
-        registry.meetings.sort_by_key(Meeting::start);
-        Ok(registry)
+        Ok(())
     }
 
     /// The meeting with this id.
@@ -296,9 +450,11 @@ impl Registry {
             .find(|r| r.id == id || r.number.as_deref() == Some(id))
     }
 
-    /// The annual resolution on the convention adopted in `year`.
-    pub fn annual_resolution(&self, year: i32) -> Option<&Resolution> {
-        self.resolutions.iter().find(|r| r.annual == Some(year))
+    /// The annual resolution on `treaty` adopted in `year`.
+    pub fn annual_resolution(&self, treaty: TreatyId, year: i32) -> Option<&Resolution> {
+        self.resolutions
+            .iter()
+            .find(|r| r.treaty == treaty && r.annual == Some(year))
     }
 }
 
@@ -310,12 +466,13 @@ impl Registry {
         record: &crate::record::Record,
     ) -> Vec<(std::ops::Range<usize>, String)> {
         let mut out = Vec::new();
+        let treaty = record_treaty(record);
         for a in &record.meetings {
             if self.meeting(&a.meeting.value).is_none() {
                 out.push((
                     a.meeting.span.clone(),
                     format!(
-                        "meeting `{}` is not in checks/meetings.toml",
+                        "meeting `{}` is not in checks/meetings.toml nor checks/mbt-meetings.toml",
                         a.meeting.value
                     ),
                 ));
@@ -329,11 +486,12 @@ impl Registry {
                         format!("resolution `{}` is not in checks/resolutions.toml", r.value),
                     ));
                 }
-                (None, Some(y)) if self.annual_resolution(y.value).is_none() => {
+                (None, Some(y)) if self.annual_resolution(treaty, y.value).is_none() => {
                     out.push((
                         y.span.clone(),
                         format!(
-                            "no annual resolution on the convention is registered for {}",
+                            "no annual resolution on the {} is registered for {}",
+                            treaty.label(),
                             y.value
                         ),
                     ));
@@ -342,6 +500,29 @@ impl Registry {
             }
         }
         out
+    }
+}
+
+/// The treaty a record's annual votes and unqualified claims ("the convention") are about:
+/// its topic's treaty, else the Convention on Cluster Munitions.
+pub fn record_treaty(record: &crate::record::Record) -> TreatyId {
+    TreatyId::of_topic(record.topic.value).unwrap_or_default()
+}
+
+fn invalid(path: &Path, message: String) -> RegistryError {
+    RegistryError::Invalid {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message,
+    }
+}
+
+/// The keyword a treaty is written with in registry files.
+fn kebab(treaty: TreatyId) -> &'static str {
+    match treaty {
+        TreatyId::ConventionOnClusterMunitions => "convention-on-cluster-munitions",
+        TreatyId::MineBanTreaty => "mine-ban-treaty",
     }
 }
 
@@ -380,36 +561,35 @@ fn toml_date_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveD
 }
 
 fn parse_month(s: &str) -> Option<Adopted> {
-    let (y, m) = s.split_once('-')?;
+    let Some((y, m)) = s.split_once('-') else {
+        return s.parse().ok().map(Adopted::Year);
+    };
     let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
     (1..=12).contains(&m).then_some(Adopted::Month(y, m))
 }
 
-/// The convention's own entry into force (1 August 2010).
-pub fn convention_entry_into_force() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2010, 8, 1).expect("valid date")
-}
-
-/// Article 17: the date the convention enters into force for a state that deposited its
-/// instrument on `deposit`: the first day of the sixth month after the deposit month, or
-/// the convention's own entry into force for the first thirty instruments (deposited
-/// before 1 March 2010; the thirtieth was deposited on 16 February 2010).
-pub fn article17_in_force(deposit: Date) -> Date {
+/// Article 17 of either treaty: the date a treaty enters into force for a state that
+/// deposited its instrument on `deposit`: the first day of the sixth month after the deposit
+/// month, or the treaty's own entry into force for instruments deposited before it (the
+/// convention's first thirty, the Mine Ban Treaty's first forty).
+pub fn article17_in_force(treaty: TreatyId, deposit: Date) -> Date {
     let d = deposit.0;
-    let first_of_month = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid date");
+    let first_of_month = ymd(d.year(), d.month(), 1);
     let in_force = first_of_month + Months::new(6);
-    Date(in_force.max(convention_entry_into_force()))
+    Date(in_force.max(treaty.entry_into_force()))
 }
 
-/// Article 7: the initial transparency report is due 180 days after entry into force for
-/// the state.
-pub fn article7_report_due(in_force: Date) -> Date {
+/// Article 7 of either treaty: the initial transparency report is due 180 days after entry
+/// into force for the state.
+pub fn article7_report_due(_treaty: TreatyId, in_force: Date) -> Date {
     Date(in_force.0 + chrono::Days::new(180))
 }
 
-/// Article 3: stockpile destruction deadline, 8 years after entry into force for the state.
-pub fn article3_stockpile_deadline(in_force: Date) -> Date {
-    Date(in_force.0 + Months::new(96))
+/// The stockpile destruction deadline after entry into force for the state: eight years
+/// under the convention's Article 3, four under the Mine Ban Treaty's Article 4.
+pub fn stockpile_deadline(treaty: TreatyId, in_force: Date) -> Date {
+    let (_, years) = treaty.stockpile_rule();
+    Date(in_force.0 + Months::new(12 * years))
 }
 
 #[cfg(test)]
@@ -422,13 +602,23 @@ mod tests {
 
     #[test]
     fn treaty_rules_match_the_worked_examples() {
-        assert_eq!(article17_in_force(date(2011, 9, 8)), date(2012, 3, 1));
-        assert_eq!(article17_in_force(date(2010, 11, 5)), date(2011, 5, 1));
-        assert_eq!(article17_in_force(date(2008, 12, 3)), date(2010, 8, 1));
-        assert_eq!(article7_report_due(date(2012, 3, 1)), date(2012, 8, 28));
+        let ccm = TreatyId::ConventionOnClusterMunitions;
+        assert_eq!(article17_in_force(ccm, date(2011, 9, 8)), date(2012, 3, 1));
+        assert_eq!(article17_in_force(ccm, date(2010, 11, 5)), date(2011, 5, 1));
+        assert_eq!(article17_in_force(ccm, date(2008, 12, 3)), date(2010, 8, 1));
         assert_eq!(
-            article3_stockpile_deadline(date(2010, 8, 1)),
-            date(2018, 8, 1)
+            article7_report_due(ccm, date(2012, 3, 1)),
+            date(2012, 8, 28)
         );
+        assert_eq!(stockpile_deadline(ccm, date(2010, 8, 1)), date(2018, 8, 1));
+    }
+
+    #[test]
+    fn mine_ban_treaty_rules_use_its_own_dates() {
+        let mbt = TreatyId::MineBanTreaty;
+        // Ratified 9 July 1998, before the treaty's own entry into force on 1 March 1999.
+        assert_eq!(article17_in_force(mbt, date(1998, 7, 9)), date(1999, 3, 1));
+        assert_eq!(article17_in_force(mbt, date(2003, 9, 30)), date(2004, 3, 1));
+        assert_eq!(stockpile_deadline(mbt, date(1999, 3, 1)), date(2003, 3, 1));
     }
 }

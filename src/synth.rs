@@ -11,15 +11,22 @@
 //! Meetings and resolutions come from the registry, so every reference resolves. Names are
 //! made of syllables ("Varenia", "Oskaristan") and are clearly fictional.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::record::{Role, slugify};
-use crate::registry::{
-    Registry, article3_stockpile_deadline, article7_report_due, article17_in_force,
+use crate::record::write::{WriteOptions, prose, write_record};
+use crate::record::{
+    Attendance, Citation, Conduct, ConductFacts, ConventionStatus, Date, DepositKind, Record, Role,
+    Section, Sp, Status, Topic, Treaties, TreatyStanding, Vote, VoteCast, slugify,
 };
+use crate::registry::{
+    Meeting, Registry, TreatyId, article7_report_due, article17_in_force, stockpile_deadline,
+};
+
+/// Generated records are of the cluster munition ban policy topic.
+const CCM: TreatyId = TreatyId::ConventionOnClusterMunitions;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +74,17 @@ pub fn generate(options: &SynthOptions, registry: &Registry) -> Vec<SynthFile> {
     let mut files = Vec::new();
     for edition in first..=options.last_edition {
         for country in &countries {
-            let text = country.record(edition, options.seed, registry);
+            let record = country.record(edition, options.seed, registry);
+            let heading = format!(
+                "{}, {}, {edition} edition (synthetic record).",
+                country.name,
+                record.topic.label()
+            );
+            let options = WriteOptions {
+                heading: vec![heading],
+                annotate: false,
+            };
+            let text = write_record(&record, &options);
             files.push(SynthFile {
                 path: PathBuf::from("profiles")
                     .join(edition.to_string())
@@ -180,12 +197,12 @@ struct Country {
     index: usize,
     signed: Option<NaiveDate>,
     deposited: Option<NaiveDate>,
-    mine_ban: &'static str,
-    ccw: &'static str,
+    mine_ban: TreatyStanding,
+    ccw: TreatyStanding,
     /// Role per registry meeting (by index into the registry), `None` when not recorded.
     roles: Vec<Option<Role>>,
     /// (year, vote) for each annual resolution year the country voted on.
-    votes: Vec<(i32, &'static str)>,
+    votes: Vec<(i32, VoteCast)>,
     stockpiled: bool,
     stated: i32,
     /// Edition from which a misdated sentence is corrected (0 when never misdated).
@@ -200,100 +217,149 @@ fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-impl Country {
-    #[expect(
-        clippy::too_many_lines,
-        reason = "long function: split into named steps"
-    )]
-    fn new(rng: &mut Rng, name: String, index: usize, registry: &Registry) -> Self {
-        let kind = rng.below(100);
-        let (signed, deposited) = if kind < 45 {
-            // Signed, then ratified.
-            let signed = if rng.chance(0.6) {
-                date(2008, 12, 3)
-            } else {
-                date(
-                    2009 + rng.below(2) as i32,
-                    1 + rng.below(12) as u32,
-                    1 + rng.below(28) as u32,
-                )
-            };
-            let deposit = date(
-                signed.year() + 1 + rng.below(8) as i32,
-                1 + rng.below(12) as u32,
-                1 + rng.below(28) as u32,
-            );
-            (Some(signed), Some(deposit))
-        } else if kind < 60 {
-            // Acceded.
-            let deposit = date(
-                2011 + rng.below(12) as i32,
-                1 + rng.below(12) as u32,
-                1 + rng.below(28) as u32,
-            );
-            (None, Some(deposit))
-        } else if kind < 70 {
-            (Some(date(2008, 12, 3)), None)
+/// A date some time in the years `from..from + span`.
+fn some_day(rng: &mut Rng, from: i32, span: usize) -> NaiveDate {
+    date(
+        from + rng.below(span) as i32,
+        1 + rng.below(12) as u32,
+        1 + rng.below(28) as u32,
+    )
+}
+
+/// When the country signed and deposited its instrument, if it did.
+fn joining(rng: &mut Rng) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let kind = rng.below(100);
+    if kind < 45 {
+        // Signed, then ratified.
+        let signed = if rng.chance(0.6) {
+            date(2008, 12, 3)
         } else {
-            (None, None)
+            some_day(rng, 2009, 2)
         };
-        let engaged = signed.is_some() || deposited.is_some();
-        let presence = if engaged { 0.85 } else { 0.35 };
-        let roles = registry
-            .meetings
-            .iter()
-            .map(|m| {
-                let start = m.start();
-                let member =
-                    deposited.is_some_and(|d| d <= start) || signed.is_some_and(|s| s <= start);
-                if rng.chance(0.1) {
-                    None
-                } else if rng.chance(presence) {
-                    Some(if member {
-                        Role::Attended
-                    } else {
-                        Role::Observer
-                    })
-                } else if rng.chance(0.5) {
-                    Some(Role::InvitedAbsent)
+        let deposit = some_day(rng, signed.year() + 1, 8);
+        (Some(signed), Some(deposit))
+    } else if kind < 60 {
+        // Acceded.
+        (None, Some(some_day(rng, 2011, 12)))
+    } else if kind < 70 {
+        (Some(date(2008, 12, 3)), None)
+    } else {
+        (None, None)
+    }
+}
+
+/// The country's role at each registry meeting, `None` when not recorded.
+fn meeting_roles(
+    rng: &mut Rng,
+    registry: &Registry,
+    signed: Option<NaiveDate>,
+    deposited: Option<NaiveDate>,
+) -> Vec<Option<Role>> {
+    let engaged = signed.is_some() || deposited.is_some();
+    let presence = if engaged { 0.85 } else { 0.35 };
+    registry
+        .meetings
+        .iter()
+        .map(|m| {
+            let start = m.start();
+            let member =
+                deposited.is_some_and(|d| d <= start) || signed.is_some_and(|s| s <= start);
+            if rng.chance(0.1) {
+                None
+            } else if rng.chance(presence) {
+                Some(if member {
+                    Role::Attended
                 } else {
-                    Some(Role::Absent)
-                }
-            })
-            .collect();
-        let mut votes = Vec::new();
-        let favour = if engaged { 0.95 } else { 0.55 };
-        for year in 2015..=2030 {
-            if registry.annual_resolution(year).is_none() {
-                continue;
-            }
-            let vote = if rng.chance(favour) {
-                "yes"
-            } else if rng.chance(0.6) {
-                "abstain"
+                    Role::Observer
+                })
             } else if rng.chance(0.5) {
-                "absent"
+                Some(Role::InvitedAbsent)
             } else {
-                "no"
+                Some(Role::Absent)
+            }
+        })
+        .collect()
+}
+
+/// The country's vote on each annual resolution in the registry.
+fn annual_votes(rng: &mut Rng, registry: &Registry, engaged: bool) -> Vec<(i32, VoteCast)> {
+    let favour = if engaged { 0.95 } else { 0.55 };
+    (2015..=2030)
+        .filter(|&year| registry.annual_resolution(CCM, year).is_some())
+        .map(|year| {
+            let vote = if rng.chance(favour) {
+                VoteCast::Yes
+            } else if rng.chance(0.6) {
+                VoteCast::Abstain
+            } else if rng.chance(0.5) {
+                VoteCast::Absent
+            } else {
+                VoteCast::No
             };
-            votes.push((year, vote));
-        }
+            (year, vote)
+        })
+        .collect()
+}
+
+/// Standing towards a related treaty: party with probability `p`.
+fn standing(rng: &mut Rng, p: f64) -> TreatyStanding {
+    if rng.chance(p) {
+        TreatyStanding::Party
+    } else {
+        TreatyStanding::NotParty
+    }
+}
+
+/// What one edition knows of a country: the facts before its cutoff (1 August).
+struct Known<'a> {
+    signed: Option<NaiveDate>,
+    deposited: Option<NaiveDate>,
+    in_force: Option<NaiveDate>,
+    status: ConventionStatus,
+    meetings: Vec<(&'a Meeting, Role)>,
+    votes: Vec<(i32, VoteCast)>,
+    /// Year of the last meeting attended, as this edition states it (misdated until the
+    /// country's correction).
+    last_present: Option<i32>,
+    updated: NaiveDate,
+}
+
+/// A record's prose and its footnotes as they are written.
+#[derive(Default)]
+struct Footnotes(Vec<(String, String)>);
+
+impl Footnotes {
+    fn add(&mut self, key: impl Into<String>, text: impl Into<String>) {
+        self.0.push((key.into(), text.into()));
+    }
+
+    /// The citations table: each key once, in order of first use.
+    fn into_citations(self) -> Vec<Citation> {
+        let mut seen = std::collections::HashSet::new();
+        self.0
+            .into_iter()
+            .filter(|(key, _)| seen.insert(key.clone()))
+            .map(|(key, text)| Citation {
+                key: Sp::detached(key),
+                text: prose(text),
+            })
+            .collect()
+    }
+}
+
+impl Country {
+    fn new(rng: &mut Rng, name: String, index: usize, registry: &Registry) -> Self {
+        let (signed, deposited) = joining(rng);
+        let roles = meeting_roles(rng, registry, signed, deposited);
+        let votes = annual_votes(rng, registry, signed.is_some() || deposited.is_some());
         Self {
             name,
             iso: iso_code(index),
             index,
             signed,
             deposited,
-            mine_ban: if rng.chance(0.7) {
-                "party"
-            } else {
-                "not-party"
-            },
-            ccw: if rng.chance(0.6) {
-                "party"
-            } else {
-                "not-party"
-            },
+            mine_ban: standing(rng, 0.7),
+            ccw: standing(rng, 0.6),
             roles,
             votes,
             stockpiled: rng.chance(0.2),
@@ -306,187 +372,228 @@ impl Country {
         }
     }
 
-    /// The TOML record of this country for one edition.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "long function: split into named steps"
-    )]
-    fn record(&self, edition: i32, seed: u64, registry: &Registry) -> String {
+    /// What the edition `edition` knows of the country.
+    fn known<'a>(&self, edition: i32, seed: u64, registry: &'a Registry) -> Known<'a> {
         let cutoff = date(edition, 8, 1);
-        let mut w = Writer::new(seed, self.index as u64, edition);
-        let name = &self.name;
         let signed = self.signed.filter(|d| *d < cutoff);
         let deposited = self.deposited.filter(|d| *d < cutoff);
         let status = match (signed, deposited) {
-            (_, Some(_)) => "state-party",
-            (Some(_), None) => "signatory",
-            (None, None) => "non-signatory",
+            (_, Some(_)) => ConventionStatus::StateParty,
+            (Some(_), None) => ConventionStatus::Signatory,
+            (None, None) => ConventionStatus::NonSignatory,
         };
-        let meetings: Vec<(&crate::registry::Meeting, Role)> = registry
+        let meetings: Vec<(&Meeting, Role)> = registry
             .meetings
             .iter()
             .zip(&self.roles)
             .filter(|(m, _)| m.end() < cutoff)
             .filter_map(|(m, r)| r.map(|r| (m, r)))
             .collect();
-        let votes: Vec<(i32, &str)> = self
-            .votes
-            .iter()
-            .copied()
-            .filter(|(y, _)| *y < edition)
-            .collect();
+        let misdated = self.corrected_in > edition && edition > 2010;
         let last_present = meetings
             .iter()
             .filter(|(_, r)| r.present())
             .map(|(m, _)| m.start().year())
-            .max();
-
-        // Summary.
-        let label = match status {
-            "state-party" => "State Party",
-            "signatory" => "Signatory",
-            _ => "Non-signatory",
-        };
-        let mut summary = Vec::new();
-        match (signed, deposited) {
-            (Some(s), Some(d)) => summary.push(format!(
-                "{label} {name} signed the Convention on Cluster Munitions on {} and ratified it on {}.",
-                long_date(s),
-                long_date(d)
-            )),
-            (None, Some(d)) => summary.push(format!(
-                "{label} {name} acceded to the Convention on Cluster Munitions on {}.",
-                long_date(d)
-            )),
-            (Some(s), None) => summary.push(format!(
-                "{label} {name} signed the Convention on Cluster Munitions on {}, but has not ratified it.",
-                long_date(s)
-            )),
-            (None, None) => summary.push(w.choose(
-                "summary-status",
-                &[
-                    format!("{label} {name} has not taken any steps to join the Convention on Cluster Munitions."),
-                    format!("{label} {name} has expressed interest in the Convention on Cluster Munitions, but has not joined it."),
-                ],
-            )),
-        }
-        if let Some(year) = last_present {
-            let year = if self.corrected_in > edition && edition > 2010 {
-                year - 1
-            } else {
-                year
-            };
-            summary.push(format!(
-                "{name} last participated in a meeting of the convention in {year}."
-            ));
-        }
-        if let Some(&(year, "yes")) = votes.last() {
-            summary.push(format!(
-                "In December {year}, {name} voted in favor of a key United Nations (UN) resolution that promotes the convention."
-            ));
-        }
-        let mut out = String::new();
+            .max()
+            .map(|year| if misdated { year - 1 } else { year });
         let updated = date(
             edition,
             6 + rng_for(seed, &[self.index as u64, edition as u64, 1]).below(3) as u32,
             1 + rng_for(seed, &[self.index as u64, edition as u64, 2]).below(28) as u32,
         );
-        let _ = writeln!(
-            out,
-            "# {name}, Cluster Munition Ban Policy, {edition} edition (synthetic record).\n"
-        );
-        let _ = writeln!(out, "country = \"{name}\"");
-        let _ = writeln!(out, "iso = \"{}\"", self.iso);
-        let _ = writeln!(out, "topic = \"cluster-munition-ban-policy\"");
-        let _ = writeln!(out, "edition = {edition}");
-        let _ = writeln!(out, "last_updated = {}\n", updated.format("%Y-%m-%d"));
-        let conduct_sentence = if self.stockpiled {
+        Known {
+            signed,
+            deposited,
+            in_force: deposited.map(|d| article17_in_force(CCM, Date(d)).0),
+            status,
+            meetings,
+            votes: self
+                .votes
+                .iter()
+                .copied()
+                .filter(|(y, _)| *y < edition)
+                .collect(),
+            last_present,
+            updated,
+        }
+    }
+
+    /// The sentence on use, production, transfer and stockpiling.
+    fn conduct_sentence(&self) -> String {
+        let name = &self.name;
+        if self.stockpiled {
             format!("{name} has never used or produced cluster munitions, but has stockpiled them.")
         } else {
             format!(
                 "{name} has never used, produced, transferred, or stockpiled cluster munitions."
             )
+        }
+    }
+
+    /// The summary paragraph.
+    fn summary(&self, known: &Known<'_>, w: &mut Writer) -> String {
+        let name = &self.name;
+        let label = known.status.label();
+        let mut summary = vec![match (known.signed, known.deposited) {
+            (Some(s), Some(d)) => format!(
+                "{label} {name} signed the Convention on Cluster Munitions on {} and ratified it on {}.",
+                long_date(s),
+                long_date(d)
+            ),
+            (None, Some(d)) => format!(
+                "{label} {name} acceded to the Convention on Cluster Munitions on {}.",
+                long_date(d)
+            ),
+            (Some(s), None) => format!(
+                "{label} {name} signed the Convention on Cluster Munitions on {}, but has not ratified it.",
+                long_date(s)
+            ),
+            (None, None) => w.choose(
+                "summary-status",
+                &[
+                    format!("{label} {name} has not taken any steps to join the Convention on Cluster Munitions."),
+                    format!("{label} {name} has expressed interest in the Convention on Cluster Munitions, but has not joined it."),
+                ],
+            ),
+        }];
+        if let Some(year) = known.last_present {
+            summary.push(format!(
+                "{name} last participated in a meeting of the convention in {year}."
+            ));
+        }
+        if let Some(&(year, VoteCast::Yes)) = known.votes.last() {
+            summary.push(format!(
+                "In December {year}, {name} voted in favor of a key United Nations (UN) resolution that promotes the convention."
+            ));
+        }
+        summary.push(self.conduct_sentence());
+        let mut text = wrap(&summary.join(" "));
+        text.push('\n');
+        text
+    }
+
+    /// The `[status]` table.
+    fn status(&self, known: &Known<'_>) -> Status {
+        let dated = |d: Option<NaiveDate>| d.map(|d| Sp::detached(Date(d)));
+        let force = known.in_force.map(Date);
+        Status {
+            convention: Sp::detached(known.status),
+            signed: dated(known.signed),
+            deposited: dated(known.deposited),
+            deposit_kind: known.deposited.map(|_| {
+                Sp::detached(if known.signed.is_some() {
+                    DepositKind::Ratification
+                } else {
+                    DepositKind::Accession
+                })
+            }),
+            in_force: dated(known.in_force),
+            report_due: force.map(|f| Sp::detached(article7_report_due(CCM, f))),
+            stockpile_deadline: force.map(|f| Sp::detached(stockpile_deadline(CCM, f))),
+            legislation: None,
+        }
+    }
+
+    /// The `[conduct]` table.
+    fn conduct(&self) -> ConductFacts {
+        let stated = |c: Conduct| Some(Sp::detached(c));
+        ConductFacts {
+            used: stated(Conduct::Never),
+            produced: stated(Conduct::Never),
+            transferred: stated(if self.stockpiled {
+                Conduct::NoEvidence
+            } else {
+                Conduct::Never
+            }),
+            stockpiled: stated(if self.stockpiled {
+                Conduct::Yes
+            } else {
+                Conduct::Never
+            }),
+            stated: Some(Sp::detached(self.stated)),
+            stockpile_destroyed: None,
+            source: Some(Sp::detached(format!("letter-{}", self.stated))),
+        }
+    }
+
+    /// The record of this country for one edition.
+    fn record(&self, edition: i32, seed: u64, registry: &Registry) -> Record {
+        let known = self.known(edition, seed, registry);
+        let mut w = Writer::new(seed, self.index as u64, edition);
+        let mut notes = Footnotes::default();
+        let summary = self.summary(&known, &mut w);
+        let policy = self.policy(&known, &mut w, &mut notes, registry, seed);
+        let conduct = self.conduct_text(&mut w);
+        let last_vote = known.votes.len().saturating_sub(1);
+        Record {
+            path: PathBuf::new(),
+            source: Arc::from(""),
+            country: Sp::detached(self.name.clone()),
+            iso: Sp::detached(self.iso.clone()),
+            topic: Sp::detached(Topic::ClusterMunitionBanPolicy),
+            edition: Sp::detached(edition),
+            last_updated: Some(Sp::detached(Date(known.updated))),
+            needs_review: None,
+            incomplete: None,
+            status: Some(self.status(&known)),
+            treaties: Some(Treaties {
+                mine_ban_treaty: Some(Sp::detached(self.mine_ban)),
+                ccw: Some(Sp::detached(self.ccw)),
+            }),
+            overview: None,
+            meetings: known
+                .meetings
+                .iter()
+                .map(|(m, role)| Attendance {
+                    meeting: Sp::detached(m.id.clone()),
+                    role: Sp::detached(*role),
+                    part: None,
+                    source: None,
+                })
+                .collect(),
+            votes: (known.votes.iter().enumerate())
+                .map(|(i, &(year, vote))| Vote {
+                    year: Some(Sp::detached(year)),
+                    resolution: None,
+                    vote: Sp::detached(vote),
+                    source: (i == last_vote).then(|| Sp::detached(format!("unga-{year}"))),
+                })
+                .collect(),
+            conduct: Some(self.conduct()),
+            summary_label: None,
+            summary: Some(prose(summary)),
+            sections: vec![
+                section("Policy", &policy),
+                section("Use, production, transfer, and stockpiling", &conduct),
+            ],
+            citations: notes.into_citations(),
+            suppress: Vec::new(),
+        }
+    }
+
+    /// The first paragraph of the policy section: how the country stands, and its letter.
+    fn standing_paragraph(
+        &self,
+        known: &Known<'_>,
+        w: &mut Writer,
+        notes: &mut Footnotes,
+    ) -> String {
+        let name = &self.name;
+        let treaty_source = || {
+            format!(
+                "Convention on Cluster Munitions, status of {name}, United Nations Treaty Collection, accessed {}.",
+                long_date(known.updated)
+            )
         };
-        summary.push(conduct_sentence.clone());
-        let _ = writeln!(
-            out,
-            "summary = \"\"\"\n{}\n\"\"\"\n",
-            wrap(&summary.join(" "))
-        );
-
-        // Structured facts.
-        let _ = writeln!(out, "[status]\nconvention = \"{status}\"");
-        if let Some(s) = signed {
-            let _ = writeln!(out, "signed = {}", s.format("%Y-%m-%d"));
-        }
-        let mut in_force = None;
-        if let Some(d) = deposited {
-            let force = article17_in_force(crate::record::Date(d));
-            in_force = Some(force.0);
-            let _ = writeln!(out, "deposited = {}", d.format("%Y-%m-%d"));
-            let kind = if signed.is_some() {
-                "ratification"
-            } else {
-                "accession"
-            };
-            let _ = writeln!(out, "deposit_kind = \"{kind}\"");
-            let _ = writeln!(out, "in_force = {}", force.0.format("%Y-%m-%d"));
-            let _ = writeln!(
-                out,
-                "report_due = {}",
-                article7_report_due(force).0.format("%Y-%m-%d")
-            );
-            let _ = writeln!(
-                out,
-                "stockpile_deadline = {}",
-                article3_stockpile_deadline(force).0.format("%Y-%m-%d")
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\n[treaties]\nmine_ban_treaty = \"{}\"\nccw = \"{}\"\n",
-            self.mine_ban, self.ccw
-        );
-        for (m, role) in &meetings {
-            let _ = writeln!(
-                out,
-                "[[meetings]]\nmeeting = \"{}\"\nrole = \"{}\"\n",
-                m.id,
-                role.keyword()
-            );
-        }
-        let mut citations: Vec<(String, String)> = Vec::new();
-        for (i, (year, vote)) in votes.iter().enumerate() {
-            let _ = write!(out, "[[votes]]\nyear = {year}\nvote = \"{vote}\"\n");
-            if i + 1 == votes.len() {
-                let _ = writeln!(out, "source = \"unga-{year}\"");
-            }
-            out.push('\n');
-        }
-        let _ = writeln!(
-            out,
-            "[conduct]\nused = \"never\"\nproduced = \"never\"\ntransferred = \"{}\"\nstockpiled = \"{}\"\nstated = {}\nsource = \"letter-{}\"\n",
-            if self.stockpiled {
-                "no-evidence"
-            } else {
-                "never"
-            },
-            if self.stockpiled { "yes" } else { "never" },
-            self.stated,
-            self.stated
-        );
-
-        // Policy section.
-        let mut policy: Vec<String> = Vec::new();
         let mut para = Vec::new();
-        match (signed, deposited) {
+        match (known.signed, known.deposited) {
             (Some(s), Some(d)) => {
                 para.push(format!("{name} signed the Convention on Cluster Munitions on {} and ratified on {}.[^un-treaty]", long_date(s), long_date(d)));
-                citations.push(("un-treaty".into(), format!("Convention on Cluster Munitions, status of {name}, United Nations Treaty Collection, accessed {}.", long_date(updated))));
+                notes.add("un-treaty", treaty_source());
             }
             (None, Some(d)) => {
                 para.push(format!("{name} acceded to the convention on {}.[^un-treaty]", long_date(d)));
-                citations.push(("un-treaty".into(), format!("Convention on Cluster Munitions, status of {name}, United Nations Treaty Collection, accessed {}.", long_date(updated))));
+                notes.add("un-treaty", treaty_source());
             }
             (Some(s), None) => para.push(format!("{name} signed the convention on {}, but it has not ratified it.", long_date(s))),
             (None, None) => para.push(w.choose("policy-open", &[
@@ -494,12 +601,12 @@ impl Country {
                 format!("{name} remains outside the Convention on Cluster Munitions."),
             ])),
         }
-        if let Some(force) = in_force {
+        if let Some(force) = known.in_force {
             para.push(format!(
                 "The convention entered into force for {name} on {}.",
                 long_date(force)
             ));
-            let due = article7_report_due(crate::record::Date(force)).0;
+            let due = article7_report_due(CCM, Date(force)).0;
             para.push(format!(
                 "Its initial Article 7 transparency report is due by {}.",
                 long_date(due)
@@ -509,121 +616,160 @@ impl Country {
             "{name}'s most recent comment on the convention came in a {} letter to the Monitor.[^letter-{}]",
             self.stated, self.stated
         ));
-        citations.push((
+        let letter = date(
+            self.stated,
+            3 + (self.index % 8) as u32,
+            1 + (self.index % 27) as u32,
+        );
+        notes.add(
             format!("letter-{}", self.stated),
             format!(
                 "Letter from the Ministry of Foreign Affairs of {name} to the Monitor, {}.",
-                long_date(date(
-                    self.stated,
-                    3 + (self.index % 8) as u32,
-                    1 + (self.index % 27) as u32
-                ))
+                long_date(letter)
             ),
-        ));
-        policy.push(para.join(" "));
-        policy.push(w.filler(name, 3));
+        );
+        para.join(" ")
+    }
 
+    /// The paragraph on meetings: the last one attended, an invitation declined.
+    fn meetings_paragraph(&self, known: &Known<'_>, notes: &mut Footnotes) -> Option<String> {
+        let name = &self.name;
         let mut para = Vec::new();
-        if let Some(year) = last_present {
-            let year = if self.corrected_in > edition && edition > 2010 {
-                year - 1
-            } else {
-                year
-            };
-            let last = meetings
-                .iter()
-                .rev()
-                .find(|(_, r)| r.present())
-                .map(|(m, _)| *m);
+        if let Some(year) = known.last_present {
             para.push(format!(
                 "{name} last participated in a meeting of the convention in {year}."
             ));
-            if let Some(m) = last {
+            let last = known.meetings.iter().rev().find(|(_, r)| r.present());
+            if let Some((m, _)) = last {
+                let key = format!("statement-{}", slugify(&m.id));
                 para.push(format!(
-                    "It took part in the {} in {}.[^statement-{}]",
+                    "It took part in the {} in {}.[^{key}]",
                     m.name,
-                    m.when_where(),
-                    slugify(&m.id)
+                    m.when_where()
                 ));
-                citations.push((
-                    format!("statement-{}", slugify(&m.id)),
+                notes.add(
+                    key,
                     format!("Statement of {name}, {}, {}.", m.name, m.when_where()),
-                ));
+                );
             }
-        } else if !meetings.is_empty() {
+        } else if !known.meetings.is_empty() {
             para.push(format!(
                 "{name} has never participated in a meeting of the convention."
             ));
         }
-        if let Some(m) = meetings
+        let declined = known
+            .meetings
             .iter()
             .rev()
-            .find(|(_, r)| *r == Role::InvitedAbsent)
-            .map(|(m, _)| *m)
-        {
+            .find(|(_, r)| *r == Role::InvitedAbsent);
+        if let Some((m, _)) = declined {
             para.push(format!(
                 "It was invited to, but did not attend, the convention's {}.",
                 m.name
             ));
         }
-        if !para.is_empty() {
-            policy.push(para.join(" "));
-        }
+        (!para.is_empty()).then(|| para.join(" "))
+    }
 
-        let mut para = Vec::new();
-        if let Some(&(year, vote)) = votes.last() {
-            match vote {
-                "yes" => para.push(format!("In December {year}, {name} voted in favor of a key UNGA resolution that calls on states outside the convention to “join as soon as possible.”[^unga-{year}]")),
-                "abstain" => para.push(format!("{name} abstained from the vote on the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]")),
-                "absent" => para.push(format!("{name} was absent from the vote on the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]")),
-                _ => para.push(format!("{name} voted against the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]")),
-            }
-            let number = registry
-                .annual_resolution(year)
-                .and_then(|r| r.number.clone())
-                .unwrap_or_else(|| format!("of {year}"));
-            citations.push((format!("unga-{year}"), format!("“Implementation of the Convention on Cluster Munitions,” UNGA Resolution {number}, December {year}.")));
-            let streak = votes.iter().rev().take_while(|(_, v)| *v == "yes").last();
-            if vote == "yes"
-                && let Some(&(since, _)) = streak
-                && since < year
-            {
-                para.push(format!("It has voted in favor of the annual resolution promoting the convention since {since}."));
-            }
+    /// The sentences on the latest UNGA vote and the streak of votes in favour.
+    fn vote_sentences(
+        &self,
+        known: &Known<'_>,
+        notes: &mut Footnotes,
+        registry: &Registry,
+    ) -> Vec<String> {
+        let name = &self.name;
+        let Some(&(year, vote)) = known.votes.last() else {
+            return Vec::new();
+        };
+        let mut para = vec![match vote {
+            VoteCast::Yes => format!(
+                "In December {year}, {name} voted in favor of a key UNGA resolution that calls on states outside the convention to “join as soon as possible.”[^unga-{year}]"
+            ),
+            VoteCast::Abstain => format!(
+                "{name} abstained from the vote on the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]"
+            ),
+            VoteCast::Absent => format!(
+                "{name} was absent from the vote on the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]"
+            ),
+            VoteCast::No => format!(
+                "{name} voted against the annual UNGA resolution promoting the convention in {year}.[^unga-{year}]"
+            ),
+        }];
+        let number = registry
+            .annual_resolution(CCM, year)
+            .and_then(|r| r.number.clone())
+            .unwrap_or_else(|| format!("of {year}"));
+        notes.add(format!("unga-{year}"), format!("“Implementation of the Convention on Cluster Munitions,” UNGA Resolution {number}, December {year}."));
+        let streak = known
+            .votes
+            .iter()
+            .rev()
+            .take_while(|(_, v)| *v == VoteCast::Yes)
+            .last();
+        if vote == VoteCast::Yes
+            && let Some(&(since, _)) = streak
+            && since < year
+        {
+            para.push(format!("It has voted in favor of the annual resolution promoting the convention since {since}."));
         }
-        if self.mine_ban == "not-party" && self.ccw == "not-party" {
-            para.push(format!("{name} is not party to the Mine Ban Treaty or the Convention on Conventional Weapons (CCW)."));
-        } else if self.mine_ban == "party" && self.ccw == "party" {
-            para.push(format!("{name} is party to the Mine Ban Treaty and the Convention on Conventional Weapons (CCW)."));
-        } else if self.mine_ban == "party" {
-            para.push(format!("{name} is party to the Mine Ban Treaty, but not to the Convention on Conventional Weapons (CCW)."));
-        } else {
-            para.push(format!("{name} is party to the Convention on Conventional Weapons (CCW), but not to the Mine Ban Treaty."));
+        para
+    }
+
+    /// The sentence on the Mine Ban Treaty and the CCW.
+    fn treaties_sentence(&self) -> String {
+        let name = &self.name;
+        match (self.mine_ban, self.ccw) {
+            (TreatyStanding::Party, TreatyStanding::Party) => format!(
+                "{name} is party to the Mine Ban Treaty and the Convention on Conventional Weapons (CCW)."
+            ),
+            (TreatyStanding::Party, _) => format!(
+                "{name} is party to the Mine Ban Treaty, but not to the Convention on Conventional Weapons (CCW)."
+            ),
+            (_, TreatyStanding::Party) => format!(
+                "{name} is party to the Convention on Conventional Weapons (CCW), but not to the Mine Ban Treaty."
+            ),
+            _ => format!(
+                "{name} is not party to the Mine Ban Treaty or the Convention on Conventional Weapons (CCW)."
+            ),
         }
+    }
+
+    /// The policy section's paragraphs.
+    fn policy(
+        &self,
+        known: &Known<'_>,
+        w: &mut Writer,
+        notes: &mut Footnotes,
+        registry: &Registry,
+        seed: u64,
+    ) -> Vec<String> {
+        let mut policy = vec![
+            self.standing_paragraph(known, w, notes),
+            w.filler(&self.name, 3),
+        ];
+        policy.extend(self.meetings_paragraph(known, notes));
+        let mut para = self.vote_sentences(known, notes, registry);
+        para.push(self.treaties_sentence());
         policy.push(para.join(" "));
         if rng_for(seed, &[self.index as u64, 7]).chance(0.6) {
-            policy.push(w.filler(name, 4));
+            policy.push(w.filler(&self.name, 4));
         }
-        let _ = writeln!(
-            out,
-            "[[sections]]\ntitle = \"Policy\"\ntext = \"\"\"\n{}\n\"\"\"\n",
-            policy
-                .iter()
-                .map(|p| wrap(p))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        );
+        policy
+    }
 
-        // Conduct section.
-        // The statement denies what the summary denies, as in the published profiles.
+    /// The paragraphs of the section on use, production, transfer and stockpiling. The
+    /// statement denies what the summary denies, as in the published profiles.
+    fn conduct_text(&self, w: &mut Writer) -> Vec<String> {
+        let name = &self.name;
         let denied = if self.stockpiled {
             "used or produced"
         } else {
             "used, produced, transferred, or stockpiled"
         };
+        let stated = self.stated;
         let mut conduct = vec![format!(
-            "{} told the Monitor in {} that it has never {denied} cluster munitions.[^letter-{}]",
-            name, self.stated, self.stated
+            "{name} told the Monitor in {stated} that it has never {denied} cluster munitions.[^letter-{stated}]"
         )];
         if self.stockpiled {
             conduct.push(format!("{name} holds a stockpile of cluster munitions whose size it has not disclosed. {}", w.choose("stockpile", &[
@@ -631,26 +777,23 @@ impl Country {
                 "Officials have indicated that a destruction plan is under preparation.".to_string(),
             ])));
         } else {
-            conduct.push(conduct_sentence);
+            conduct.push(self.conduct_sentence());
         }
-        let _ = writeln!(
-            out,
-            "[[sections]]\ntitle = \"Use, production, transfer, and stockpiling\"\ntext = \"\"\"\n{}\n\"\"\"\n",
-            conduct
-                .iter()
-                .map(|p| wrap(p))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        );
+        conduct
+    }
+}
 
-        let _ = writeln!(out, "[citations]");
-        let mut seen = std::collections::HashSet::new();
-        for (key, text) in citations {
-            if seen.insert(key.clone()) {
-                let _ = writeln!(out, "{key} = \"{text}\"");
-            }
-        }
-        out
+/// A section whose paragraphs are wrapped as editors write them.
+fn section(title: &str, paragraphs: &[String]) -> Section {
+    let mut text = paragraphs
+        .iter()
+        .map(|p| wrap(p))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    text.push('\n');
+    Section {
+        title: Sp::detached(title.to_string()),
+        text: prose(text),
     }
 }
 

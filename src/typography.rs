@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::record::prose::Segment;
+
 /// The no-break space put between a number and its unit.
 pub const NUMBER_UNIT_SPACE: char = '\u{00A0}';
 
@@ -91,6 +93,37 @@ pub fn typeset(text: &str, language: Language, context: Context) -> String {
     };
     out.push_str(&typeset_plain(&text[last..], language, tail));
     out
+}
+
+/// The typeset form of a paragraph's segments: text and italics are typeset, each with the
+/// characters of its neighbours as context; citation markers are kept as they are (a marker
+/// stands where a word ends, so a quote before it closes).
+pub fn typeset_segments(segments: &[Segment], language: Language) -> Vec<Segment> {
+    let edge = |segment: &Segment, last: bool| match segment {
+        Segment::Text(t) | Segment::Italic(t) => {
+            if last {
+                t.chars().next_back()
+            } else {
+                t.chars().next()
+            }
+        }
+        Segment::Cite(_) => Some('.'),
+    };
+    segments
+        .iter()
+        .enumerate()
+        .map(|(i, segment)| {
+            let context = Context {
+                before: i.checked_sub(1).and_then(|p| edge(&segments[p], true)),
+                after: segments.get(i + 1).and_then(|n| edge(n, false)),
+            };
+            match segment {
+                Segment::Text(t) => Segment::Text(typeset(t, language, context)),
+                Segment::Italic(t) => Segment::Italic(typeset(t, language, context)),
+                Segment::Cite(key) => Segment::Cite(key.clone()),
+            }
+        })
+        .collect()
 }
 
 /// Maps typeset characters back to what an editor types: curly quotes to straight ones,
@@ -326,6 +359,28 @@ mod tests {
             },
         );
         assert_eq!(close, "\u{201D} and");
+    }
+
+    #[test]
+    fn segments_are_typeset_with_their_neighbours_and_markers_kept() {
+        let segments = vec![
+            Segment::Text("see \"".into()),
+            Segment::Italic("Monitor 2010".into()),
+            Segment::Text("\" (2009-2010)".into()),
+            Segment::Cite("it's-a-key".into()),
+            Segment::Text(" and 'so' on".into()),
+        ];
+        let typeset = typeset_segments(&segments, Language::English);
+        assert_eq!(
+            typeset,
+            vec![
+                Segment::Text("see \u{201C}".into()),
+                Segment::Italic("Monitor 2010".into()),
+                Segment::Text("\u{201D} (2009\u{2013}2010)".into()),
+                Segment::Cite("it's-a-key".into()),
+                Segment::Text(" and \u{2018}so\u{2019} on".into()),
+            ]
+        );
     }
 
     #[test]

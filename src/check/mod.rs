@@ -2,11 +2,11 @@
 //!
 //! The engine loads records (and, for each, the previous edition and the other topics of the
 //! same country and edition), extracts facts once per record, runs every rule of the
-//! [`registry`] table, applies suppressions and severity settings, and sorts findings
+//! [`catalog`] table, applies suppressions and severity settings, and sorts findings
 //! deterministically. Emitters in [`emit`] print them.
 
+pub mod catalog;
 pub mod emit;
-pub mod registry;
 pub mod rules;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,9 +19,9 @@ use serde::Serialize;
 
 use crate::facts::{ClaimPatterns, Fact, extract};
 use crate::record::{LoadError, Record, load_record};
-use crate::registry::Registry;
+use crate::registry::{Registry, TreatyId};
 
-pub use registry::{RULES, Rule, rule_by_code_or_name};
+pub use catalog::{RULES, Rule, rule_by_code_or_name};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -339,7 +339,7 @@ pub fn check_files(
     let checked: Vec<Checked> = records
         .into_par_iter()
         .map(|record| {
-            let facts = extract(&record, registry, patterns);
+            let facts = own_facts(&record, extract(&record, registry, patterns));
             Checked { record, facts }
         })
         .collect();
@@ -370,6 +370,16 @@ pub fn check_files(
         load_errors,
         records: checked.len(),
     }
+}
+
+/// The facts a record is checked on: those about its topic's treaty, or about no one treaty.
+/// A cluster munition profile's mention of a Mine Ban Treaty meeting is no claim about the
+/// convention, and the other way round.
+fn own_facts(record: &Record, mut facts: Vec<Fact>) -> Vec<Fact> {
+    if let Some(treaty) = TreatyId::of_topic(record.topic.value) {
+        facts.retain(|f| f.concerns(treaty));
+    }
+    facts
 }
 
 /// Runs every rule on one record, then applies its suppressions and the severity settings.

@@ -1,65 +1,48 @@
 //! `dossier build`: the main job. Renders every record and each edition's book, then
 //! reports what the checker finds.
 
-use std::path::PathBuf;
+use dossier::project::{Project, ProjectError};
+use dossier::render::pipeline::RenderRequest;
 
-use crate::project::{Project, ProjectError};
-use crate::render::Paper;
-
+use super::args::{OutputArgs, RunArgs};
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier build`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Output directory (default: `out/`, or `out_dir` in dossier.toml).
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-    /// Paper size.
-    #[arg(long, value_enum)]
-    pub paper: Option<Paper>,
-    /// Parallel jobs (default: all cores).
-    #[arg(long, short)]
-    pub jobs: Option<usize>,
-    /// Render every output, even those the manifest says are up to date.
-    #[arg(long)]
-    pub force: bool,
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
 }
 
 /// Runs `dossier build`: renders, then checks. Exits 2 when something could not be
 /// rendered; checker findings are reported but do not fail the build (gate on
 /// `dossier check` for that).
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let project = match project {
-        Ok(project) => project,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_ERROR;
-        }
+    let Some(project) = reporter.found(project) else {
+        return EXIT_ERROR;
     };
-    let render_args = super::render::Args {
+    let request = RenderRequest {
         paths: Vec::new(),
-        out: args.out,
-        paper: args.paper,
-        jobs: args.jobs,
-        no_book: false,
+        out_dir: args.output.out,
+        paper: args.output.paper,
+        books: true,
+        jobs: args.run.jobs,
         emit_typst: None,
-        force: args.force,
+        force: args.run.force,
     };
-    let rendered = match super::render::render(&render_args, Ok(project.clone()), reporter) {
-        Ok(outcome) if outcome.failures == 0 => EXIT_OK,
-        Ok(_) => EXIT_ERROR,
-        Err(code) => code,
-    };
+    let rendered = super::render::render(&project, &request, reporter);
     reporter.status("checking every record:");
-    let check_args = super::check::Args {
-        paths: Vec::new(),
-        format: crate::check::emit::Format::Human,
-        deny: super::check::Deny::Error,
-    };
-    let checked = super::check::run(check_args, Ok(project), reporter);
-    if rendered != EXIT_OK || checked == EXIT_ERROR {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
+    let checked = super::check::check_and_print(
+        &project,
+        std::slice::from_ref(&project.profiles),
+        dossier::check::emit::Format::Human,
+        dossier::check::Severity::Error,
+        reporter,
+    );
+    match rendered {
+        Some(summary) if summary.failures == 0 && checked != EXIT_ERROR => EXIT_OK,
+        _ => EXIT_ERROR,
     }
 }

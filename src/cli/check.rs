@@ -2,16 +2,18 @@
 
 use std::path::PathBuf;
 
-use crate::check::emit::{self, Format};
-use crate::check::{Settings, Severity, check_files};
-use crate::facts::ClaimPatterns;
-use crate::project::{Project, ProjectError, collect_record_files};
+use dossier::check::emit::{self, Format};
+use dossier::check::{Settings, Severity, check_files};
+use dossier::facts::ClaimPatterns;
+use dossier::project::{Project, ProjectError, collect_record_files};
+use dossier::registry::Registry;
 
+use super::args::PathArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Reporter};
 
 /// The lowest severity that makes the run fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Deny {
+pub(crate) enum Deny {
     /// Fail on errors only (default).
     Error,
     /// Fail on warnings and errors.
@@ -22,22 +24,47 @@ pub enum Deny {
 
 /// Arguments of `dossier check`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Record files or directories (default: the project's `profiles/`).
-    pub paths: Vec<PathBuf>,
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub(crate) paths: PathArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Deny::Error)]
-    pub deny: Deny,
+    pub(crate) deny: Deny,
 }
 
 /// Runs `dossier check`.
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let (project, registry) = match super::project_with_registry(project, reporter) {
-        Ok(both) => both,
-        Err(code) => return code,
+    let Some(project) = reporter.found(project) else {
+        return EXIT_ERROR;
+    };
+    let threshold = match args.deny {
+        Deny::Error => Severity::Error,
+        Deny::Warning => Severity::Warning,
+        Deny::Info => Severity::Info,
+    };
+    let paths = args.paths.or_profiles(&project);
+    check_and_print(&project, &paths, args.format, threshold, reporter)
+}
+
+/// Checks the records under `paths` and prints the findings in `format`; returns the exit
+/// code: 2 when a record or the checker's configuration does not load, 1 when a finding
+/// is at or above `threshold`, else 0.
+pub(super) fn check_and_print(
+    project: &Project,
+    paths: &[PathBuf],
+    format: Format,
+    threshold: Severity,
+    reporter: &Reporter,
+) -> i32 {
+    let registry = match Registry::load(&project.checks) {
+        Ok(r) => r,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
     };
     let patterns = match ClaimPatterns::load(&project.checks) {
         Ok(p) => p,
@@ -55,22 +82,17 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     let settings = match Settings::load(&project.checks, &configured) {
         Ok(s) => s,
         Err(message) => {
-            eprintln!("error: {message}");
+            reporter.failure(&message);
             return EXIT_ERROR;
         }
     };
-    let paths = if args.paths.is_empty() {
-        vec![project.profiles.clone()]
-    } else {
-        args.paths.clone()
-    };
-    for p in &paths {
+    for p in paths {
         if !p.exists() {
-            eprintln!("error: {}: no such file or directory", p.display());
+            reporter.failure(&format!("{}: no such file or directory", p.display()));
             return EXIT_ERROR;
         }
     }
-    let (files, _skipped) = collect_record_files(&paths);
+    let (files, _skipped) = collect_record_files(paths);
     let outcome = check_files(&files, &project.profiles, &registry, &patterns, &settings);
     for e in &outcome.load_errors {
         reporter.load_error(e);
@@ -78,17 +100,12 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     print!(
         "{}",
         emit::render(
-            args.format,
+            format,
             &outcome.findings,
             outcome.records,
-            reporter.color
+            reporter.color_stdout
         )
     );
-    let threshold = match args.deny {
-        Deny::Error => Severity::Error,
-        Deny::Warning => Severity::Warning,
-        Deny::Info => Severity::Info,
-    };
     if !outcome.load_errors.is_empty() {
         EXIT_ERROR
     } else if outcome.findings.iter().any(|f| f.severity >= threshold) {

@@ -7,10 +7,10 @@ use super::{Cli, EXIT_OK};
 
 /// Arguments of `dossier completions`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell to complete for.
     #[arg(value_enum)]
-    pub shell: Shell,
+    pub(crate) shell: Shell,
 }
 
 /// Runs `dossier completions`.

@@ -1,18 +1,18 @@
 //! `dossier explain CODE`: a rule's documentation.
 
-use crate::check::rule_by_code_or_name;
+use dossier::check::rule_by_code_or_name;
 
-use super::{EXIT_ERROR, EXIT_OK};
+use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier explain`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Rule code ("DOS101") or name ("last-meeting-contradiction").
-    pub rule: String,
+    pub(crate) rule: String,
 }
 
 /// Runs `dossier explain`.
-pub(super) fn run(args: Args) -> i32 {
+pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
     match rule_by_code_or_name(&args.rule) {
         Some(r) => {
             println!(
@@ -28,10 +28,10 @@ pub(super) fn run(args: Args) -> i32 {
             EXIT_OK
         }
         None => {
-            eprintln!(
-                "error: no rule `{}` (`dossier rules` lists them)",
+            reporter.failure(&format!(
+                "no rule `{}` (`dossier rules` lists them)",
                 args.rule
-            );
+            ));
             EXIT_ERROR
         }
     }

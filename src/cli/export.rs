@@ -2,30 +2,30 @@
 
 use std::path::PathBuf;
 
-use crate::export::to_text;
-use crate::render::write_atomically;
+use dossier::export::to_text;
+use dossier::render::write_atomically;
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Plain text shaped like the 2015-on published pages.
     Text,
 }
 
 /// Arguments of `dossier export`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Record files or directories.
     #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Write `DIR/EDITION/COUNTRY.txt` files instead of printing to standard output.
     #[arg(long, short, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
 /// Runs `dossier export`.
@@ -45,7 +45,7 @@ pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
                 match write_atomically(&path, text.as_bytes()) {
                     Ok(()) => reporter.status(&format!("exported {}", path.display())),
                     Err(e) => {
-                        eprintln!("error: cannot write {}: {e}", path.display());
+                        reporter.failure(&format!("cannot write {}: {e}", path.display()));
                         failed += 1;
                     }
                 }

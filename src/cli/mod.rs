@@ -1,6 +1,7 @@
 //! The command-line interface: one module per subcommand, each a small `run` over the
 //! library. Exit codes: 0 success, 1 findings, 2 usage, input or I/O errors.
 
+mod args;
 mod build;
 mod check;
 mod completions;
@@ -17,40 +18,37 @@ mod schema;
 mod synth;
 mod watch;
 
-use std::path::PathBuf;
-
 use clap::{Parser, Subcommand};
 
-pub use report::{ColorChoice, Reporter};
+pub(crate) use report::{ColorChoice, Reporter};
 
 /// Exit code: everything went well.
-pub const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_OK: i32 = 0;
 /// Exit code: the command ran and has findings (check, diff with `--exit-code`).
-pub const EXIT_FINDINGS: i32 = 1;
+pub(crate) const EXIT_FINDINGS: i32 = 1;
 /// Exit code: usage error, unreadable or invalid input, or I/O failure.
-pub const EXIT_ERROR: i32 = 2;
+pub(crate) const EXIT_ERROR: i32 = 2;
 
 /// Country profiles as data: render, check, diff and import.
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// When to use colour: auto (a terminal and no NO_COLOR), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
-    pub quiet: bool,
-    /// Project root (default: found by walking up from the working directory).
-    #[arg(long, global = true, value_name = "DIR")]
-    pub project: Option<PathBuf>,
+    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) project: args::ProjectArgs,
     /// The subcommand.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Render every record and each edition's book, then report what the checker finds.
     #[command(
         after_help = "Example:\n  dossier build\n  dossier build --out print --paper us-letter"
@@ -121,24 +119,8 @@ pub enum Command {
     Completions(completions::Args),
 }
 
-/// The project and its registries, or the exit code after reporting why they cannot be had.
-fn project_with_registry(
-    project: Result<crate::project::Project, crate::project::ProjectError>,
-    reporter: &Reporter,
-) -> Result<(crate::project::Project, crate::registry::Registry), i32> {
-    let project = project.map_err(|e| {
-        reporter.error(&e);
-        EXIT_ERROR
-    })?;
-    let registry = crate::registry::Registry::load(&project.checks).map_err(|e| {
-        reporter.error(&e);
-        EXIT_ERROR
-    })?;
-    Ok((project, registry))
-}
-
 /// Parses the command line, runs the command and returns the process exit code.
-pub fn main() -> i32 {
+pub(crate) fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -148,24 +130,31 @@ pub fn main() -> i32 {
         }
     };
     let reporter = Reporter::new(cli.color, cli.quiet);
-    let project = || match &cli.project {
-        Some(root) => crate::project::Project::at(root),
-        None => crate::project::Project::discover(&std::env::current_dir().unwrap_or_default()),
-    };
+    let project = || cli.project.find();
     match cli.command {
         Command::Build(args) => build::run(args, project(), &reporter),
         Command::Render(args) => render::run(args, project(), &reporter),
         Command::Synth(args) => synth::run(args, project(), &reporter),
-        Command::Diff(args) => diff::run(args, project(), cli.color, &reporter),
+        Command::Diff(args) => diff::run(args, project(), &reporter),
         Command::Import(args) => import::run(args, project(), &reporter),
         Command::Export(args) => export::run(args, &reporter),
         Command::Check(args) => check::run(args, project(), &reporter),
-        Command::Explain(args) => explain::run(args),
+        Command::Explain(args) => explain::run(args, &reporter),
         Command::Rules => rules::run(),
         Command::Watch(args) => watch::run(args, project(), &reporter),
         Command::New(args) => new::run(args, project(), &reporter),
         Command::Rollover(args) => rollover::run(args, project(), &reporter),
         Command::Schema(args) => schema::run(args, &reporter),
         Command::Completions(args) => completions::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

@@ -1,39 +1,38 @@
 //! `dossier new COUNTRY --edition YEAR`: a skeleton record with a comment on every field.
 
-use crate::project::{Project, ProjectError};
-use crate::record::Topic;
-use crate::workflow::skeleton::{NewError, NewRecord, resolve_iso, write_skeleton};
+use dossier::project::{Project, ProjectError};
+use dossier::record::Topic;
+use dossier::workflow::skeleton::{NewError, NewRecord, resolve_iso, write_skeleton};
 
+use super::args::parse_topic;
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier new`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Country name as printed, e.g. "Kyrgyzstan".
-    pub country: String,
+    pub(crate) country: String,
     /// Edition year.
     #[arg(long, short)]
-    pub edition: i32,
+    pub(crate) edition: i32,
     /// Topic (default: cluster-munition-ban-policy).
     #[arg(long, short, value_parser = parse_topic, default_value = "cluster-munition-ban-policy")]
-    pub topic: Topic,
+    pub(crate) topic: Topic,
     /// ISO 3166-1 alpha-2 code (default: the code the country table gives the name).
     #[arg(long, value_parser = parse_iso)]
-    pub iso: Option<String>,
+    pub(crate) iso: Option<String>,
 }
 
-fn parse_topic(text: &str) -> Result<Topic, String> {
-    Topic::from_keyword(text).ok_or_else(|| {
-        let names: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
-        format!("unknown topic; one of: {}", names.join(", "))
-    })
-}
+/// An `--iso` value that is not two letters.
+#[derive(Debug, thiserror::Error)]
+#[error("an ISO 3166-1 alpha-2 code is two letters, e.g. KG")]
+pub(crate) struct NotAnIsoCode;
 
-fn parse_iso(text: &str) -> Result<String, String> {
+fn parse_iso(text: &str) -> Result<String, NotAnIsoCode> {
     if text.len() == 2 && text.chars().all(|c| c.is_ascii_alphabetic()) {
         Ok(text.to_ascii_uppercase())
     } else {
-        Err("an ISO 3166-1 alpha-2 code is two letters, e.g. KG".into())
+        Err(NotAnIsoCode)
     }
 }
 

@@ -1,186 +1,143 @@
 //! `dossier render`: records to PDF profiles and edition books.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
-use crate::project::{Project, ProjectError, relative_to_cwd};
-use crate::registry::Registry;
-use crate::render::{Manifest, Paper, RenderOptions, Renderer, Severity};
+use dossier::project::{Project, ProjectError};
+use dossier::render::pipeline::{Progress, RenderRequest, RenderSummary, render_project};
 
+use super::args::{OutputArgs, PathArgs, RunArgs};
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier render`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Record files or directories (default: the project's profiles/).
-    pub paths: Vec<PathBuf>,
-    /// Output directory (default: `out/`, or `out_dir` in dossier.toml).
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-    /// Paper size.
-    #[arg(long, value_enum)]
-    pub paper: Option<Paper>,
-    /// Parallel jobs (default: all cores).
-    #[arg(long, short)]
-    pub jobs: Option<usize>,
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub(crate) paths: PathArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
     /// Do not render the edition books.
     #[arg(long)]
-    pub no_book: bool,
+    pub(crate) no_book: bool,
     /// Also write each document's Typst main file, data and the templates to DIR.
     #[arg(long, value_name = "DIR")]
-    pub emit_typst: Option<PathBuf>,
-    /// Render every output, even those the manifest says are up to date.
-    #[arg(long)]
-    pub force: bool,
-}
-
-/// Summary of a render run.
-#[derive(Debug, Default)]
-pub(super) struct Outcome {
-    /// PDFs written.
-    pub written: usize,
-    /// Outputs skipped because their inputs did not change.
-    pub up_to_date: usize,
-    /// Problems that stopped a record or a PDF.
-    pub failures: usize,
+    pub(crate) emit_typst: Option<PathBuf>,
 }
 
 /// Runs `dossier render`.
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    match render(&args, project, reporter) {
-        Ok(outcome) if outcome.failures == 0 => EXIT_OK,
-        Ok(_) => EXIT_ERROR,
-        Err(code) => code,
+    let Some(project) = reporter.found(project) else {
+        return EXIT_ERROR;
+    };
+    let request = RenderRequest {
+        paths: args.paths.paths,
+        out_dir: args.output.out,
+        paper: args.output.paper,
+        books: !args.no_book,
+        jobs: args.run.jobs,
+        emit_typst: args.emit_typst,
+        force: args.run.force,
+    };
+    match render(&project, &request, reporter) {
+        Some(summary) if summary.failures == 0 => EXIT_OK,
+        _ => EXIT_ERROR,
     }
 }
 
-/// Renders as asked and reports; returns counts, or an exit code when nothing could start.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// Renders as asked, printing progress, diagnostics and a summary line; `None` when
+/// nothing could start (the reason is printed).
 pub(super) fn render(
-    args: &Args,
-    project: Result<Project, ProjectError>,
+    project: &Project,
+    request: &RenderRequest,
     reporter: &Reporter,
-) -> Result<Outcome, i32> {
-    let project = project.map_err(|e| {
-        reporter.error(&e);
-        EXIT_ERROR
-    })?;
-    let registry = Registry::load(&project.checks).map_err(|e| {
-        reporter.error(&e);
-        EXIT_ERROR
-    })?;
-    let paper = args.paper.or(project.config.paper).unwrap_or_default();
-    let options = RenderOptions {
-        paper,
-        books: !args.no_book,
-    };
-    let renderer = Renderer::new(&project.templates, registry, options).map_err(|e| {
-        reporter.error(&e);
-        EXIT_ERROR
-    })?;
-    let paths = if args.paths.is_empty() {
-        vec![relative_to_cwd(&project.profiles)]
-    } else {
-        args.paths.clone()
-    };
-    let (records, load_errors) = reporter.load_records(&paths);
-    for record in &records {
-        for (span, message) in renderer.registry().unknown_references(record) {
-            let (line, col) = record.line_col(span.start);
-            reporter.status(&format!(
-                "warning: {}:{line}:{col}: {message}; printed as written",
-                record.path.display()
-            ));
-        }
-    }
-    let jobs = renderer.jobs(&records);
-    if let Some(dir) = &args.emit_typst {
-        match renderer.emit_typst(&jobs, &project.templates, dir) {
-            Ok(mains) => reporter.status(&format!(
-                "wrote {} Typst documents under {}",
-                mains.len(),
-                dir.display()
-            )),
-            Err(e) => {
-                reporter.error(&e);
-                return Err(EXIT_ERROR);
-            }
-        }
-    }
-    let out_dir = args
-        .out
+) -> Option<RenderSummary> {
+    let bar: OnceLock<Option<indicatif::ProgressBar>> = OnceLock::new();
+    let out_dir = request
+        .out_dir
         .clone()
         .unwrap_or_else(|| project.default_out_dir());
-    let stale = crate::render::remove_stale_temporaries(&out_dir);
-    if stale > 0 {
-        reporter.status(&format!(
-            "removed {stale} temporary file(s) left by an interrupted render"
-        ));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            eprintln!("error: cannot start worker threads: {e}");
-            EXIT_ERROR
-        })?;
-    let mut manifest = Manifest::load(&out_dir);
-    let (fresh, stale): (Vec<_>, Vec<_>) = jobs
-        .into_iter()
-        .partition(|job| !args.force && manifest.is_fresh(job, &out_dir));
-    if !fresh.is_empty() {
-        reporter.status(&format!("{} up to date", fresh.len()));
-    }
-    let bar = reporter.progress(stale.len(), "render");
-    let progress = |r: &crate::render::JobResult| match &bar {
-        Some(bar) => {
-            bar.set_message(r.output.display().to_string());
-            bar.inc(1);
-        }
-        None => {
-            if r.written {
-                reporter.status(&format!("rendered {}", out_dir.join(&r.output).display()));
-            }
-        }
-    };
-    let results = pool.install(|| renderer.run_jobs(&stale, &out_dir, &progress));
-    if let Some(bar) = bar {
+    let observe = |event: Progress<'_>| report(event, &bar, &out_dir, reporter);
+    let summary = render_project(project, request, &observe);
+    if let Some(Some(bar)) = bar.get() {
         bar.finish_and_clear();
     }
-    let mut outcome = Outcome {
-        written: 0,
-        up_to_date: fresh.len(),
-        failures: load_errors.len(),
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => {
+            reporter.error(&e);
+            return None;
+        }
     };
-    for (job, r) in stale.iter().zip(&results) {
-        manifest.update(job, r);
-        for d in &r.diagnostics {
-            reporter.render_diagnostic(d);
-        }
-        if r.written {
-            outcome.written += 1;
-        } else if r.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            outcome.failures += 1;
-        }
-    }
-    if !stale.is_empty()
-        && let Err(error) = manifest.save(&out_dir)
-    {
-        reporter.status(&format!(
-            "warning: cannot write the build manifest in {}: {error}",
-            out_dir.display()
-        ));
+    for d in summary.results.iter().flat_map(|r| &r.diagnostics) {
+        reporter.render_diagnostic(d);
     }
     reporter.status(&format!(
         "{} PDF{} written to {}, {} up to date; {} failure{}",
-        outcome.written,
-        if outcome.written == 1 { "" } else { "s" },
-        out_dir.display(),
-        outcome.up_to_date,
-        outcome.failures,
-        if outcome.failures == 1 { "" } else { "s" }
+        summary.written,
+        plural(summary.written),
+        summary.out_dir.display(),
+        summary.up_to_date,
+        summary.failures,
+        plural(summary.failures)
     ));
-    Ok(outcome)
+    Some(summary)
+}
+
+/// Prints one event of a render run: a progress bar on a terminal, lines otherwise.
+fn report(
+    event: Progress<'_>,
+    bar: &OnceLock<Option<indicatif::ProgressBar>>,
+    out_dir: &std::path::Path,
+    reporter: &Reporter,
+) {
+    match event {
+        Progress::Skipped(s) => reporter.skipped(s),
+        Progress::LoadFailed(e) => reporter.load_error(e),
+        Progress::UnknownReference {
+            path,
+            line,
+            column,
+            message,
+        } => reporter.status(&format!(
+            "warning: {}:{line}:{column}: {message}; printed as written",
+            path.display()
+        )),
+        Progress::EmittedTypst { documents, dir } => reporter.status(&format!(
+            "wrote {documents} Typst documents under {}",
+            dir.display()
+        )),
+        Progress::RemovedTemporaries(n) => reporter.status(&format!(
+            "removed {n} temporary file(s) left by an interrupted render"
+        )),
+        Progress::Planned {
+            up_to_date,
+            to_render,
+        } => {
+            if up_to_date > 0 {
+                reporter.status(&format!("{up_to_date} up to date"));
+            }
+            bar.get_or_init(|| reporter.progress(to_render, "render"));
+        }
+        Progress::Rendered(r) => match bar.get() {
+            Some(Some(bar)) => {
+                bar.set_message(r.output.display().to_string());
+                bar.inc(1);
+            }
+            _ if r.written => {
+                reporter.status(&format!("rendered {}", out_dir.join(&r.output).display()));
+            }
+            _ => {}
+        },
+        Progress::ManifestNotSaved { out_dir, error } => reporter.status(&format!(
+            "warning: cannot write the build manifest in {}: {error}",
+            out_dir.display()
+        )),
+    }
+}
+
+/// `"s"` unless `n` is 1.
+pub(super) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

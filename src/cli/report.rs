@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
-use crate::project::{Skipped, collect_record_files, load_records};
-use crate::record::{LoadError, Record};
-use crate::render::{RenderDiagnostic, Severity};
+use dossier::project::{Skipped, collect_record_files, load_records};
+use dossier::record::{LoadError, Record};
+use dossier::render::{RenderDiagnostic, Severity};
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour on a terminal, unless NO_COLOR is set.
     Auto,
     /// Always colour.
@@ -21,39 +21,56 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Whether to colour output written to standard error.
-    pub fn enabled(self) -> bool {
+    /// Makes this the colour decision of the whole run, taken by `anstream` for each
+    /// stream: `--color always` or `never` as given; `auto` colours a terminal unless
+    /// `NO_COLOR` (or `CLICOLOR=0`) says otherwise.
+    fn apply(self) {
         match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
-            }
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
         }
+        .write_global();
     }
+}
+
+/// Whether what is written to `stream` is coloured (see [`ColorChoice::apply`]).
+fn colours(stream: &impl anstream::stream::RawStream) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
 /// Prints diagnostics and status lines to standard error.
 #[derive(Debug, Clone)]
-pub struct Reporter {
-    /// Whether to use colour.
-    pub color: bool,
+pub(crate) struct Reporter {
+    /// Whether to colour what goes to standard error.
+    pub(crate) color: bool,
+    /// Whether to colour what goes to standard output.
+    pub(crate) color_stdout: bool,
     /// Whether to print only errors.
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 impl Reporter {
     /// A reporter for the given colour choice and verbosity.
-    pub fn new(color: ColorChoice, quiet: bool) -> Self {
+    pub(crate) fn new(color: ColorChoice, quiet: bool) -> Self {
+        color.apply();
         Self {
-            color: color.enabled(),
+            color: colours(&std::io::stderr()),
+            color_stdout: colours(&std::io::stdout()),
             quiet,
         }
     }
 
+    /// The project, or `None` after printing why there is none.
+    pub(crate) fn found(
+        &self,
+        project: Result<dossier::project::Project, dossier::project::ProjectError>,
+    ) -> Option<dossier::project::Project> {
+        project.map_err(|e| self.error(&e)).ok()
+    }
+
     /// Renders a miette diagnostic as text.
-    pub fn render(&self, diagnostic: &dyn Diagnostic) -> String {
+    pub(crate) fn render(&self, diagnostic: &dyn Diagnostic) -> String {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
@@ -68,7 +85,7 @@ impl Reporter {
     }
 
     /// Prints that a file under the given paths was passed over, and why.
-    pub fn skipped(&self, skipped: &Skipped) {
+    pub(crate) fn skipped(&self, skipped: &Skipped) {
         self.status(&format!(
             "warning: skipped {}: {}",
             skipped.path.display(),
@@ -78,7 +95,7 @@ impl Reporter {
 
     /// Loads the record files under `paths`, printing the files passed over and every
     /// problem of the records that do not load; returns the records that do, and the errors.
-    pub fn load_records(&self, paths: &[PathBuf]) -> (Vec<Record>, Vec<LoadError>) {
+    pub(crate) fn load_records(&self, paths: &[PathBuf]) -> (Vec<Record>, Vec<LoadError>) {
         let (files, skipped) = collect_record_files(paths);
         for s in &skipped {
             self.skipped(s);
@@ -91,7 +108,7 @@ impl Reporter {
     }
 
     /// Prints every problem of a record that failed to load.
-    pub fn load_error(&self, error: &LoadError) {
+    pub(crate) fn load_error(&self, error: &LoadError) {
         eprintln!("{}", error.brief());
         for report in error.diagnostics() {
             eprintln!("{}", self.render(&report));
@@ -99,24 +116,29 @@ impl Reporter {
     }
 
     /// Prints an error (always, even when quiet).
-    pub fn error(&self, diagnostic: &dyn Diagnostic) {
+    pub(crate) fn error(&self, diagnostic: &dyn Diagnostic) {
         eprintln!("{}", self.render(diagnostic));
     }
 
     /// Prints `error: MESSAGE` (always, even when quiet).
-    pub fn failure(&self, message: &str) {
+    pub(crate) fn failure(&self, message: &str) {
         eprintln!("error: {message}");
     }
 
+    /// Prints `warning: MESSAGE` unless quiet.
+    pub(crate) fn warning(&self, message: &str) {
+        self.status(&format!("warning: {message}"));
+    }
+
     /// Prints a status line unless quiet.
-    pub fn status(&self, line: &str) {
+    pub(crate) fn status(&self, line: &str) {
         if !self.quiet {
             eprintln!("{line}");
         }
     }
 
     /// Prints a render diagnostic (warnings only when not quiet).
-    pub fn render_diagnostic(&self, d: &RenderDiagnostic) {
+    pub(crate) fn render_diagnostic(&self, d: &RenderDiagnostic) {
         if d.severity == Severity::Warning && self.quiet {
             return;
         }
@@ -136,7 +158,7 @@ impl Reporter {
     }
 
     /// A progress bar on a terminal, or `None` (then plain lines are printed instead).
-    pub fn progress(&self, len: usize, what: &str) -> Option<indicatif::ProgressBar> {
+    pub(crate) fn progress(&self, len: usize, what: &str) -> Option<indicatif::ProgressBar> {
         if self.quiet || !std::io::stderr().is_terminal() {
             return None;
         }

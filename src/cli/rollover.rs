@@ -1,28 +1,34 @@
 //! `dossier rollover FROM TO`: copies an edition's records into the next edition and lists
 //! what an editor must revisit.
 
-use crate::project::{Project, ProjectError};
-use crate::workflow::rollover::{RolloverError, plan, write};
+use dossier::project::{Project, ProjectError};
+use dossier::workflow::rollover::{RolloverError, plan, write};
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier rollover`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The edition to copy, e.g. 2023.
-    pub from: i32,
+    pub(crate) from: i32,
     /// The new edition, e.g. 2024.
-    pub to: i32,
+    pub(crate) to: i32,
     /// Show the report without writing any file.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 }
 
 /// Runs `dossier rollover`.
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let (project, registry) = match super::project_with_registry(project, reporter) {
-        Ok(both) => both,
-        Err(code) => return code,
+    let Some(project) = reporter.found(project) else {
+        return EXIT_ERROR;
+    };
+    let registry = match dossier::registry::Registry::load(&project.checks) {
+        Ok(registry) => registry,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_ERROR;
+        }
     };
     let relative = |p: &std::path::Path| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf();
     let rolled = match plan(&project.profiles, &registry, args.from, args.to) {

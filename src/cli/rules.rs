@@ -1,6 +1,6 @@
 //! `dossier rules`: every rule of the checker.
 
-use crate::check::RULES;
+use dossier::check::RULES;
 
 use super::EXIT_OK;
 

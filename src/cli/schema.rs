@@ -2,16 +2,16 @@
 
 use std::path::PathBuf;
 
-use crate::record::schema::record_schema_json;
+use dossier::record::schema::record_schema_json;
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier schema`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Write the schema to FILE instead of standard output (e.g. checks/record.schema.json).
     #[arg(long, short, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
 /// Runs `dossier schema`.

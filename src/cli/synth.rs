@@ -2,31 +2,31 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::project::{Project, ProjectError};
-use crate::registry::Registry;
-use crate::synth::{SynthOptions, write};
+use dossier::project::{Project, ProjectError};
+use dossier::registry::Registry;
+use dossier::synth::{SynthOptions, write};
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier synth`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Number of fictional countries.
     #[arg(long, default_value_t = 200)]
-    pub countries: usize,
+    pub(crate) countries: usize,
     /// Number of consecutive editions, ending with `--last-edition`.
     #[arg(long, default_value_t = 1)]
-    pub editions: usize,
+    pub(crate) editions: usize,
     /// The most recent edition year.
     #[arg(long, default_value_t = 2023)]
-    pub last_edition: i32,
+    pub(crate) last_edition: i32,
     /// Seed of the generator: the same seed gives the same corpus.
     #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Directory to create the project in (its templates and registries are copied from the
     /// current project).
     #[arg(long, short)]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
 }
 
 /// Runs `dossier synth`.
@@ -46,7 +46,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         }
     };
     if args.editions == 0 || args.countries == 0 {
-        eprintln!("error: --countries and --editions must be at least 1");
+        reporter.failure("--countries and --editions must be at least 1");
         return EXIT_ERROR;
     }
     let options = SynthOptions {
@@ -58,10 +58,10 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     let copied = copy_dir(&project.templates, &args.out.join("templates"))
         .and_then(|()| copy_dir(&project.checks, &args.out.join("checks")));
     if let Err(error) = copied {
-        eprintln!(
-            "error: cannot copy templates and registries to {}: {error}",
+        reporter.failure(&format!(
+            "cannot copy templates and registries to {}: {error}",
             args.out.display()
-        );
+        ));
         return EXIT_ERROR;
     }
     match write(&args.out, &options, &registry) {
@@ -70,13 +70,16 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
                 "wrote {n} records ({} countries, {} edition{}) under {}",
                 options.countries,
                 options.editions,
-                if options.editions == 1 { "" } else { "s" },
+                super::render::plural(options.editions),
                 args.out.join("profiles").display()
             ));
             EXIT_OK
         }
         Err(error) => {
-            eprintln!("error: cannot write under {}: {error}", args.out.display());
+            reporter.failure(&format!(
+                "cannot write under {}: {error}",
+                args.out.display()
+            ));
             EXIT_ERROR
         }
     }

@@ -1,77 +1,67 @@
 //! `dossier watch [PATHS]`: re-renders the records an edit touches, until interrupted.
 
-use std::path::PathBuf;
+use dossier::project::{Project, ProjectError};
+use dossier::render::{RenderOptions, Severity};
+use dossier::workflow::watch::{Event, Watch};
 
-use crate::project::{Project, ProjectError};
-use crate::render::{Paper, RenderOptions, Renderer, Severity};
-use crate::workflow::watch::{Event, POLL_INTERVAL, Watch};
-
+use super::args::{OutputArgs, PathArgs};
+use super::render::plural;
 use super::{EXIT_ERROR, Reporter};
 
 /// Arguments of `dossier watch`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Record files or directories to watch (default: the project's profiles/).
-    pub paths: Vec<PathBuf>,
-    /// Output directory (default: `out/`, or `out_dir` in dossier.toml).
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-    /// Paper size.
-    #[arg(long, value_enum)]
-    pub paper: Option<Paper>,
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub(crate) paths: PathArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
     /// Do not render the edition books.
     #[arg(long)]
-    pub no_book: bool,
+    pub(crate) no_book: bool,
 }
 
 /// Runs `dossier watch`; returns only when it cannot start.
 pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: &Reporter) -> i32 {
-    let (project, registry) = match super::project_with_registry(project, reporter) {
-        Ok(both) => both,
-        Err(code) => return code,
+    let Some(project) = reporter.found(project) else {
+        return EXIT_ERROR;
     };
+    let roots = args.paths.or_profiles(&project);
+    if let Some(missing) = roots.iter().find(|root| !root.exists()) {
+        reporter.failure(&format!("{} does not exist", missing.display()));
+        return EXIT_ERROR;
+    }
     let options = RenderOptions {
-        paper: args.paper.or(project.config.paper).unwrap_or_default(),
+        paper: args
+            .output
+            .paper
+            .or(project.config.paper)
+            .unwrap_or_default(),
         books: !args.no_book,
     };
-    let renderer = match Renderer::new(&project.templates, registry, options) {
-        Ok(r) => r,
+    let out_dir = args.output.out.unwrap_or_else(|| project.default_out_dir());
+    let mut watch = match Watch::for_project(&project, options, roots.clone(), out_dir) {
+        Ok(watch) => watch,
         Err(e) => {
             reporter.error(&e);
             return EXIT_ERROR;
         }
     };
-    let roots = if args.paths.is_empty() {
-        vec![project.profiles.clone()]
-    } else {
-        args.paths.clone()
-    };
-    for root in &roots {
-        if !root.exists() {
-            reporter.failure(&format!("{} does not exist", root.display()));
-            return EXIT_ERROR;
-        }
-    }
-    let out_dir = args.out.unwrap_or_else(|| project.default_out_dir());
-    let mut watch =
-        Watch::new(renderer, roots.clone(), out_dir).with_templates(project.templates.clone());
+    let shown: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
     let mut first = true;
     loop {
-        let events = watch.poll();
-        for event in events {
+        for event in watch.poll() {
             report(&event, &watch, reporter);
         }
         if first {
             first = false;
-            let shown: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
             reporter.status(&format!(
                 "watching {} record{} in {}; press Ctrl-C to stop",
                 watch.records(),
-                if watch.records() == 1 { "" } else { "s" },
+                plural(watch.records()),
                 shown.join(", ")
             ));
         }
-        std::thread::sleep(POLL_INTERVAL);
+        watch.wait();
     }
 }
 
@@ -90,6 +80,7 @@ fn report(event: &Event, watch: &Watch, reporter: &Reporter) {
         Event::TemplatesChanged => {
             reporter.status("templates changed: rendering every record again");
         }
+        Event::Failed(e) => reporter.error(e),
         Event::TemplatesUnreadable(e) => {
             reporter.status(&format!("error: {e}; the previous templates stay in use"));
         }

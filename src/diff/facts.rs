@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::facts::claims::ClaimPatterns;
 use crate::facts::{Claim, Fact, Origin};
 use crate::record::Record;
-use crate::registry::{Adopted, Registry};
+use crate::registry::Registry;
 
 use super::prose::{date_mentions, latest_day, normalize_space};
 use super::{Change, ChangeKind, ChangeSource};
@@ -222,13 +222,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         Claim::Vote {
             resolution, year, ..
         } => {
-            let adopted = registry
-                .resolution(resolution)
-                .or_else(|| year.and_then(|y| registry.annual_resolution(y)))
-                .map(|r| r.adopted);
+            let adopted = registry.resolution(resolution).map(|r| r.adopted);
             match (adopted, year) {
-                (Some(Adopted::Day(d)), _) => Some(d),
-                (Some(Adopted::Month(y, m)), _) => last_of_month(y, m),
+                (Some(adopted), _) => adopted.latest_day(),
                 (None, Some(y)) => end_of_year(*y),
                 (None, None) => None,
             }
@@ -246,10 +242,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
             }
         }
         Claim::ResolutionCited { date, number } => date.map(|d| d.0).or_else(|| {
-            registry.resolution(number).and_then(|r| match r.adopted {
-                Adopted::Day(d) => Some(d),
-                Adopted::Month(y, m) => last_of_month(y, m),
-            })
+            registry
+                .resolution(number)
+                .and_then(|r| r.adopted.latest_day())
         }),
         Claim::Status(_)
         | Claim::Treaty { .. }

@@ -11,6 +11,7 @@
 pub mod emit;
 mod facts;
 mod prose;
+pub mod sides;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

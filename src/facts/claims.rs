@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{Activity, Claim, DateKind, Fact, Origin, Treaty};
 use crate::record::{ConventionStatus, Date, Prose, Record, Role, TreatyStanding, VoteCast};
-use crate::registry::Registry;
+use crate::registry::{Registry, TreatyId};
 
 /// Name of the claim patterns file inside the checks directory.
 pub const CLAIMS_FILE: &str = "claims.toml";
@@ -440,16 +440,37 @@ fn years_in(text: &str) -> Vec<i32> {
     years
 }
 
-/// Resolves a meeting's name ("Third Meeting of States Parties") against the registry.
+/// Resolves a meeting's name ("Third Meeting of States Parties") against the registry, among
+/// the meetings of `treaty` (of the convention when no treaty is known).
 pub fn resolve_meeting<'r>(
     registry: &'r Registry,
     name: &str,
+    treaty: Option<TreatyId>,
 ) -> Option<&'r crate::registry::Meeting> {
     let wanted = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    registry
-        .meetings
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(&wanted) || m.id.eq_ignore_ascii_case(&wanted))
+    let treaty = treaty.unwrap_or_default();
+    registry.meetings.iter().find(|m| {
+        m.treaty == treaty
+            && (m.name.eq_ignore_ascii_case(&wanted) || m.id.eq_ignore_ascii_case(&wanted))
+    })
+}
+
+/// The treaty a prose claim is about: the one its matched words name, else the topic's.
+/// Membership of related treaties, citations and cited resolutions are about no one treaty;
+/// a resolved meeting is about its own.
+fn prose_treaty(
+    claim: &Claim,
+    matched: &str,
+    topic: Option<TreatyId>,
+    registry: &Registry,
+) -> Option<TreatyId> {
+    match claim {
+        Claim::Treaty { .. } | Claim::Citation { .. } | Claim::ResolutionCited { .. } => None,
+        Claim::Attendance { meeting, .. } | Claim::MeetingMention { meeting, .. } => {
+            registry.meeting(meeting).map(|m| m.treaty)
+        }
+        _ => TreatyId::named_in(matched).or(topic),
+    }
 }
 
 /// A block of prose to read claims from.
@@ -478,6 +499,7 @@ fn blocks(record: &Record) -> Vec<Block<'_>> {
 /// The facts stated in a record's prose (summary, sections, citation texts), in source order.
 pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPatterns) -> Vec<Fact> {
     let mut facts = Vec::new();
+    let topic = TreatyId::of_topic(record.topic.value);
     for block in blocks(record) {
         let is_citation = block.name.starts_with("citation ");
         for para in crate::record::prose::paragraph_ranges(&block.prose.text) {
@@ -496,7 +518,9 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
                     for caps in pattern.regex.captures_iter(text) {
                         let whole = caps.get(0).map_or(0..0, |m| m.range());
                         let earlier = &clean.text[..sentence.start + whole.start];
-                        let claims = claims_of(pattern, &caps, registry, earlier, text);
+                        let matched = &text[whole.clone()];
+                        let context = TreatyId::named_in(matched).or(topic);
+                        let claims = claims_of(pattern, &caps, registry, earlier, text, context);
                         if claims.is_empty() {
                             continue;
                         }
@@ -504,7 +528,9 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
                         let raw = clean.raw_range(abs);
                         let span = block.prose.source_range(raw);
                         for claim in claims {
+                            let treaty = prose_treaty(&claim, matched, topic, registry);
                             facts.push(Fact {
+                                treaty,
                                 claim,
                                 origin: Origin::Prose {
                                     block: block.name.clone(),
@@ -533,6 +559,7 @@ fn claims_of(
     registry: &Registry,
     earlier: &str,
     sentence: &str,
+    treaty: Option<TreatyId>,
 ) -> Vec<Claim> {
     let formal_only = caps.name("formal").is_some();
     match pattern.kind {
@@ -558,7 +585,11 @@ fn claims_of(
                 let meeting = registry
                     .meetings
                     .iter()
-                    .filter(|m| m.kind.is_formal() && m.years().contains(&year))
+                    .filter(|m| {
+                        m.treaty == treaty.unwrap_or_default()
+                            && m.kind.is_formal()
+                            && m.years().contains(&year)
+                    })
                     .min_by_key(|m| m.start());
                 if let Some(m) = meeting {
                     out.push(Claim::Attendance {
@@ -648,7 +679,10 @@ fn claims_of(
             let Some(name) = caps.name("name") else {
                 return Vec::new();
             };
-            match (resolve_meeting(registry, name.as_str()), group_year(caps)) {
+            match (
+                resolve_meeting(registry, name.as_str(), treaty),
+                group_year(caps),
+            ) {
                 (Some(m), Some(year)) => vec![Claim::MeetingMention {
                     meeting: m.id.clone(),
                     year,

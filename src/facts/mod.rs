@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::record::{Conduct, ConventionStatus, Date, Record, Role, TreatyStanding, VoteCast};
-use crate::registry::Registry;
+use crate::registry::{Registry, TreatyId, record_treaty};
 
 pub use claims::{ClaimPatterns, prose_facts};
 
@@ -262,6 +262,36 @@ pub struct Fact {
     pub claim: Claim,
     /// Where.
     pub origin: Origin,
+    /// The treaty the fact is about: a registry meeting's or resolution's treaty, the treaty
+    /// a sentence names, else the record topic's; `None` for facts about no one treaty
+    /// (membership of related treaties, citations, the last-updated date).
+    pub treaty: Option<TreatyId>,
+}
+
+impl Fact {
+    /// Whether the fact belongs with the facts about `treaty` (it is about it, or about no
+    /// one treaty).
+    pub fn concerns(&self, treaty: TreatyId) -> bool {
+        self.treaty.is_none_or(|t| t == treaty)
+    }
+}
+
+/// The treaty a structured field's fact is about.
+fn field_treaty(claim: &Claim, record: &Record, registry: &Registry) -> Option<TreatyId> {
+    match claim {
+        Claim::Attendance { meeting, .. } => Some(
+            registry
+                .meeting(meeting)
+                .map_or_else(|| record_treaty(record), |m| m.treaty),
+        ),
+        Claim::Vote { resolution, .. } => Some(
+            registry
+                .resolution(resolution)
+                .map_or_else(|| record_treaty(record), |r| r.treaty),
+        ),
+        Claim::Treaty { .. } | Claim::LastUpdated(_) | Claim::Citation { .. } => None,
+        _ => TreatyId::of_topic(record.topic.value),
+    }
 }
 
 impl fmt::Display for Claim {
@@ -350,7 +380,14 @@ fn field(path: impl Into<String>, span: &Range<usize>) -> Origin {
 )]
 pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     let mut facts = Vec::new();
-    let mut push = |claim: Claim, origin: Origin| facts.push(Fact { claim, origin });
+    let mut push = |claim: Claim, origin: Origin| {
+        let treaty = field_treaty(&claim, record, registry);
+        facts.push(Fact {
+            claim,
+            origin,
+            treaty,
+        });
+    };
     if let Some(d) = &record.last_updated {
         push(Claim::LastUpdated(d.value), field("last_updated", &d.span));
     }
@@ -431,7 +468,7 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
             ),
             (None, Some(y)) => (
                 registry
-                    .annual_resolution(y.value)
+                    .annual_resolution(record_treaty(record), y.value)
                     .map_or(format!("annual-{}", y.value), |r| r.id.clone()),
                 Some(y.value),
             ),

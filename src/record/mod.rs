@@ -95,33 +95,19 @@ impl fmt::Display for Date {
     }
 }
 
-/// English month names, January first.
-pub const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// The English name of month `month` (1 = January).
 pub fn month_name(month: u32) -> Option<&'static str> {
-    MONTH_NAMES.get(month.checked_sub(1)? as usize).copied()
+    let month = chrono::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Some(month.name())
 }
 
-/// The number (1 = January) of an English month name, in any case.
+/// The number (1 = January) of an English month name written out in full, in any case.
 pub fn month_number(name: &str) -> Option<u32> {
-    MONTH_NAMES
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(name))
-        .map(|i| i as u32 + 1)
+    let month: chrono::Month = name.parse().ok()?;
+    month
+        .name()
+        .eq_ignore_ascii_case(name)
+        .then(|| month.number_from_month())
 }
 
 /// Declares a closed set of string values (a TOML string that must be one of a list).

@@ -1,135 +1,476 @@
-//! Writing records as TOML that the loader reads back to the same values.
+//! The one writer of record files: a [`Record`] as TOML in the canonical layout, which the
+//! loader reads back to the same values.
+//!
+//! Every producer of new records (`dossier new`, `dossier import`, `dossier synth`) builds a
+//! [`Record`] and writes it here; `dossier rollover` edits existing files in place with a
+//! format-preserving editor instead, so that an editor's comments and layout survive.
 //!
 //! Prose goes into `"""` multi-line basic strings (with `\` and runs of `"` escaped), other
 //! text into one-line basic strings; citations keep their order; dates are TOML local dates.
+//! With [`WriteOptions::annotate`] every key gets a comment that explains it, and the
+//! optional keys and tables the record leaves out are shown as commented-out examples.
 
 use std::fmt::Write as _;
 
-use super::{Date, Prose, Record, Sp};
+use super::{
+    Attendance, Conduct, ConductFacts, ConventionStatus, Date, DepositKind, Overview, Prose,
+    Record, Role, Sp, Status, Suppression, Topic, Treaties, TreatyStanding, Vote, VoteCast,
+};
 
-/// The schema line written at the top of every record (relative to `profiles/EDITION/`).
+/// The schema line written at the top of every record (relative to `profiles/EDITION/`), so
+/// TOML editors (taplo, Even Better TOML) find the schema.
 pub const SCHEMA_LINE: &str = "#:schema ../../checks/record.schema.json";
 
-/// The record as TOML text, starting with the schema line.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// How a record is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Comment lines written under the schema line (without the leading `# `).
+    pub heading: Vec<String>,
+    /// Explains every key in a comment above it and shows the optional keys and tables the
+    /// record leaves out as commented-out examples: the skeleton of `dossier new`.
+    pub annotate: bool,
+}
+
+/// The record as TOML text in the canonical layout, starting with the schema line.
 pub fn to_toml(record: &Record) -> String {
-    let mut w = Writer::default();
+    write_record(record, &WriteOptions::default())
+}
+
+/// The record as TOML text, written as `options` say.
+pub fn write_record(record: &Record, options: &WriteOptions) -> String {
+    let mut w = Writer {
+        annotate: options.annotate,
+        example_year: record.edition.value,
+        ..Writer::default()
+    };
     w.line(SCHEMA_LINE);
+    for line in &options.heading {
+        w.comment(line);
+    }
+    if options.annotate {
+        w.comment(
+            "Each key is explained by the comment above it. Lines starting with `#` are comments:",
+        );
+        w.comment(
+            "uncomment an optional key to use it. Dates are written YYYY-MM-DD without quotes.",
+        );
+    }
     w.blank();
-    w.string("country", &record.country);
-    w.string("iso", &record.iso);
-    w.raw("topic", &quote(record.topic.keyword()));
-    w.raw("edition", &record.edition.value.to_string());
-    w.date("last_updated", record.last_updated.as_ref());
-    w.opt_string("needs_review", record.needs_review.as_ref());
-    w.opt_string("incomplete", record.incomplete.as_ref());
-    w.opt_string("summary_label", record.summary_label.as_ref());
+    top_level(&mut w, record);
+    status(&mut w, record.status.as_ref());
+    treaties(&mut w, record.treaties.as_ref());
+    overview(&mut w, record.overview.as_ref());
+    meetings(&mut w, &record.meetings);
+    votes(&mut w, &record.votes);
+    conduct(&mut w, record.conduct.as_ref());
+    sections(&mut w, record);
+    citations(&mut w, record);
+    suppressions(&mut w, &record.suppress);
+    w.out
+}
+
+/// `a | b | c`: the keywords of a closed set, for comments.
+fn choices<E: Copy>(all: &[E], keyword: fn(E) -> &'static str) -> String {
+    all.iter()
+        .map(|e| keyword(*e))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The top-level keys: identity, dates, notes and the summary.
+fn top_level(w: &mut Writer, record: &Record) {
+    let year = w.example_year;
+    w.key(
+        "country",
+        "Country name as printed in the profile.",
+        Some(text(&record.country)),
+        "",
+    );
+    w.key(
+        "iso",
+        "ISO 3166-1 alpha-2 code: two capital letters.",
+        Some(text(&record.iso)),
+        "",
+    );
+    let topics = choices(Topic::ALL, Topic::keyword);
+    let topic = quote(record.topic.keyword());
+    w.key(
+        "topic",
+        &format!("The profile's topic: {topics}"),
+        Some(topic),
+        "",
+    );
+    let edition = record.edition.value.to_string();
+    w.key(
+        "edition",
+        "Edition year: the monitor's report year.",
+        Some(edition),
+        "",
+    );
+    w.key(
+        "last_updated",
+        "Date printed as \"Last updated\"; set it when the text is final.",
+        record.last_updated.as_ref().map(date),
+        &format!("{year}-08-01"),
+    );
+    let review = record.needs_review.as_ref().map(text);
+    w.key(
+        "needs_review",
+        "What an editor must review before this record is final.",
+        review,
+        "",
+    );
+    let incomplete = record.incomplete.as_ref().map(text);
+    w.key(
+        "incomplete",
+        "What the imported page was missing.",
+        incomplete,
+        "",
+    );
+    let label = record.summary_label.as_ref().map(text);
+    w.key(
+        "summary_label",
+        "The label the summary was published under.",
+        label,
+        "",
+    );
     if let Some(summary) = &record.summary {
         w.blank();
-        w.prose("summary", summary);
+        w.key(
+            "summary",
+            "The summary paragraph(s), set apart at the top of the profile. Blank lines separate\n\
+             paragraphs; [^key] cites a source from [citations]; _Title_ sets a title in italics.",
+            Some(multiline(&summary.text)),
+            "",
+        );
     }
-    if let Some(s) = &record.status {
-        w.table("[status]");
-        w.raw("convention", &quote(s.convention.keyword()));
-        w.date("signed", s.signed.as_ref());
-        w.date("deposited", s.deposited.as_ref());
-        if let Some(k) = &s.deposit_kind {
-            w.raw("deposit_kind", &quote(k.keyword()));
-        }
-        w.date("in_force", s.in_force.as_ref());
-        w.date("report_due", s.report_due.as_ref());
-        w.date("stockpile_deadline", s.stockpile_deadline.as_ref());
-        w.date("legislation", s.legislation.as_ref());
+}
+
+/// The `[status]` table.
+fn status(w: &mut Writer, status: Option<&Status>) {
+    let Some(s) = status else { return };
+    w.table(
+        "[status]",
+        "Standing towards the Convention on Cluster Munitions.",
+    );
+    let convention = quote(s.convention.keyword());
+    let all = choices(ConventionStatus::ALL, ConventionStatus::keyword);
+    w.key("convention", &all, Some(convention), "");
+    w.key(
+        "signed",
+        "Date of signature.",
+        s.signed.as_ref().map(date),
+        "2008-12-03",
+    );
+    w.key(
+        "deposited",
+        "Date the instrument of ratification or accession was deposited.",
+        s.deposited.as_ref().map(date),
+        "2008-12-03",
+    );
+    w.key(
+        "deposit_kind",
+        &format!(
+            "How the state consented to be bound: {}",
+            choices(DepositKind::ALL, DepositKind::keyword)
+        ),
+        s.deposit_kind.as_ref().map(|k| quote(k.keyword())),
+        "\"ratification\"",
+    );
+    w.key(
+        "in_force",
+        "Date the convention entered into force for the state (Article 17).",
+        s.in_force.as_ref().map(date),
+        "2010-08-01",
+    );
+    w.key(
+        "report_due",
+        "Due date of the initial Article 7 transparency report.",
+        s.report_due.as_ref().map(date),
+        "2011-01-28",
+    );
+    w.key(
+        "stockpile_deadline",
+        "Article 3 stockpile destruction deadline.",
+        s.stockpile_deadline.as_ref().map(date),
+        "2018-08-01",
+    );
+    w.key(
+        "legislation",
+        "Date national implementation legislation was adopted.",
+        s.legislation.as_ref().map(date),
+        "2009-06-19",
+    );
+}
+
+/// The `[treaties]` table.
+fn treaties(w: &mut Writer, treaties: Option<&Treaties>) {
+    let Some(t) = treaties else { return };
+    let all = choices(TreatyStanding::ALL, TreatyStanding::keyword);
+    w.table(
+        "[treaties]",
+        &format!("Standing towards related treaties: {all}"),
+    );
+    let standing = |v: &Option<Sp<TreatyStanding>>| v.as_ref().map(|v| quote(v.keyword()));
+    w.key(
+        "mine_ban_treaty",
+        "The 1997 Mine Ban Treaty.",
+        standing(&t.mine_ban_treaty),
+        "",
+    );
+    w.key(
+        "ccw",
+        "The Convention on Conventional Weapons (CCW).",
+        standing(&t.ccw),
+        "",
+    );
+}
+
+/// The `[overview]` table of the 2010–2014 pages, values as published.
+fn overview(w: &mut Writer, overview: Option<&Overview>) {
+    let Some(o) = overview else { return };
+    w.table(
+        "[overview]",
+        "The overview block of the page, value by value, as published.",
+    );
+    for (key, value) in [
+        ("status", &o.status),
+        ("legislation", &o.legislation),
+        ("participation", &o.participation),
+        ("key_developments", &o.key_developments),
+    ] {
+        let value = value.as_ref().map(|v| quote(&v.text));
+        w.key(key, "A value of the overview block.", value, "");
     }
-    if let Some(t) = &record.treaties {
-        w.table("[treaties]");
-        if let Some(v) = &t.mine_ban_treaty {
-            w.raw("mine_ban_treaty", &quote(v.keyword()));
-        }
-        if let Some(v) = &t.ccw {
-            w.raw("ccw", &quote(v.keyword()));
-        }
+}
+
+/// The `[[meetings]]` tables (an example when annotating a record without any).
+fn meetings(w: &mut Writer, meetings: &[Attendance]) {
+    if meetings.is_empty() && w.annotate {
+        let example = Attendance {
+            meeting: Sp::detached("4MSP".into()),
+            role: Sp::detached(Role::Observer),
+            part: Some(Sp::detached(1)),
+            source: Some(Sp::detached("key".into())),
+        };
+        w.commented(|w| attendance(w, &example));
     }
-    if let Some(o) = &record.overview {
-        w.table("[overview]");
-        for (key, value) in [
-            ("status", &o.status),
-            ("legislation", &o.legislation),
-            ("participation", &o.participation),
-            ("key_developments", &o.key_developments),
-        ] {
-            if let Some(value) = value {
-                w.raw(key, &quote(&value.text));
-            }
-        }
+    for m in meetings {
+        attendance(w, m);
     }
-    for m in &record.meetings {
-        w.table("[[meetings]]");
-        w.string("meeting", &m.meeting);
-        w.raw("role", &quote(m.role.keyword()));
-        if let Some(part) = &m.part {
-            w.raw("part", &part.value.to_string());
-        }
-        w.opt_string("source", m.source.as_ref());
+}
+
+/// One `[[meetings]]` table.
+fn attendance(w: &mut Writer, m: &Attendance) {
+    w.table(
+        "[[meetings]]",
+        "Meeting attendance: one [[meetings]] table per meeting, by id from checks/meetings.toml.",
+    );
+    w.key(
+        "meeting",
+        "Registry id of the meeting.",
+        Some(text(&m.meeting)),
+        "",
+    );
+    let roles = format!("Role: {}", choices(Role::ALL, Role::keyword));
+    w.key("role", &roles, Some(quote(m.role.keyword())), "");
+    w.key(
+        "part",
+        "For a meeting held in parts, the part (1-based) this entry is about.",
+        m.part.as_ref().map(|p| p.value.to_string()),
+        "",
+    );
+    w.key(
+        "source",
+        "Citation key of the source.",
+        m.source.as_ref().map(text),
+        "",
+    );
+}
+
+/// The `[[votes]]` tables (an example when annotating a record without any).
+fn votes(w: &mut Writer, votes: &[Vote]) {
+    if votes.is_empty() && w.annotate {
+        let example = Vote {
+            year: Some(Sp::detached(w.example_year - 1)),
+            resolution: None,
+            vote: Sp::detached(VoteCast::Yes),
+            source: Some(Sp::detached("key".into())),
+        };
+        w.commented(|w| vote(w, &example));
     }
-    for v in &record.votes {
-        w.table("[[votes]]");
-        if let Some(year) = &v.year {
-            w.raw("year", &year.value.to_string());
-        }
-        w.opt_string("resolution", v.resolution.as_ref());
-        w.raw("vote", &quote(v.vote.keyword()));
-        w.opt_string("source", v.source.as_ref());
+    for v in votes {
+        vote(w, v);
     }
-    if let Some(c) = &record.conduct {
-        w.table("[conduct]");
-        for (key, value) in [
-            ("used", &c.used),
-            ("produced", &c.produced),
-            ("transferred", &c.transferred),
-            ("stockpiled", &c.stockpiled),
-        ] {
-            if let Some(value) = value {
-                w.raw(key, &quote(value.keyword()));
-            }
+}
+
+/// One `[[votes]]` table.
+fn vote(w: &mut Writer, v: &Vote) {
+    w.table(
+        "[[votes]]",
+        "UN General Assembly votes: one [[votes]] table per vote. `year` names the annual\n\
+         resolution on the convention; `resolution = \"68/182\"` names another one instead.",
+    );
+    let year = v.year.as_ref().map(|y| y.value.to_string());
+    w.key("year", "Year of the annual resolution.", year, "");
+    let resolution = v.resolution.as_ref().map(text);
+    w.key(
+        "resolution",
+        "Registry id of another resolution.",
+        resolution,
+        "",
+    );
+    let casts = format!("Vote: {}", choices(VoteCast::ALL, VoteCast::keyword));
+    w.key("vote", &casts, Some(quote(v.vote.keyword())), "");
+    w.key(
+        "source",
+        "Citation key of the source.",
+        v.source.as_ref().map(text),
+        "",
+    );
+}
+
+/// The `[conduct]` table (an example when annotating a record without one).
+fn conduct(w: &mut Writer, conduct: Option<&ConductFacts>) {
+    match conduct {
+        Some(c) => conduct_table(w, c),
+        None if w.annotate => {
+            let never = || Some(Sp::detached(Conduct::Never));
+            let example = ConductFacts {
+                used: never(),
+                produced: never(),
+                transferred: never(),
+                stockpiled: never(),
+                stated: Some(Sp::detached(w.example_year - 1)),
+                stockpile_destroyed: None,
+                source: Some(Sp::detached("key".into())),
+            };
+            w.commented(|w| conduct_table(w, &example));
         }
-        if let Some(stated) = &c.stated {
-            w.raw("stated", &stated.value.to_string());
-        }
-        w.date("stockpile_destroyed", c.stockpile_destroyed.as_ref());
-        w.opt_string("source", c.source.as_ref());
+        None => {}
     }
+}
+
+/// One `[conduct]` table.
+fn conduct_table(w: &mut Writer, c: &ConductFacts) {
+    let all = choices(Conduct::ALL, Conduct::keyword);
+    w.table(
+        "[conduct]",
+        &format!("Use, production, transfer and stockpiling: {all}"),
+    );
+    for (key, doc, value) in [
+        ("used", "Use of cluster munitions.", &c.used),
+        ("produced", "Production.", &c.produced),
+        (
+            "transferred",
+            "Transfer (import or export).",
+            &c.transferred,
+        ),
+        ("stockpiled", "Stockpiling.", &c.stockpiled),
+    ] {
+        w.key(key, doc, value.as_ref().map(|v| quote(v.keyword())), "");
+    }
+    let stated = c.stated.as_ref().map(|s| s.value.to_string());
+    w.key("stated", "Year the state made the statement.", stated, "");
+    w.key(
+        "stockpile_destroyed",
+        "Date stockpile destruction was completed.",
+        c.stockpile_destroyed.as_ref().map(date),
+        "2010-07-16",
+    );
+    w.key(
+        "source",
+        "Citation key of the source.",
+        c.source.as_ref().map(text),
+        "",
+    );
+}
+
+/// The `[[sections]]` tables.
+fn sections(w: &mut Writer, record: &Record) {
     for s in &record.sections {
-        w.table("[[sections]]");
-        w.string("title", &s.title);
-        w.prose("text", &s.text);
+        w.table(
+            "[[sections]]",
+            "Titled prose sections, in order: one [[sections]] table each.",
+        );
+        w.key("title", "Heading as printed.", Some(text(&s.title)), "");
+        w.key(
+            "text",
+            "The section's paragraphs (blank lines separate paragraphs).",
+            Some(multiline(&s.text.text)),
+            "",
+        );
     }
-    if !record.citations.is_empty() {
-        w.table("[citations]");
-        for c in &record.citations {
-            w.raw(&key(&c.key), &quote(&c.text.text));
-        }
+}
+
+/// The `[citations]` table (written empty when annotating, for the editor to fill).
+fn citations(w: &mut Writer, record: &Record) {
+    if record.citations.is_empty() && !w.annotate {
+        return;
     }
-    for s in &record.suppress {
-        w.table("[[suppress]]");
-        w.string("rule", &s.rule);
-        w.string("reason", &s.reason);
-        w.opt_string("matching", s.matching.as_ref());
+    w.table(
+        "[citations]",
+        "Sources cited in the prose with [^key] markers: key = \"footnote text\".",
+    );
+    for c in &record.citations {
+        w.line(&format!("{} = {}", key(&c.key), quote(&c.text.text)));
     }
-    w.out
+}
+
+/// The `[[suppress]]` tables (an example when annotating a record without any).
+fn suppressions(w: &mut Writer, suppress: &[Suppression]) {
+    if suppress.is_empty() && w.annotate {
+        let example = Suppression {
+            rule: Sp::detached("DOS101".into()),
+            reason: Sp::detached("why the finding does not apply".into()),
+            matching: Some(Sp::detached(w.example_year.to_string())),
+        };
+        w.commented(|w| suppression(w, &example));
+    }
+    for s in suppress {
+        suppression(w, s);
+    }
+}
+
+/// One `[[suppress]]` table.
+fn suppression(w: &mut Writer, s: &Suppression) {
+    w.table(
+        "[[suppress]]",
+        "Checker findings excused on purpose, each with its reason.",
+    );
+    w.key("rule", "Rule code or name.", Some(text(&s.rule)), "");
+    w.key(
+        "reason",
+        "Why the finding is wrong or accepted.",
+        Some(text(&s.reason)),
+        "",
+    );
+    let matching = s.matching.as_ref().map(text);
+    w.key(
+        "matching",
+        "Optional text the finding must mention.",
+        matching,
+        "",
+    );
 }
 
 /// Accumulates the TOML text.
 #[derive(Default)]
 struct Writer {
     out: String,
+    /// Whether keys get explanatory comments and absent optional keys examples.
+    annotate: bool,
+    /// Whether keys and headers are written commented out (an example block).
+    commented: bool,
+    /// The year examples use.
+    example_year: i32,
 }
 
 impl Writer {
     fn line(&mut self, line: &str) {
+        if self.commented {
+            self.out.push_str("# ");
+        }
         self.out.push_str(line);
         self.out.push('\n');
     }
@@ -138,34 +479,58 @@ impl Writer {
         self.out.push('\n');
     }
 
-    fn table(&mut self, header: &str) {
+    /// Comment lines; characters a comment cannot hold are left out.
+    fn comment(&mut self, text: &str) {
+        for line in text.lines() {
+            self.out.push_str("# ");
+            self.out
+                .extend(line.chars().filter(|c| !c.is_control() || *c == '\t'));
+            self.out.push('\n');
+        }
+    }
+
+    fn table(&mut self, header: &str, doc: &str) {
         self.blank();
+        if self.annotate {
+            self.comment(doc);
+        }
         self.line(header);
     }
 
-    fn raw(&mut self, key: &str, value: &str) {
-        let _ = writeln!(self.out, "{key} = {value}");
-    }
-
-    fn string(&mut self, key: &str, value: &Sp<String>) {
-        self.raw(key, &quote(&value.value));
-    }
-
-    fn opt_string(&mut self, key: &str, value: Option<&Sp<String>>) {
-        if let Some(value) = value {
-            self.string(key, value);
+    /// `key = value` with its comment, or the commented-out `example` when there is no value
+    /// and the record is annotated (nothing when the example is empty).
+    fn key(&mut self, key: &str, doc: &str, value: Option<String>, example: &str) {
+        match value {
+            Some(value) => {
+                if self.annotate {
+                    self.comment(doc);
+                }
+                self.line(&format!("{key} = {value}"));
+            }
+            None if self.annotate && !example.is_empty() => {
+                self.comment(doc);
+                self.comment(&format!("{key} = {example}"));
+            }
+            None => {}
         }
     }
 
-    fn date(&mut self, key: &str, value: Option<&Sp<Date>>) {
-        if let Some(value) = value {
-            self.raw(key, &value.value.0.format("%Y-%m-%d").to_string());
-        }
+    /// Writes what `write` writes commented out.
+    fn commented(&mut self, write: impl FnOnce(&mut Self)) {
+        self.commented = true;
+        write(self);
+        self.commented = false;
     }
+}
 
-    fn prose(&mut self, key: &str, value: &Sp<Prose>) {
-        self.raw(key, &multiline(&value.text));
-    }
+/// A text value as a TOML string.
+fn text(value: &Sp<String>) -> String {
+    quote(&value.value)
+}
+
+/// A date value as a TOML local date.
+fn date(value: &Sp<Date>) -> String {
+    value.value.0.format("%Y-%m-%d").to_string()
 }
 
 /// A key as TOML: bare when it only uses letters, digits, `-` and `_`, quoted otherwise.
@@ -225,6 +590,11 @@ fn multiline(text: &str) -> String {
     }
     out.push_str("\"\"\"");
     out
+}
+
+/// Prose built in code (not read from a file), for producers of records.
+pub fn prose(text: impl Into<String>) -> Sp<Prose> {
+    Sp::detached(Prose::detached(text))
 }
 
 #[cfg(test)]

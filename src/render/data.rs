@@ -1,11 +1,13 @@
-//! Records as template data: the JSON each Typst template reads with `json(...)`.
+//! Records as template data: typed structs, written as the JSON each Typst template reads
+//! with `json(...)`. `templates/DATA.md` lists every field a template may use.
 //!
 //! Prose arrives in the template as segments of literal text, never as markup, so nothing a
 //! record says can be evaluated by Typst.
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::record::prose::{Paragraph, Segment};
+use crate::record::prose::{Paragraph, Segment as ProseSegment};
 use crate::record::{Prose, Record, VoteCast};
 use crate::registry::Registry;
 
@@ -42,8 +44,208 @@ pub fn record_id(record: &Record) -> String {
     )
 }
 
+/// A document date, as the templates' `metadata-date` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocDate {
+    /// Day of the month, 1 to 31.
+    pub day: u8,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Year.
+    pub year: i32,
+}
+
+impl DocDate {
+    /// The date as `(year, month, day)`, the order PDF metadata takes.
+    pub fn ymd(self) -> (i32, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+}
+
+/// What `templates/profile.typ` receives (fields in the order they are written; see
+/// `templates/DATA.md`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProfileData {
+    /// PDF author metadata.
+    pub author: String,
+    /// Country name.
+    pub country: String,
+    /// Document date: "Last updated", else 1 January of the edition year.
+    pub date: DocDate,
+    /// Edition year.
+    pub edition: i32,
+    /// Facts panel rows: label and value.
+    pub facts: Vec<(String, String)>,
+    /// Stable id within a book, `2022-kyrgyzstan`.
+    pub id: String,
+    /// Why the record is incomplete, when it is.
+    pub incomplete: Option<String>,
+    /// ISO 3166-1 alpha-2 code.
+    pub iso: String,
+    /// "Last updated" as `YYYY-MM-DD`, when the record has one.
+    pub last_updated: Option<String>,
+    /// Meetings, in date order.
+    pub meetings: Vec<MeetingRow>,
+    /// Why the record needs review, when it does.
+    pub needs_review: Option<String>,
+    /// Votes on resolutions other than the annual one, in record order.
+    pub other_votes: Vec<OtherVote>,
+    /// Paper size, as Typst names it.
+    pub paper: String,
+    /// The record's sections, in order.
+    pub sections: Vec<SectionData>,
+    /// The summary's paragraphs (empty when there is no summary).
+    pub summary: Vec<Vec<Segment>>,
+    /// PDF title, `Kyrgyzstan: Cluster Munition Ban Policy (2022)`.
+    pub title: String,
+    /// Topic label.
+    pub topic: String,
+    /// Votes on the annual resolution, by year.
+    pub votes: Vec<AnnualVote>,
+}
+
+/// A piece of prose: literal text, italic text or a citation marker with its footnote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Segment {
+    /// Literal text.
+    Text {
+        /// The text, printed as written.
+        text: String,
+    },
+    /// Italic text (a publication title).
+    Italic {
+        /// The text, printed as written in italics.
+        italic: String,
+    },
+    /// A citation marker.
+    Cite {
+        /// The citation key.
+        cite: String,
+        /// Whether this is the key's first marker in the profile (it carries the footnote).
+        first: bool,
+        /// The footnote's label, unique in a book: `fn-2022-kyrgyzstan-KEY`.
+        label: String,
+        /// The footnote's text: literal and italic segments.
+        note: Vec<Segment>,
+    },
+}
+
+/// One section of a profile.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SectionData {
+    /// Its paragraphs.
+    pub paragraphs: Vec<Vec<Segment>>,
+    /// Its heading (empty for none).
+    pub title: String,
+}
+
+/// One row of the attendance table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MeetingRow {
+    /// The meeting's name (the record's id when the registry does not know it).
+    pub name: String,
+    /// Where it was held (empty when the registry does not know the meeting).
+    pub place: String,
+    /// Whether the country took part.
+    pub present: bool,
+    /// The country's role, as printed.
+    pub role: String,
+    /// When it was held, `September 2013` (empty when the registry does not know it).
+    pub when: String,
+}
+
+/// A vote on the annual resolution.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnnualVote {
+    /// The vote, as printed.
+    pub label: String,
+    /// The resolution's number, when the registry has one for the year.
+    pub resolution: Option<String>,
+    /// The vote's keyword (`yes`, `no`, `abstain`, `absent`), for its colour.
+    pub vote: String,
+    /// The year.
+    pub year: i32,
+}
+
+/// A vote on another resolution.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OtherVote {
+    /// Whether the vote was yes.
+    pub in_favour: bool,
+    /// The resolution's id.
+    pub resolution: String,
+    /// Its title (empty when the registry does not know it).
+    pub title: String,
+    /// The vote, as printed.
+    pub vote: String,
+    /// The year it was adopted, when the registry knows it.
+    pub year: Option<i32>,
+}
+
+/// What `templates/book.typ` receives: an edition's front matter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BookData {
+    /// PDF author metadata.
+    pub author: String,
+    /// The latest profile's date.
+    pub date: DocDate,
+    /// Edition year.
+    pub edition: i32,
+    /// One contents entry per profile, in book order.
+    pub entries: Vec<BookEntry>,
+    /// Paper size, as Typst names it.
+    pub paper: String,
+    /// PDF title.
+    pub title: String,
+}
+
+/// A contents entry of the book.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BookEntry {
+    /// Country name.
+    pub country: String,
+    /// The profile's id (its link target).
+    pub id: String,
+    /// The book page the profile starts on; absent until the page counts are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// Topic label.
+    pub topic: String,
+}
+
+/// What `templates/folios.typ` receives: one page per folio.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FolioData {
+    /// The folios, one per page.
+    pub folios: Vec<Folio>,
+    /// Paper size, as Typst names it.
+    pub paper: String,
+}
+
+/// One page number and where it sits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Folio {
+    /// Where on the page.
+    pub side: Side,
+    /// The text, `3` or `1 / 4`.
+    pub text: String,
+}
+
+/// Where a page number sits: outside edge of a book page, or centred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// Left-hand page: bottom left.
+    Left,
+    /// Right-hand page: bottom right.
+    Right,
+    /// A standalone profile: bottom centre.
+    Center,
+}
+
 /// The template data for one profile.
-pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Value {
+pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> ProfileData {
     let id = record_id(record);
     let mut footnotes = FootnoteState::default();
     let summary = record
@@ -51,14 +253,12 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Value
         .as_ref()
         .map(|p| paragraphs(&p.value, record, &id, &mut footnotes))
         .unwrap_or_default();
-    let sections: Vec<Value> = record
+    let sections = record
         .sections
         .iter()
-        .map(|s| {
-            json!({
-                "title": s.title.value,
-                "paragraphs": paragraphs(&s.text.value, record, &id, &mut footnotes),
-            })
+        .map(|s| SectionData {
+            title: s.title.value.clone(),
+            paragraphs: paragraphs(&s.text.value, record, &id, &mut footnotes),
         })
         .collect();
     let title = format!(
@@ -67,78 +267,75 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Value
         record.topic.label(),
         record.edition.value
     );
-    json!({
-        "id": id,
-        "title": title,
-        "author": AUTHOR,
-        "country": record.country.value,
-        "iso": record.iso.value,
-        "topic": record.topic.label(),
-        "edition": record.edition.value,
-        "paper": paper.typst_name(),
-        "last_updated": record.last_updated.as_ref().map(|d| d.value.to_string()),
-        "date": date_parts(record),
-        "needs_review": record.needs_review.as_ref().map(|s| s.value.clone()),
-        "incomplete": record.incomplete.as_ref().map(|s| s.value.clone()),
-        "facts": facts_panel(record, registry),
-        "meetings": meetings(record, registry),
-        "votes": annual_votes(record, registry),
-        "other_votes": other_votes(record, registry),
-        "summary": summary,
-        "sections": sections,
-    })
+    ProfileData {
+        id,
+        title,
+        author: AUTHOR.to_string(),
+        country: record.country.value.clone(),
+        iso: record.iso.value.clone(),
+        topic: record.topic.label().to_string(),
+        edition: record.edition.value,
+        paper: paper.typst_name().to_string(),
+        last_updated: record.last_updated.as_ref().map(|d| d.value.to_string()),
+        date: record_date(record),
+        needs_review: record.needs_review.as_ref().map(|s| s.value.clone()),
+        incomplete: record.incomplete.as_ref().map(|s| s.value.clone()),
+        facts: facts_panel(record, registry),
+        meetings: meetings(record, registry),
+        votes: annual_votes(record, registry),
+        other_votes: other_votes(record, registry),
+        summary,
+        sections,
+    }
 }
 
 /// The template data for an edition's front matter: title, date and one contents entry per
 /// profile, in order. Each entry's `page` (where the profile starts) is filled in once the
-/// profiles' page counts are known.
-pub fn book_data(edition: i32, profiles: &[Value], paper: Paper) -> Value {
-    let latest = profiles
+/// profiles' page counts are known. `None` for an edition without profiles.
+pub fn book_data(edition: i32, profiles: &[ProfileData], paper: Paper) -> Option<BookData> {
+    let date = profiles.iter().map(|p| p.date).max_by_key(|d| d.ymd())?;
+    let entries = profiles
         .iter()
-        .filter_map(|p| p.get("date").filter(|d| !d.is_null()).cloned())
-        .max_by_key(|d| (d["year"].as_i64(), d["month"].as_i64(), d["day"].as_i64()));
-    let entries: Vec<Value> = profiles
-        .iter()
-        .map(|p| json!({"id": p["id"], "country": p["country"], "topic": p["topic"]}))
+        .map(|p| BookEntry {
+            id: p.id.clone(),
+            country: p.country.clone(),
+            topic: p.topic.clone(),
+            page: None,
+        })
         .collect();
-    json!({
-        "title": format!("Cluster Munition Ban Policy: Country Profiles {edition}"),
-        "author": AUTHOR,
-        "edition": edition,
-        "paper": paper.typst_name(),
-        "date": latest,
-        "entries": entries,
+    Some(BookData {
+        title: format!("Cluster Munition Ban Policy: Country Profiles {edition}"),
+        author: AUTHOR.to_string(),
+        edition,
+        paper: paper.typst_name().to_string(),
+        date,
+        entries,
     })
 }
 
-/// The template data for a folio sheet: one page per `(number, side)`, side being `left`,
-/// `right` or `center`.
-pub fn folio_data(folios: &[(String, &str)], paper: Paper) -> Value {
-    let folios: Vec<Value> = folios
-        .iter()
-        .map(|(text, side)| json!({"text": text, "side": side}))
-        .collect();
-    json!({"paper": paper.typst_name(), "folios": folios})
-}
-
-/// The document date: "Last updated", or 1 January of the edition year for pages that print
-/// no date (PDF/A needs one).
-fn date_parts(record: &Record) -> Value {
-    let (year, month, day) = record_date(record);
-    json!({"year": year, "month": month, "day": day})
+/// The template data for a folio sheet: one page per folio.
+pub fn folio_data(folios: Vec<Folio>, paper: Paper) -> FolioData {
+    FolioData {
+        paper: paper.typst_name().to_string(),
+        folios,
+    }
 }
 
 /// The document date of a record's PDF: its last-updated date, or 1 January of its edition
-/// year when it has none (never the clock).
-pub fn record_date(record: &Record) -> (i32, u8, u8) {
+/// year when it has none (never the clock; PDF/A needs a date).
+pub fn record_date(record: &Record) -> DocDate {
     use chrono::Datelike;
     match &record.last_updated {
-        Some(d) => (
-            d.value.0.year(),
-            d.value.0.month() as u8,
-            d.value.0.day() as u8,
-        ),
-        None => (record.edition.value, 1, 1),
+        Some(d) => DocDate {
+            year: d.value.0.year(),
+            month: d.value.0.month() as u8,
+            day: d.value.0.day() as u8,
+        },
+        None => DocDate {
+            year: record.edition.value,
+            month: 1,
+            day: 1,
+        },
     }
 }
 
@@ -168,6 +365,24 @@ pub fn replace_missing_glyphs(value: &mut Value, missing: &[char]) {
     }
 }
 
+/// Every string in a JSON value, joined by spaces (for glyph coverage checks).
+pub fn plain_strings(value: &Value) -> String {
+    fn walk(v: &Value, out: &mut String) {
+        match v {
+            Value::String(s) => {
+                out.push_str(s);
+                out.push(' ');
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            Value::Object(map) => map.values().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    walk(value, &mut out);
+    out
+}
+
 /// Which citation keys have already had their footnote in this profile.
 #[derive(Default)]
 struct FootnoteState {
@@ -179,7 +394,7 @@ fn paragraphs(
     record: &Record,
     id: &str,
     footnotes: &mut FootnoteState,
-) -> Vec<Value> {
+) -> Vec<Vec<Segment>> {
     prose
         .paragraphs()
         .iter()
@@ -187,14 +402,18 @@ fn paragraphs(
         .collect()
 }
 
-fn paragraph(p: &Paragraph, record: &Record, id: &str, footnotes: &mut FootnoteState) -> Value {
-    let segments: Vec<Value> = p
-        .segments
+fn paragraph(
+    p: &Paragraph,
+    record: &Record,
+    id: &str,
+    footnotes: &mut FootnoteState,
+) -> Vec<Segment> {
+    p.segments
         .iter()
         .map(|s| match s {
-            Segment::Text(t) => json!({"text": t}),
-            Segment::Italic(t) => json!({"italic": t}),
-            Segment::Cite(key) => {
+            ProseSegment::Text(t) => Segment::Text { text: t.clone() },
+            ProseSegment::Italic(t) => Segment::Italic { italic: t.clone() },
+            ProseSegment::Cite(key) => {
                 let label = format!("fn-{id}-{key}");
                 let first = !footnotes.seen.contains(key);
                 if first {
@@ -202,34 +421,42 @@ fn paragraph(p: &Paragraph, record: &Record, id: &str, footnotes: &mut FootnoteS
                 }
                 let note = match record.citation(key) {
                     Some(c) => note_segments(&c.text.value),
-                    None => vec![json!({"text": format!("[missing citation: {key}]")})],
+                    None => vec![Segment::Text {
+                        text: format!("[missing citation: {key}]"),
+                    }],
                 };
-                json!({"cite": key, "label": label, "first": first, "note": note})
+                Segment::Cite {
+                    cite: key.clone(),
+                    first,
+                    label,
+                    note,
+                }
             }
         })
-        .collect();
-    Value::Array(segments)
+        .collect()
 }
 
 /// Footnote text: literal text and italics; a marker inside a footnote prints as written.
-fn note_segments(prose: &Prose) -> Vec<Value> {
+fn note_segments(prose: &Prose) -> Vec<Segment> {
     let mut out = Vec::new();
     for (i, p) in prose.paragraphs().iter().enumerate() {
         if i > 0 {
-            out.push(json!({"text": " "}));
+            out.push(Segment::Text { text: " ".into() });
         }
         for s in &p.segments {
             out.push(match s {
-                Segment::Text(t) => json!({"text": t}),
-                Segment::Italic(t) => json!({"italic": t}),
-                Segment::Cite(k) => json!({"text": format!("[^{k}]")}),
+                ProseSegment::Text(t) => Segment::Text { text: t.clone() },
+                ProseSegment::Italic(t) => Segment::Italic { italic: t.clone() },
+                ProseSegment::Cite(k) => Segment::Text {
+                    text: format!("[^{k}]"),
+                },
             });
         }
     }
     out
 }
 
-fn facts_panel(record: &Record, registry: &Registry) -> Vec<Value> {
+fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = Vec::new();
     if let Some(status) = &record.status {
         rows.push(("Convention status".into(), status.convention.label().into()));
@@ -270,7 +497,7 @@ fn facts_panel(record: &Record, registry: &Registry) -> Vec<Value> {
     if let Some(last) = last_meeting_attended(record, registry) {
         rows.push(("Last meeting attended".into(), last));
     }
-    rows.into_iter().map(|(k, v)| json!([k, v])).collect()
+    rows
 }
 
 /// "Fourth Meeting of States Parties (Lusaka, Zambia, September 2013)".
@@ -298,8 +525,8 @@ fn last_meeting_attended(record: &Record, registry: &Registry) -> Option<String>
         })
 }
 
-fn meetings(record: &Record, registry: &Registry) -> Vec<Value> {
-    let mut rows: Vec<(chrono::NaiveDate, Value)> = record
+fn meetings(record: &Record, registry: &Registry) -> Vec<MeetingRow> {
+    let mut rows: Vec<(chrono::NaiveDate, MeetingRow)> = record
         .meetings
         .iter()
         .map(|a| {
@@ -310,55 +537,86 @@ fn meetings(record: &Record, registry: &Registry) -> Vec<Value> {
             });
             let (name, when, place, sort) = match (meeting, session) {
                 (Some(m), Some(s)) => (
-                    format!("{} (part {})", m.name, a.part.as_ref().map_or(1, |p| p.value)),
+                    format!(
+                        "{} (part {})",
+                        m.name,
+                        a.part.as_ref().map_or(1, |p| p.value)
+                    ),
                     s.start.format("%B %Y").to_string(),
                     s.place.clone(),
                     s.start,
                 ),
                 (Some(m), None) => (
                     m.name.clone(),
-                    m.sessions.iter().map(|s| s.start.format("%B %Y").to_string()).collect::<Vec<_>>().join(" and "),
-                    m.sessions.first().map(|s| s.place.clone()).unwrap_or_default(),
+                    m.sessions
+                        .iter()
+                        .map(|s| s.start.format("%B %Y").to_string())
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    m.sessions
+                        .first()
+                        .map(|s| s.place.clone())
+                        .unwrap_or_default(),
                     m.start(),
                 ),
-                (None, _) => (a.meeting.value.clone(), String::new(), String::new(), chrono::NaiveDate::MAX),
+                (None, _) => (
+                    a.meeting.value.clone(),
+                    String::new(),
+                    String::new(),
+                    chrono::NaiveDate::MAX,
+                ),
             };
-            (sort, json!({"name": name, "when": when, "place": place, "role": a.role.label(), "present": a.role.present()}))
+            let row = MeetingRow {
+                name,
+                when,
+                place,
+                role: a.role.label().to_string(),
+                present: a.role.present(),
+            };
+            (sort, row)
         })
         .collect();
     rows.sort_by_key(|(d, _)| *d);
     rows.into_iter().map(|(_, v)| v).collect()
 }
 
-fn annual_votes(record: &Record, registry: &Registry) -> Vec<Value> {
-    let mut votes: Vec<(i32, Value)> = record
+fn annual_votes(record: &Record, registry: &Registry) -> Vec<AnnualVote> {
+    let mut votes: Vec<(i32, AnnualVote)> = record
         .votes
         .iter()
         .filter(|v| v.resolution.is_none())
         .filter_map(|v| {
             let year = v.year.as_ref()?.value;
-            let number = registry.annual_resolution(year).and_then(|r| r.number.clone());
-            Some((year, json!({"year": year, "vote": v.vote.keyword(), "label": v.vote.label(), "resolution": number})))
+            let number = registry
+                .annual_resolution(crate::registry::record_treaty(record), year)
+                .and_then(|r| r.number.clone());
+            let vote = AnnualVote {
+                year,
+                vote: v.vote.keyword().to_string(),
+                label: v.vote.label().to_string(),
+                resolution: number,
+            };
+            Some((year, vote))
         })
         .collect();
     votes.sort_by_key(|(y, _)| *y);
     votes.into_iter().map(|(_, v)| v).collect()
 }
 
-fn other_votes(record: &Record, registry: &Registry) -> Vec<Value> {
+fn other_votes(record: &Record, registry: &Registry) -> Vec<OtherVote> {
     record
         .votes
         .iter()
         .filter_map(|v| {
             let id = v.resolution.as_ref()?;
             let res = registry.resolution(&id.value);
-            Some(json!({
-                "resolution": id.value,
-                "title": res.map(|r| r.title.clone()).unwrap_or_default(),
-                "year": res.map(|r| r.adopted.year()),
-                "vote": v.vote.label(),
-                "in_favour": v.vote.value == VoteCast::Yes,
-            }))
+            Some(OtherVote {
+                resolution: id.value.clone(),
+                title: res.map(|r| r.title.clone()).unwrap_or_default(),
+                year: res.map(|r| r.adopted.year()),
+                vote: v.vote.label().to_string(),
+                in_favour: v.vote.value == VoteCast::Yes,
+            })
         })
         .collect()
 }

@@ -10,6 +10,7 @@
 pub mod data;
 pub mod manifest;
 pub mod pdf;
+pub mod pipeline;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +21,10 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 pub use data::Paper;
-use data::{book_data, folio_data, profile_data, record_date, record_id, replace_missing_glyphs};
+use data::{
+    BookData, Folio, ProfileData, Side, book_data, folio_data, plain_strings, profile_data,
+    record_id, replace_missing_glyphs,
+};
 pub use manifest::Manifest;
 pub use typst::{Base, Conformance, Document, TypstDiagnostic};
 
@@ -58,12 +62,23 @@ pub struct Job {
     pub output: PathBuf,
     /// What the job is about, for messages ("profiles/2022/kyrgyzstan.toml", "book 2022").
     pub subject: String,
+    /// What it is made from.
+    pub source: JobSource,
     /// What is made.
     pub kind: JobKind,
     /// Characters the fonts cannot show.
     pub missing_glyphs: Vec<char>,
     /// Hash of everything the PDF is made from (see [`manifest`]).
     pub key: String,
+}
+
+/// What a job is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobSource {
+    /// A profile: the record file.
+    Record(PathBuf),
+    /// A book: every record of the edition.
+    Edition(i32),
 }
 
 /// What a job makes.
@@ -81,9 +96,9 @@ pub struct BookJob {
     /// The edition.
     pub edition: i32,
     /// The front matter's template data, without the contents' page numbers.
-    pub front: serde_json::Value,
+    pub front: BookData,
     /// Date for the PDF metadata: the latest profile's.
-    pub date: Option<(i32, u8, u8)>,
+    pub date: (i32, u8, u8),
     /// The profiles' PDFs, relative to the output directory, in book order.
     pub profiles: Vec<PathBuf>,
 }
@@ -117,7 +132,8 @@ impl Default for RenderOptions {
     }
 }
 
-/// Problems setting up the renderer.
+/// Problems that stop a render run before or around its jobs (a job's own problems are
+/// [`JobError`]s, reported in its [`JobResult`]).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RenderError {
     /// The templates directory could not be read.
@@ -127,8 +143,21 @@ pub enum RenderError {
         /// The directory.
         path: PathBuf,
         /// Why.
+        #[source]
         error: std::io::Error,
     },
+    /// The meetings or resolutions registry could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
+    /// The worker threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    #[diagnostic(code(dossier::render::threads))]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// A template's data could not be written as JSON.
+    #[error("cannot write the template data: {0}")]
+    #[diagnostic(code(dossier::render::data))]
+    Data(#[from] serde_json::Error),
     /// An output file could not be written.
     #[error("cannot write {path}: {error}")]
     #[diagnostic(code(dossier::render::write))]
@@ -136,7 +165,43 @@ pub enum RenderError {
         /// The file.
         path: PathBuf,
         /// Why.
+        #[source]
         error: std::io::Error,
+    },
+}
+
+/// Why one output could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The Typst compiler refused the document.
+    #[error("Typst reported {} error(s)", .0.len())]
+    Typst(Vec<TypstDiagnostic>),
+    /// A compiled PDF could not be read or put together.
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    /// A template's data could not be written as JSON.
+    #[error("cannot write the template data: {0}")]
+    Data(#[from] serde_json::Error),
+    /// A profile of the book failed in this run.
+    #[error("{} failed to render, so the book was not assembled", .0.display())]
+    ProfileFailed(PathBuf),
+    /// A profile's PDF from an earlier run could not be read.
+    #[error("cannot read {} for the book: {source}", .path.display())]
+    ReadProfile {
+        /// The PDF.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The PDF could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The PDF.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -188,7 +253,7 @@ impl Renderer {
 
     /// The jobs for these records: a profile each, and a book per edition when enabled.
     /// Records are sorted by edition, then country, then topic.
-    pub fn jobs(&self, records: &[Record]) -> Vec<Job> {
+    pub fn jobs(&self, records: &[Record]) -> Result<Vec<Job>, RenderError> {
         let mut sorted: Vec<&Record> = records.iter().collect();
         sorted.sort_by(|a, b| {
             (
@@ -203,67 +268,97 @@ impl Renderer {
                 ))
         });
         let mut jobs = Vec::new();
-        let mut editions: BTreeMap<i32, (Vec<serde_json::Value>, Vec<usize>)> = BTreeMap::new();
+        let mut editions: BTreeMap<i32, (Vec<ProfileData>, Vec<usize>)> = BTreeMap::new();
         for record in sorted {
-            let mut data = profile_data(record, &self.registry, self.options.paper);
-            let missing_glyphs = self.base.missing_glyphs(&plain_strings(&data));
-            replace_missing_glyphs(&mut data, &missing_glyphs);
-            let edition = record.edition.value;
-            let stem = record.slug();
-            let document = document(
-                &format!("/{edition}/{stem}"),
-                "#import \"/templates/profile.typ\": profile-document\n#profile-document(json(\"{data}\"))\n",
-                &data,
-                record_id(record),
-                Some(record_date(record)),
-                Conformance::Archival,
-            );
-            let (profiles, members) = editions.entry(edition).or_default();
+            let (job, data) = self.profile_job(record)?;
+            let (profiles, members) = editions.entry(record.edition.value).or_default();
             profiles.push(data);
             members.push(jobs.len());
-            jobs.push(Job {
-                output: PathBuf::from(edition.to_string()).join(format!("{stem}.pdf")),
-                subject: record.path.display().to_string(),
-                key: self.key(&[&document_key(&document)]),
-                kind: JobKind::Profile(document),
-                missing_glyphs,
-            });
+            jobs.push(job);
         }
         if self.options.books {
             for (edition, (profiles, members)) in editions {
-                let front = book_data(edition, &profiles, self.options.paper);
-                let date = front["date"].as_object().map(|d| {
-                    (
-                        d["year"].as_i64().unwrap_or(1970) as i32,
-                        d["month"].as_u64().unwrap_or(1) as u8,
-                        d["day"].as_u64().unwrap_or(1) as u8,
-                    )
-                });
-                let mut parts = vec![
-                    format!("book-{edition}"),
-                    front.to_string(),
-                    format!("{date:?}"),
-                ];
-                for &m in &members {
-                    parts.push(jobs[m].output.display().to_string());
-                    parts.push(jobs[m].key.clone());
+                let members: Vec<&Job> = members.iter().map(|&m| &jobs[m]).collect();
+                if let Some(book) = self.book_job(edition, &profiles, &members)? {
+                    jobs.push(book);
                 }
-                let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-                jobs.push(Job {
-                    output: PathBuf::from(format!("book-{edition}.pdf")),
-                    subject: format!("book {edition}"),
-                    key: self.key(&parts),
-                    kind: JobKind::Book(BookJob {
-                        edition,
-                        front,
-                        date,
-                        profiles: members.iter().map(|&m| jobs[m].output.clone()).collect(),
-                    }),
-                    missing_glyphs: Vec::new(),
-                });
             }
         }
-        jobs
+        Ok(jobs)
+    }
+
+    /// A record's profile job, and its template data (for the book's contents).
+    fn profile_job(&self, record: &Record) -> Result<(Job, ProfileData), RenderError> {
+        let (data, missing_glyphs) = self.profile_data(record)?;
+        let edition = record.edition.value;
+        let stem = record.slug();
+        let document = document(
+            &format!("/{edition}/{stem}"),
+            "#import \"/templates/profile.typ\": profile-document\n#profile-document(json(\"{data}\"))\n",
+            &data,
+            record_id(record),
+            Some(data.date.ymd()),
+            Conformance::Archival,
+        )?;
+        let job = Job {
+            output: PathBuf::from(edition.to_string()).join(format!("{stem}.pdf")),
+            subject: record.path.display().to_string(),
+            source: JobSource::Record(record.path.clone()),
+            key: self.key(&[&document_key(&document)]),
+            kind: JobKind::Profile(document),
+            missing_glyphs,
+        };
+        Ok((job, data))
+    }
+
+    /// A record's template data, with the characters the fonts cannot show replaced by a
+    /// visible `[U+XXXX]`; and those characters.
+    fn profile_data(&self, record: &Record) -> Result<(ProfileData, Vec<char>), RenderError> {
+        let data = profile_data(record, &self.registry, self.options.paper);
+        let mut value = serde_json::to_value(&data)?;
+        let missing = self.base.missing_glyphs(&plain_strings(&value));
+        if missing.is_empty() {
+            return Ok((data, missing));
+        }
+        replace_missing_glyphs(&mut value, &missing);
+        Ok((serde_json::from_value(value)?, missing))
+    }
+
+    /// An edition's book job over its profiles' data and jobs, in book order (`None` for
+    /// an edition without profiles).
+    fn book_job(
+        &self,
+        edition: i32,
+        profiles: &[ProfileData],
+        members: &[&Job],
+    ) -> Result<Option<Job>, RenderError> {
+        let Some(front) = book_data(edition, profiles, self.options.paper) else {
+            return Ok(None);
+        };
+        let date = front.date.ymd();
+        let mut parts = vec![
+            format!("book-{edition}"),
+            serde_json::to_string(&front)?,
+            format!("{:?}", Some(date)),
+        ];
+        for member in members {
+            parts.push(member.output.display().to_string());
+            parts.push(member.key.clone());
+        }
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        Ok(Some(Job {
+            output: PathBuf::from(format!("book-{edition}.pdf")),
+            subject: format!("book {edition}"),
+            source: JobSource::Edition(edition),
+            key: self.key(&parts),
+            kind: JobKind::Book(BookJob {
+                edition,
+                front,
+                date,
+                profiles: members.iter().map(|m| m.output.clone()).collect(),
+            }),
+            missing_glyphs: Vec::new(),
+        }))
     }
 
     /// A cache key: `parts`, the template set, and the dossier and Typst versions.
@@ -272,7 +367,7 @@ impl Renderer {
         for part in [
             "dossier-render",
             env!("CARGO_PKG_VERSION"),
-            typst::TYPST_VERSION,
+            typst::typst_version(),
             self.base.fingerprint(),
         ]
         .iter()
@@ -342,15 +437,15 @@ impl Renderer {
                     diagnostics,
                 }
             }
-            Err(Failure::Typst(errors)) => {
+            Err(JobError::Typst(errors)) => {
                 diagnostics.extend(errors.into_iter().map(|e| convert(e, Severity::Error)));
                 MadeJob {
                     pdf: None,
                     diagnostics,
                 }
             }
-            Err(Failure::Other(message)) => {
-                diagnostics.push(error(job, message));
+            Err(other) => {
+                diagnostics.push(error(job, &other));
                 MadeJob {
                     pdf: None,
                     diagnostics,
@@ -360,18 +455,16 @@ impl Renderer {
     }
 
     /// A profile's PDF: its pages laid out once, then numbered "1 / n" to "n / n".
-    fn profile_pdf(&self, document: &Document) -> Result<Made, Failure> {
-        let (pages, warnings) = self.base.compile_pdf(document).map_err(Failure::Typst)?;
-        let pages = pdf::Pages::load(&pages).map_err(|e| Failure::Other(e.to_string()))?;
+    fn profile_pdf(&self, document: &Document) -> Result<Made, JobError> {
+        let (pages, warnings) = self.base.compile_pdf(document).map_err(JobError::Typst)?;
+        let pages = pdf::Pages::load(&pages)?;
         let sheet = self.profile_folio_sheet(pages.count())?;
-        let numbered = pages
-            .stamp_folios(&sheet)
-            .map_err(|e| Failure::Other(e.to_string()))?;
+        let numbered = pages.stamp_folios(&sheet)?;
         Ok((numbered, warnings))
     }
 
     /// The folio sheet of an `n`-page profile, compiled once per run.
-    fn profile_folio_sheet(&self, n: usize) -> Result<Arc<Vec<u8>>, Failure> {
+    fn profile_folio_sheet(&self, n: usize) -> Result<Arc<Vec<u8>>, JobError> {
         let cached = self
             .folio_sheets
             .lock()
@@ -381,9 +474,13 @@ impl Renderer {
         if let Some(sheet) = cached {
             return Ok(sheet);
         }
-        let folios: Vec<(String, &str)> =
-            (1..=n).map(|i| (format!("{i} / {n}"), "center")).collect();
-        let sheet = Arc::new(self.folio_sheet(&format!("/folios-{n}"), &folios)?);
+        let folios: Vec<Folio> = (1..=n)
+            .map(|i| Folio {
+                text: format!("{i} / {n}"),
+                side: Side::Center,
+            })
+            .collect();
+        let sheet = Arc::new(self.folio_sheet(&format!("/folios-{n}"), folios)?);
         self.folio_sheets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -391,7 +488,8 @@ impl Renderer {
         Ok(sheet)
     }
 
-    fn folio_sheet(&self, stem: &str, folios: &[(String, &str)]) -> Result<Vec<u8>, Failure> {
+    /// A folio sheet: one page per folio, nothing on it but the page number.
+    fn folio_sheet(&self, stem: &str, folios: Vec<Folio>) -> Result<Vec<u8>, JobError> {
         let document = document(
             stem,
             "#import \"/templates/folios.typ\": folio-sheet\n#folio-sheet(json(\"{data}\"))\n",
@@ -399,8 +497,8 @@ impl Renderer {
             stem.trim_start_matches('/').to_string(),
             None,
             Conformance::Plain,
-        );
-        let (sheet, _) = self.base.compile_pdf(&document).map_err(Failure::Typst)?;
+        )?;
+        let (sheet, _) = self.base.compile_pdf(&document).map_err(JobError::Typst)?;
         Ok(sheet)
     }
 
@@ -411,74 +509,29 @@ impl Renderer {
         book: &BookJob,
         out_dir: &Path,
         fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
-    ) -> Result<Made, Failure> {
-        let entries = book.front["entries"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let mut parts = Vec::with_capacity(book.profiles.len());
-        for (output, entry) in book.profiles.iter().zip(entries) {
-            let bytes = match fresh.get(output) {
-                Some(Some(bytes)) => bytes.clone(),
-                Some(None) => {
-                    return Err(Failure::Other(format!(
-                        "{} failed to render, so the book was not assembled",
-                        output.display()
-                    )));
-                }
-                None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|e| {
-                    Failure::Other(format!(
-                        "cannot read {} for the book: {e}",
-                        out_dir.join(output).display()
-                    ))
-                })?),
-            };
-            parts.push(pdf::BookPart {
-                id: entry["id"].as_str().unwrap_or_default().to_string(),
-                name: out_dir.join(output).display().to_string(),
-                pdf: bytes,
-            });
-        }
-        let parts = pdf::BookParts::load(parts).map_err(|e| Failure::Other(e.to_string()))?;
-        let counts = parts.page_counts();
-        let mut front = book.front.clone();
-        let mut folios = Vec::new();
-        let mut next = 1;
-        for (entry, count) in front["entries"]
-            .as_array_mut()
-            .into_iter()
-            .flatten()
-            .zip(&counts)
-        {
-            entry["page"] = serde_json::Value::String(next.to_string());
-            for number in next..next + count {
-                let side = if number % 2 == 1 { "right" } else { "left" };
-                folios.push((number.to_string(), side));
-            }
-            next += count + count % 2;
-        }
+    ) -> Result<Made, JobError> {
+        let parts = book_parts(book, out_dir, fresh)?;
+        let (front, folios) = number_pages(&book.front, &parts.page_counts());
         let stem = format!("/book-{}", book.edition);
         let front_document = document(
             &stem,
             "#import \"/templates/book.typ\": book-front-matter\n#book-front-matter(json(\"{data}\"))\n",
             &front,
             format!("book-{}", book.edition),
-            book.date,
+            Some(book.date),
             Conformance::Archival,
-        );
+        )?;
         let (front_pdf, sheet) = rayon::join(
             || self.base.compile_pdf(&front_document),
-            || self.folio_sheet(&format!("{stem}-folios"), &folios),
+            || self.folio_sheet(&format!("{stem}-folios"), folios),
         );
-        let (front_pdf, warnings) = front_pdf.map_err(Failure::Typst)?;
-        let assembled = parts
-            .assemble(
-                &front_pdf,
-                &sheet?,
-                &format!("book-{}", book.edition),
-                BINDING_OFFSET,
-            )
-            .map_err(|e| Failure::Other(e.to_string()))?;
+        let (front_pdf, warnings) = front_pdf.map_err(JobError::Typst)?;
+        let assembled = parts.assemble(
+            &front_pdf,
+            &sheet?,
+            &format!("book-{}", book.edition),
+            BINDING_OFFSET,
+        )?;
         Ok((assembled, warnings))
     }
 
@@ -605,6 +658,59 @@ impl Renderer {
     }
 }
 
+/// Reads a book's profiles: the PDFs made in this run from `fresh`, the others from
+/// `out_dir`.
+fn book_parts(
+    book: &BookJob,
+    out_dir: &Path,
+    fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
+) -> Result<pdf::BookParts, JobError> {
+    let mut parts = Vec::with_capacity(book.profiles.len());
+    for (output, entry) in book.profiles.iter().zip(&book.front.entries) {
+        let bytes = match fresh.get(output) {
+            Some(Some(bytes)) => bytes.clone(),
+            Some(None) => return Err(JobError::ProfileFailed(output.clone())),
+            None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|source| {
+                JobError::ReadProfile {
+                    path: out_dir.join(output),
+                    source,
+                }
+            })?),
+        };
+        parts.push(pdf::BookPart {
+            id: entry.id.clone(),
+            name: out_dir.join(output).display().to_string(),
+            pdf: bytes,
+        });
+    }
+    Ok(pdf::BookParts::load(parts)?)
+}
+
+/// The front matter with each contents entry's first page, and the book's folios: each
+/// profile starts on a right-hand (odd) page, so one with an odd page count is followed by
+/// a blank page.
+fn number_pages(front: &BookData, counts: &[usize]) -> (BookData, Vec<Folio>) {
+    let mut front = front.clone();
+    let mut folios = Vec::new();
+    let mut next = 1;
+    for (entry, count) in front.entries.iter_mut().zip(counts) {
+        entry.page = Some(next.to_string());
+        for number in next..next + count {
+            let side = if number % 2 == 1 {
+                Side::Right
+            } else {
+                Side::Left
+            };
+            folios.push(Folio {
+                text: number.to_string(),
+                side,
+            });
+        }
+        next += count + count % 2;
+    }
+    (front, folios)
+}
+
 /// Writes a made job's PDF atomically under `out_dir`: the job's result, and the PDF when
 /// it was written.
 fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc<Vec<u8>>>) {
@@ -616,8 +722,8 @@ fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc
         let path = out_dir.join(&job.output);
         match write_atomically(&path, &pdf) {
             Ok(()) => Some(Arc::new(pdf)),
-            Err(e) => {
-                diagnostics.push(error(job, format!("cannot write {}: {e}", path.display())));
+            Err(source) => {
+                diagnostics.push(error(job, &JobError::Write { path, source }));
                 None
             }
         }
@@ -630,11 +736,11 @@ fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc
     (result, written)
 }
 
-fn error(job: &Job, message: String) -> RenderDiagnostic {
+fn error(job: &Job, error: &JobError) -> RenderDiagnostic {
     RenderDiagnostic {
         severity: Severity::Error,
         subject: job.subject.clone(),
-        message,
+        message: error.to_string(),
         location: None,
         hints: Vec::new(),
     }
@@ -651,14 +757,6 @@ pub const WRITERS: usize = 8;
 
 /// A made PDF and the compiler's warnings.
 type Made = (Vec<u8>, Vec<TypstDiagnostic>);
-
-/// Why a PDF could not be made.
-enum Failure {
-    /// The compiler's errors.
-    Typst(Vec<TypstDiagnostic>),
-    /// Anything else (reading or assembling PDFs).
-    Other(String),
-}
 
 /// The parts of a document that its PDF depends on.
 fn document_key(document: &Document) -> String {
@@ -687,18 +785,20 @@ const EVICT_EVERY: usize = 4;
 /// Evictions a memoized result may go unused before it is dropped.
 const EVICT_AGE: usize = 2;
 
+/// A document: its main file (`main_template` with `{data}` standing for the data file's
+/// path) and its template data, written as JSON.
 fn document(
     stem: &str,
     main_template: &str,
-    data: &serde_json::Value,
+    data: &impl serde::Serialize,
     ident: String,
     date: Option<(i32, u8, u8)>,
     conformance: Conformance,
-) -> Document {
+) -> Result<Document, serde_json::Error> {
     let data_path = format!("{stem}.json");
-    let mut bytes = serde_json::to_vec_pretty(data).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(data)?;
     bytes.push(b'\n');
-    Document {
+    Ok(Document {
         main_path: format!("{stem}.typ"),
         main_text: main_template.replace("{data}", &data_path),
         data_path,
@@ -706,25 +806,7 @@ fn document(
         ident,
         date,
         conformance,
-    }
-}
-
-/// Every string in a JSON value, joined by spaces (for glyph coverage checks).
-fn plain_strings(value: &serde_json::Value) -> String {
-    fn walk(v: &serde_json::Value, out: &mut String) {
-        match v {
-            serde_json::Value::String(s) => {
-                out.push_str(s);
-                out.push(' ');
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
-            serde_json::Value::Object(map) => map.values().for_each(|i| walk(i, out)),
-            _ => {}
-        }
-    }
-    let mut out = String::new();
-    walk(value, &mut out);
-    out
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so

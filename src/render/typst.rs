@@ -23,8 +23,11 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-/// Version of the Typst compiler built in (part of every cache key).
-pub const TYPST_VERSION: &str = "0.15.1";
+/// Version of the Typst compiler built in, as the crate reports it (part of every cache
+/// key and of every PDF's creator).
+pub fn typst_version() -> &'static str {
+    typst::utils::version().raw()
+}
 
 /// A diagnostic from the Typst compiler, located in a template or generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +175,7 @@ impl Base {
         &self,
         doc: &Document,
     ) -> Result<(Vec<u8>, Vec<TypstDiagnostic>), Vec<TypstDiagnostic>> {
-        let world = DocWorld::new(self, doc).map_err(|m| vec![plain_error(m)])?;
+        let world = DocWorld::new(self, doc).map_err(|e| vec![e])?;
         let result = typst::compile::<PagedDocument>(&world);
         let mut warnings: Vec<TypstDiagnostic> =
             result.warnings.iter().map(|d| world.describe(d)).collect();
@@ -190,8 +193,9 @@ impl Base {
         let options = PdfOptions {
             ident: Smart::Custom(doc.ident.clone()),
             creator: Smart::Custom(Some(format!(
-                "dossier {} (Typst {TYPST_VERSION})",
-                env!("CARGO_PKG_VERSION")
+                "dossier {} (Typst {})",
+                env!("CARGO_PKG_VERSION"),
+                typst_version()
             ))),
             timestamp,
             page_ranges: None,
@@ -252,11 +256,11 @@ struct DocWorld<'a> {
 }
 
 impl<'a> DocWorld<'a> {
-    fn new(base: &'a Base, doc: &Document) -> Result<Self, String> {
+    fn new(base: &'a Base, doc: &Document) -> Result<Self, TypstDiagnostic> {
         let main_id = file_id(&doc.main_path)
-            .ok_or_else(|| format!("invalid document path {}", doc.main_path))?;
+            .ok_or_else(|| plain_error(format!("invalid document path {}", doc.main_path)))?;
         let data_id = file_id(&doc.data_path)
-            .ok_or_else(|| format!("invalid data path {}", doc.data_path))?;
+            .ok_or_else(|| plain_error(format!("invalid data path {}", doc.data_path)))?;
         Ok(Self {
             base,
             main: Source::new(main_id, doc.main_text.clone()),

@@ -7,9 +7,5 @@ pub mod rollover;
 pub mod skeleton;
 pub mod watch;
 
-/// The `#:schema` directive that record files start with, relative to
-/// `profiles/EDITION/`, so TOML editors (taplo, Even Better TOML) find the schema.
-pub const SCHEMA_DIRECTIVE: &str = "#:schema ../../checks/record.schema.json";
-
 /// Where the committed JSON Schema lives, relative to the project root.
 pub const SCHEMA_PATH: &str = "checks/record.schema.json";

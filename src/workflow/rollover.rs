@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
+use toml_edit::{DocumentMut, Item, Key, Table, Value};
 
 use crate::project::{collect_record_files, load_records};
 use crate::record::{LoadError, Record, line_col, parse_record};
@@ -206,59 +207,70 @@ pub fn write(rolled: &[Rolled]) -> Result<(), RolloverError> {
     Ok(())
 }
 
-/// The byte range of the whole line (with its line break) containing `offset`.
-fn line_range(text: &str, offset: usize) -> std::ops::Range<usize> {
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..]
-        .find('\n')
-        .map_or(text.len(), |i| offset + i + 1);
-    start..end
-}
-
-/// The record's text for the new edition: three edits on the original text.
+/// The record's text for the new edition: three edits through a format-preserving TOML
+/// editor, so that every comment, blank line and key order of the editor's file survives.
+/// `edition` takes the new year, `last_updated` goes (comments above it stay) and
+/// `needs_review` is set, right after `edition` when it is new.
 pub fn rewrite(record: &Record, to: i32) -> Result<String, RolloverError> {
-    let text: &str = &record.source;
-    let from = record.edition.value;
     let fail = |message: &str| RolloverError::Rewrite {
         path: record.path.clone(),
         message: message.to_string(),
     };
-    let note = format!("needs_review = \"{}\"", review_note(from));
-    // Edits as (range, replacement), applied from the end so earlier offsets stay valid.
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    let edition_span = record.edition.span.clone();
-    if edition_span.is_empty() {
-        return Err(fail("the edition has no position in the file"));
+    let mut doc: DocumentMut = record
+        .source
+        .parse()
+        .map_err(|e: toml_edit::TomlError| fail(e.message()))?;
+    let root = doc.as_table_mut();
+    replace_value(root, "edition", Value::from(i64::from(to)))
+        .ok_or_else(|| fail("`edition` is not a value of the top-level table"))?;
+    remove_keeping_comments(root, "last_updated");
+    let note = Value::from(review_note(record.edition.value));
+    if replace_value(root, "needs_review", note.clone()).is_none() {
+        root.insert("needs_review", Item::Value(note));
+        let order: Vec<String> = root.iter().map(|(k, _)| k.to_string()).collect();
+        let edition = order.iter().position(|k| k == "edition").unwrap_or(0);
+        let rank = |key: &Key| match order.iter().position(|k| k == key.get()) {
+            _ if key.get() == "needs_review" => 2 * edition + 1,
+            Some(i) => 2 * i,
+            None => usize::MAX,
+        };
+        root.sort_values_by(|a, _, b, _| rank(a).cmp(&rank(b)));
     }
-    edits.push((edition_span.clone(), to.to_string()));
-    if let Some(updated) = &record.last_updated {
-        let line = line_range(text, updated.span.start);
-        if !text[line.clone()].trim_start().starts_with("last_updated") {
-            return Err(fail("`last_updated` is not on a line of its own"));
-        }
-        edits.push((line, String::new()));
+    Ok(doc.to_string())
+}
+
+/// Replaces the value of `key` in `table`, keeping the comments and spaces around it.
+/// `None` when the table has no such value.
+fn replace_value(table: &mut Table, key: &str, value: Value) -> Option<()> {
+    let old = table.get_mut(key)?.as_value_mut()?;
+    let decor = old.decor().clone();
+    *old = value;
+    *old.decor_mut() = decor;
+    Some(())
+}
+
+/// Removes `key` from `table`; the comments above it move to the key that follows.
+fn remove_keeping_comments(table: &mut Table, key: &str) {
+    let Some(position) = table.iter().position(|(k, _)| k == key) else {
+        return;
+    };
+    let comments = table
+        .key(key)
+        .and_then(|k| k.leaf_decor().prefix())
+        .and_then(|p| p.as_str())
+        .map(str::to_string)
+        .unwrap_or_default();
+    table.remove(key);
+    let next = table.iter().nth(position).map(|(k, _)| k.to_string());
+    if let Some(mut next) = next.and_then(|k| table.key_mut(&k)) {
+        let own = next
+            .leaf_decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("");
+        let prefix = format!("{comments}{own}");
+        next.leaf_decor_mut().set_prefix(prefix);
     }
-    match &record.needs_review {
-        Some(existing) => edits.push((existing.span.clone(), format!("\"{}\"", review_note(from)))),
-        None => {
-            let line = line_range(text, edition_span.start);
-            if !text[line.clone()].trim_start().starts_with("edition") {
-                return Err(fail("`edition` is not on a line of its own"));
-            }
-            let newline = if text[line.clone()].ends_with('\n') {
-                ""
-            } else {
-                "\n"
-            };
-            edits.push((line.end..line.end, format!("{newline}{note}\n")));
-        }
-    }
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
-    let mut out = text.to_string();
-    for (range, replacement) in edits {
-        out.replace_range(range, &replacement);
-    }
-    Ok(out)
 }
 
 static YEAR: LazyLock<Regex> =
@@ -299,10 +311,6 @@ fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// What an editor must revisit in `new` (the rolled-over copy of `old`).
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
 fn revisit(old: &Record, new: &Record, registry: &Registry, from: i32, to: i32) -> Vec<Revisit> {
     let mut out = Vec::new();
     let at = |offset: usize| line_col(&new.source, offset).0;
@@ -315,52 +323,67 @@ fn revisit(old: &Record, new: &Record, registry: &Registry, from: i32, to: i32) 
             ),
         });
     }
-    let latest_vote = new
+    out.push(latest_vote(new, to));
+    out.extend(latest_meeting(new, registry));
+    out.extend(unlisted_meetings(new, registry, from, to));
+    out.extend(dated_prose(new, from));
+    out.sort_by_key(|r| r.line);
+    out
+}
+
+/// The latest UNGA vote recorded, or the lack of one.
+fn latest_vote(new: &Record, to: i32) -> Revisit {
+    let latest = new
         .votes
         .iter()
         .filter_map(|v| v.year.as_ref())
         .max_by_key(|y| y.value);
-    match latest_vote {
-        Some(year) => {
-            let expected = to - 1;
-            let what = if year.value < expected {
-                format!(
-                    "latest UNGA vote recorded is {}; add the vote of December {expected} if there was one",
-                    year.value
-                )
-            } else {
-                format!(
-                    "latest UNGA vote recorded is {}; check it is still the latest",
-                    year.value
-                )
-            };
-            out.push(Revisit {
-                line: at(year.span.start),
-                what,
-            });
-        }
-        None => out.push(Revisit {
+    let expected = to - 1;
+    let Some(year) = latest else {
+        return Revisit {
             line: 0,
             what: format!(
-                "no UNGA vote recorded; add the vote of December {} if there was one",
-                to - 1
+                "no UNGA vote recorded; add the vote of December {expected} if there was one"
             ),
-        }),
+        };
+    };
+    let what = if year.value < expected {
+        format!(
+            "latest UNGA vote recorded is {}; add the vote of December {expected} if there was one",
+            year.value
+        )
+    } else {
+        format!(
+            "latest UNGA vote recorded is {}; check it is still the latest",
+            year.value
+        )
+    };
+    Revisit {
+        line: line_col(&new.source, year.span.start).0,
+        what,
     }
-    let present = new.meetings.iter().filter(|a| a.role.value.present());
-    let latest_meeting = present
+}
+
+/// The latest meeting the state attended, to add the meetings since.
+fn latest_meeting(new: &Record, registry: &Registry) -> Option<Revisit> {
+    let (_, attendance, meeting) = new
+        .meetings
+        .iter()
+        .filter(|a| a.role.value.present())
         .filter_map(|a| registry.meeting(&a.meeting.value).map(|m| (m.end(), a, m)))
-        .max_by_key(|(end, _, _)| *end);
-    if let Some((_, attendance, meeting)) = latest_meeting {
-        out.push(Revisit {
-            line: at(attendance.meeting.span.start),
-            what: format!(
-                "latest meeting attended is {} ({}); add attendance at meetings since",
-                meeting.id,
-                meeting.when_where()
-            ),
-        });
-    }
+        .max_by_key(|(end, _, _)| *end)?;
+    Some(Revisit {
+        line: line_col(&new.source, attendance.meeting.span.start).0,
+        what: format!(
+            "latest meeting attended is {} ({}); add attendance at meetings since",
+            meeting.id,
+            meeting.when_where()
+        ),
+    })
+}
+
+/// Registry meetings of the last year that the record does not list.
+fn unlisted_meetings(new: &Record, registry: &Registry, from: i32, to: i32) -> Option<Revisit> {
     let listed: Vec<&str> = new
         .meetings
         .iter()
@@ -373,26 +396,29 @@ fn revisit(old: &Record, new: &Record, registry: &Registry, from: i32, to: i32) 
         .filter(|m| !listed.contains(&m.id.as_str()))
         .map(|m| m.id.as_str())
         .collect();
-    if !missing.is_empty() {
-        out.push(Revisit {
-            line: 0,
-            what: format!(
-                "meetings held {}-{} not listed: {}",
-                from - 1,
-                to - 1,
-                missing.join(", ")
-            ),
-        });
-    }
+    (!missing.is_empty()).then(|| Revisit {
+        line: 0,
+        what: format!(
+            "meetings held {}-{} not listed: {}",
+            from - 1,
+            to - 1,
+            missing.join(", ")
+        ),
+    })
+}
+
+/// Sentences of the prose that name a recent year or speak of the latest events.
+fn dated_prose(new: &Record, from: i32) -> Vec<Revisit> {
+    let mut out = Vec::new();
     for (name, prose) in new.prose_blocks() {
         let text = &prose.value.text;
         for range in sentences(text) {
             let sentence = &text[range.clone()];
-            let years: Vec<i32> = YEAR
+            let latest = YEAR
                 .find_iter(sentence)
-                .filter_map(|m| m.as_str().parse().ok())
-                .collect();
-            let Some(&latest) = years.iter().max() else {
+                .filter_map(|m| m.as_str().parse::<i32>().ok())
+                .max();
+            let Some(latest) = latest else {
                 continue;
             };
             if latest >= from - 1 || LATEST.is_match(sentence) {
@@ -403,12 +429,11 @@ fn revisit(old: &Record, new: &Record, registry: &Registry, from: i32, to: i32) 
                     folded
                 };
                 out.push(Revisit {
-                    line: at(prose.value.source_offset(range.start)),
+                    line: line_col(&new.source, prose.value.source_offset(range.start)).0,
                     what: format!("{name}: \"{short}\""),
                 });
             }
         }
     }
-    out.sort_by_key(|r| r.line);
     out
 }

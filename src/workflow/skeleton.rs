@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::record::{
-    Conduct, ConventionStatus, DepositKind, Role, Topic, TreatyStanding, VoteCast, record_slug,
-};
+use std::sync::Arc;
 
-use super::SCHEMA_DIRECTIVE;
+use crate::record::write::{WriteOptions, prose, write_record};
+use crate::record::{
+    ConventionStatus, Record, Section, Sp, Status, Topic, Treaties, TreatyStanding, record_slug,
+};
 
 /// What the skeleton is for.
 #[derive(Debug, Clone)]
@@ -52,154 +53,62 @@ pub enum NewError {
     },
 }
 
-/// `a | b | c`: the keywords of a closed set, for comments.
-fn choices<E: Copy>(all: &[E], keyword: fn(E) -> &'static str) -> String {
-    all.iter()
-        .map(|e| keyword(*e))
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-/// Quotes a string as a TOML basic string.
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
+/// The skeleton record: identity, an open summary and policy section, the convention and
+/// treaty standings at their most common values, and nothing else.
+pub fn skeleton_record(new: &NewRecord) -> Record {
+    let opening = format!("{} ...\n", new.country);
+    Record {
+        path: PathBuf::new(),
+        source: Arc::from(""),
+        country: Sp::detached(new.country.clone()),
+        iso: Sp::detached(new.iso.clone()),
+        topic: Sp::detached(new.topic),
+        edition: Sp::detached(new.edition),
+        last_updated: None,
+        needs_review: None,
+        incomplete: None,
+        status: Some(Status {
+            convention: Sp::detached(ConventionStatus::NonSignatory),
+            signed: None,
+            deposited: None,
+            deposit_kind: None,
+            in_force: None,
+            report_due: None,
+            stockpile_deadline: None,
+            legislation: None,
+        }),
+        treaties: Some(Treaties {
+            mine_ban_treaty: Some(Sp::detached(TreatyStanding::NotParty)),
+            ccw: Some(Sp::detached(TreatyStanding::NotParty)),
+        }),
+        overview: None,
+        meetings: Vec::new(),
+        votes: Vec::new(),
+        conduct: None,
+        summary_label: None,
+        summary: Some(prose(opening.clone())),
+        sections: vec![Section {
+            title: Sp::detached("Policy".into()),
+            text: prose(opening),
+        }],
+        citations: Vec::new(),
+        suppress: Vec::new(),
     }
-    out.push('"');
-    out
 }
 
-/// The skeleton's TOML text. It loads cleanly; optional parts are commented out.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// The skeleton's TOML text, every key explained. It loads cleanly; optional parts are
+/// commented out.
 pub fn skeleton(new: &NewRecord) -> String {
-    let topics = choices(Topic::ALL, Topic::keyword);
-    let status = choices(ConventionStatus::ALL, ConventionStatus::keyword);
-    let deposit = choices(DepositKind::ALL, DepositKind::keyword);
-    let standing = choices(TreatyStanding::ALL, TreatyStanding::keyword);
-    let roles = choices(Role::ALL, Role::keyword);
-    let votes = choices(VoteCast::ALL, VoteCast::keyword);
-    let conduct = choices(Conduct::ALL, Conduct::keyword);
-    format!(
-        r#"{SCHEMA_DIRECTIVE}
-# {country_plain}, {topic_label}, {edition} edition.
-# Each key is explained by the comment above it. Lines starting with `#` are comments:
-# uncomment an optional key to use it. Dates are written YYYY-MM-DD without quotes.
-
-# Country name as printed in the profile.
-country = {country}
-# ISO 3166-1 alpha-2 code: two capital letters.
-iso = {iso}
-# The profile's topic: {topics}
-topic = "{topic}"
-# Edition year: the monitor's report year.
-edition = {edition}
-# Date printed as "Last updated"; set it when the text is final.
-# last_updated = {edition}-08-01
-
-# The summary paragraph(s), set apart at the top of the profile. Blank lines separate
-# paragraphs; [^key] cites a source from [citations]; _Title_ sets a title in italics.
-summary = """
-{country_plain} ...
-"""
-
-# Standing towards the Convention on Cluster Munitions.
-[status]
-# {status}
-convention = "non-signatory"
-# Date of signature.
-# signed = 2008-12-03
-# Date the instrument of ratification or accession was deposited.
-# deposited = 2008-12-03
-# How the state consented to be bound: {deposit}
-# deposit_kind = "ratification"
-# Date the convention entered into force for the state (Article 17).
-# in_force = 2010-08-01
-# Due date of the initial Article 7 transparency report.
-# report_due = 2011-01-28
-# Article 3 stockpile destruction deadline.
-# stockpile_deadline = 2018-08-01
-# Date national implementation legislation was adopted.
-# legislation = 2009-06-19
-
-# Standing towards related treaties: {standing}
-[treaties]
-# The 1997 Mine Ban Treaty.
-mine_ban_treaty = "not-party"
-# The Convention on Conventional Weapons (CCW).
-ccw = "not-party"
-
-# Meeting attendance: one [[meetings]] table per meeting, by id from checks/meetings.toml.
-# [[meetings]]
-# meeting = "4MSP"
-# Role: {roles}
-# role = "observer"
-# For a meeting held in parts, the part (1-based) this entry is about.
-# part = 1
-# Citation key of the source.
-# source = "key"
-
-# UN General Assembly votes: one [[votes]] table per vote. `year` names the annual
-# resolution on the convention; `resolution = "68/182"` names another one instead.
-# [[votes]]
-# year = {last_vote}
-# Vote: {votes}
-# vote = "yes"
-# Citation key of the source.
-# source = "key"
-
-# Use, production, transfer and stockpiling: {conduct}
-# [conduct]
-# used = "never"
-# produced = "never"
-# transferred = "never"
-# stockpiled = "never"
-# Year the state made the statement.
-# stated = {last_vote}
-# Date stockpile destruction was completed.
-# stockpile_destroyed = 2010-07-16
-# Citation key of the source.
-# source = "key"
-
-# Titled prose sections, in order: one [[sections]] table each.
-[[sections]]
-# Heading as printed.
-title = "Policy"
-# The section's paragraphs (blank lines separate paragraphs).
-text = """
-{country_plain} ...
-"""
-
-# Checker findings excused on purpose, each with its reason.
-# [[suppress]]
-# rule = "DOS101"
-# reason = "why the finding does not apply"
-# Optional text the finding must mention.
-# matching = "2012"
-
-# Sources cited in the prose with [^key] markers: key = "footnote text".
-[citations]
-"#,
-        country_plain = new
-            .country
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '"' | '\\'))
-            .collect::<String>(),
-        country = quoted(&new.country),
-        iso = quoted(&new.iso),
-        topic = new.topic.keyword(),
-        topic_label = new.topic.label(),
-        edition = new.edition,
-        last_vote = new.edition - 1,
-    )
+    let options = WriteOptions {
+        heading: vec![format!(
+            "{}, {}, {} edition.",
+            new.country,
+            new.topic.label(),
+            new.edition
+        )],
+        annotate: true,
+    };
+    write_record(&skeleton_record(new), &options)
 }
 
 /// The skeleton's path in the project: `profiles/EDITION/SLUG.toml`.

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use crate::project::Project;
 use crate::project::{Skipped, collect_record_files};
 use crate::record::{LoadError, Record, load_record};
-use crate::render::{JobResult, Renderer};
+use crate::render::{JobResult, JobSource, RenderError, RenderOptions, Renderer};
 
 /// How often the files are looked at: well under a second from save to render start.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
@@ -31,8 +32,10 @@ pub enum Event {
     Rendered(JobResult),
     /// The templates changed: every record is rendered again.
     TemplatesChanged,
+    /// An edition's documents could not be prepared; nothing of it was rendered.
+    Failed(RenderError),
     /// The templates changed but cannot be read; the previous ones stay in use.
-    TemplatesUnreadable(String),
+    TemplatesUnreadable(RenderError),
 }
 
 /// A file's modification time and size: what tells a poll that it changed.
@@ -80,6 +83,18 @@ impl Watch {
         }
     }
 
+    /// Watches a project's records under `roots`, rendered with its templates (which are
+    /// watched too) and registries into `out_dir`.
+    pub fn for_project(
+        project: &Project,
+        options: RenderOptions,
+        roots: Vec<PathBuf>,
+        out_dir: PathBuf,
+    ) -> Result<Self, RenderError> {
+        let renderer = Renderer::for_project(project, options)?;
+        Ok(Self::new(renderer, roots, out_dir).with_templates(project.templates.clone()))
+    }
+
     /// Also watches the templates under `dir`, which the renderer was built from.
     pub fn with_templates(mut self, dir: PathBuf) -> Self {
         let stamps = template_stamps(&dir);
@@ -92,43 +107,64 @@ impl Watch {
         &self.out_dir
     }
 
+    /// Waits until it is time to look at the files again.
+    pub fn wait(&self) {
+        std::thread::sleep(POLL_INTERVAL);
+    }
+
     /// Records that currently load.
     pub fn records(&self) -> usize {
         self.good.len()
     }
 
     /// Looks at the files once: reloads what changed and re-renders what it touches.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "long function: split into named steps"
-    )]
     pub fn poll(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
+        let mut touched = Touched::default();
         let (files, skipped) = collect_record_files(&self.roots);
         for s in skipped {
             if self.skipped.insert(s.path.clone()) {
                 events.push(Event::Skipped(s));
             }
         }
-        // Editions whose books must be rebuilt, and records whose profiles must be.
-        let mut editions: BTreeSet<i32> = BTreeSet::new();
-        let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
-        if let Some((dir, stamps)) = &mut self.templates {
-            let now = template_stamps(dir);
-            if now != *stamps {
-                *stamps = now;
-                match self.renderer.reload_templates(dir) {
-                    Ok(()) => {
-                        events.push(Event::TemplatesChanged);
-                        for record in self.good.values() {
-                            editions.insert(record.edition.value);
-                            changed.insert(record.path.clone());
-                        }
-                    }
-                    Err(e) => events.push(Event::TemplatesUnreadable(e.to_string())),
+        self.reload_templates(&mut events, &mut touched);
+        self.forget_removed(&files, &mut events, &mut touched);
+        for path in &files {
+            self.reload(path, &mut events, &mut touched);
+        }
+        self.render(&touched, &mut events);
+        events
+    }
+
+    /// Reads the templates again when they changed; then every record is touched.
+    fn reload_templates(&mut self, events: &mut Vec<Event>, touched: &mut Touched) {
+        let Some((dir, stamps)) = &mut self.templates else {
+            return;
+        };
+        let now = template_stamps(dir);
+        if now == *stamps {
+            return;
+        }
+        *stamps = now;
+        match self.renderer.reload_templates(dir) {
+            Ok(()) => {
+                events.push(Event::TemplatesChanged);
+                for record in self.good.values() {
+                    touched.editions.insert(record.edition.value);
+                    touched.records.insert(record.path.clone());
                 }
             }
+            Err(e) => events.push(Event::TemplatesUnreadable(e)),
         }
+    }
+
+    /// Forgets the record files that are gone; their editions' books are touched.
+    fn forget_removed(
+        &mut self,
+        files: &[PathBuf],
+        events: &mut Vec<Event>,
+        touched: &mut Touched,
+    ) {
         let current: BTreeSet<&PathBuf> = files.iter().collect();
         let gone: Vec<PathBuf> = self
             .stamps
@@ -141,45 +177,51 @@ impl Watch {
             self.texts.remove(&path);
             self.broken.remove(&path);
             if let Some(old) = self.good.remove(&path) {
-                editions.insert(old.edition.value);
+                touched.editions.insert(old.edition.value);
             }
             events.push(Event::Removed(path));
         }
-        for path in &files {
-            let Some(now) = stamp(path) else { continue };
-            if self.stamps.get(path) == Some(&now) {
-                continue;
-            }
-            self.stamps.insert(path.clone(), now);
-            let Ok(bytes) = std::fs::read(path) else {
-                continue;
-            };
-            if self.texts.get(path) == Some(&bytes) {
-                continue;
-            }
-            self.texts.insert(path.clone(), bytes);
-            match load_record(path) {
-                Ok(record) => {
-                    if self.broken.remove(path).is_some() {
-                        events.push(Event::Recovered(path.clone()));
-                    }
-                    if let Some(old) = self.good.get(path) {
-                        editions.insert(old.edition.value);
-                    }
-                    editions.insert(record.edition.value);
-                    changed.insert(path.clone());
-                    self.good.insert(path.clone(), record);
+    }
+
+    /// Loads a record file again when its stamp and its bytes changed.
+    fn reload(&mut self, path: &Path, events: &mut Vec<Event>, touched: &mut Touched) {
+        let Some(now) = stamp(path) else { return };
+        if self.stamps.get(path) == Some(&now) {
+            return;
+        }
+        self.stamps.insert(path.to_path_buf(), now);
+        let Ok(bytes) = std::fs::read(path) else {
+            return;
+        };
+        if self.texts.get(path) == Some(&bytes) {
+            return;
+        }
+        self.texts.insert(path.to_path_buf(), bytes);
+        match load_record(path) {
+            Ok(record) => {
+                if self.broken.remove(path).is_some() {
+                    events.push(Event::Recovered(path.to_path_buf()));
                 }
-                Err(error) => {
-                    let brief = error.brief();
-                    if self.broken.get(path) != Some(&brief) {
-                        self.broken.insert(path.clone(), brief);
-                        events.push(Event::LoadFailed(error));
-                    }
+                if let Some(old) = self.good.get(path) {
+                    touched.editions.insert(old.edition.value);
+                }
+                touched.editions.insert(record.edition.value);
+                touched.records.insert(path.to_path_buf());
+                self.good.insert(path.to_path_buf(), record);
+            }
+            Err(error) => {
+                let brief = error.brief();
+                if self.broken.get(path) != Some(&brief) {
+                    self.broken.insert(path.to_path_buf(), brief);
+                    events.push(Event::LoadFailed(error));
                 }
             }
         }
-        for edition in editions {
+    }
+
+    /// Renders the touched records' profiles and their editions' books.
+    fn render(&self, touched: &Touched, events: &mut Vec<Event>) {
+        for &edition in &touched.editions {
             let records: Vec<Record> = self
                 .good
                 .values()
@@ -189,24 +231,34 @@ impl Watch {
             if records.is_empty() {
                 continue;
             }
-            let subjects: BTreeSet<String> = records
-                .iter()
-                .filter(|r| changed.contains(&r.path))
-                .map(|r| r.path.display().to_string())
-                .collect();
-            let jobs: Vec<_> = self
-                .renderer
-                .jobs(&records)
+            let jobs = match self.renderer.jobs(&records) {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    events.push(Event::Failed(e));
+                    continue;
+                }
+            };
+            let jobs: Vec<_> = jobs
                 .into_iter()
-                .filter(|j| subjects.contains(&j.subject) || j.subject.starts_with("book "))
+                .filter(|job| match &job.source {
+                    JobSource::Record(path) => touched.records.contains(path),
+                    JobSource::Edition(_) => true,
+                })
                 .collect();
             let results = self
                 .renderer
                 .run_jobs(&jobs, &self.out_dir, &|_: &JobResult| {});
             events.extend(results.into_iter().map(Event::Rendered));
         }
-        events
     }
+}
+
+/// What a poll found changed: records whose profiles, and editions whose books, are made
+/// again.
+#[derive(Default)]
+struct Touched {
+    editions: BTreeSet<i32>,
+    records: BTreeSet<PathBuf>,
 }
 
 /// The stamp of every file under a templates directory.

@@ -358,9 +358,9 @@ fn unknown_meetings_and_resolutions_are_reported_by_render_and_check() {
     let render = render_one(&project);
     assert_eq!(render.code, 0, "{}", render.stderr);
     for expected in [
-        "profiles/2023/unknownia.toml:7:11: meeting `99MSP` is not in checks/meetings.toml",
+        "profiles/2023/unknownia.toml:7:11: meeting `99MSP` is not in checks/meetings.toml nor checks/mbt-meetings.toml",
         "profiles/2023/unknownia.toml:11:14: resolution `99/999` is not in checks/resolutions.toml",
-        "profiles/2023/unknownia.toml:15:8: no annual resolution on the convention is registered for 2031",
+        "profiles/2023/unknownia.toml:15:8: no annual resolution on the Convention on Cluster Munitions is registered for 2031",
     ] {
         assert!(
             render.stderr.contains(expected),

@@ -24,4 +24,5 @@ mod rollover;
 mod schema;
 mod seeds;
 mod structure;
+mod treaties;
 mod watch;

@@ -228,3 +228,38 @@ fn rolled_over_samples_pass_check_and_diff_shows_only_edition_and_date() {
         );
     }
 }
+
+#[test]
+fn rollover_keeps_an_editors_comments_and_key_order() {
+    let project = TestProject::with_samples();
+    let original = std::fs::read_to_string(project.path().join("profiles/2023/georgia.toml"))
+        .unwrap()
+        .replace(
+            "edition = 2023\nlast_updated = 2023-09-05\n",
+            "edition = 2023 # the report year\n# Checked against the treaty collection.\nlast_updated = 2023-09-05\n",
+        )
+        .replace("iso = \"GE\"\n", "# Code checked by the desk.\niso = \"GE\"\n");
+    project.file("profiles/2023/georgia.toml", &original);
+    let run = project.run(&["rollover", "2023", "2024"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = String::from_utf8(project.read("profiles/2024/georgia.toml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let edition = lines.iter().position(|l| l.starts_with("edition")).unwrap();
+    assert_eq!(lines[edition], "edition = 2024 # the report year", "{text}");
+    assert!(lines[edition + 1].starts_with("needs_review = "), "{text}");
+    assert_eq!(
+        lines[edition + 2],
+        "# Checked against the treaty collection.",
+        "{text}"
+    );
+    assert!(
+        text.contains("# Code checked by the desk.\niso = \"GE\"\n"),
+        "{text}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("last_updated")),
+        "{text}"
+    );
+    let record = load_record(&project.path().join("profiles/2024/georgia.toml")).unwrap();
+    assert_eq!(record.edition.value, 2024);
+}

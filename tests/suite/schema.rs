@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use dossier::record::write::SCHEMA_LINE;
 use dossier::record::{Topic, parse_record};
-use dossier::workflow::SCHEMA_DIRECTIVE;
 use dossier::workflow::skeleton::{NewRecord, skeleton};
 use serde_json::Value;
 
@@ -79,7 +79,7 @@ fn every_sample_record_validates_against_the_schema() {
             let text = std::fs::read_to_string(file.path()).unwrap();
             assert_eq!(
                 text.lines().next(),
-                Some(SCHEMA_DIRECTIVE),
+                Some(SCHEMA_LINE),
                 "{}",
                 file.path().display()
             );
@@ -94,7 +94,7 @@ fn every_sample_record_validates_against_the_schema() {
 
 #[test]
 fn the_schema_directive_points_at_the_committed_schema() {
-    let path = SCHEMA_DIRECTIVE.trim_start_matches("#:schema").trim();
+    let path = SCHEMA_LINE.trim_start_matches("#:schema").trim();
     let resolved = repo().join("profiles/2023").join(path);
     assert!(resolved.is_file(), "{} does not exist", resolved.display());
     assert_eq!(

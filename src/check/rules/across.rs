@@ -2,11 +2,33 @@
 //! 18, 19).
 
 use crate::check::{Checked, Ctx, Draft, Elsewhere, Label};
-use crate::facts::{Claim, DateKind, Fact};
+use crate::facts::{Claim, DateKind, Fact, Treaty};
+use crate::record::{ConventionStatus, TreatyStanding};
+use crate::registry::TreatyId;
 
 /// The identity of a past fact that should not change between editions, and its value.
+/// The Mine Ban Treaty's status and dates are keyed by the treaty, so that a Mine Ban Policy
+/// profile's status meets the other topics' "not party to the Mine Ban Treaty".
 fn keyed(fact: &Fact) -> Option<(String, String, &'static str)> {
+    let mine_ban = fact.treaty == Some(TreatyId::MineBanTreaty);
     match &fact.claim {
+        Claim::Status(s) if mine_ban => {
+            let standing = match s {
+                ConventionStatus::StateParty => TreatyStanding::Party,
+                ConventionStatus::Signatory => TreatyStanding::Signatory,
+                ConventionStatus::NonSignatory => TreatyStanding::NotParty,
+            };
+            Some((
+                Treaty::MineBanTreaty.label().into(),
+                standing.label().into(),
+                "treaty",
+            ))
+        }
+        Claim::Date { kind, date } if mine_ban => Some((
+            format!("Mine Ban Treaty {} date", kind.label()),
+            date.to_string(),
+            "date",
+        )),
         Claim::Status(s) => Some(("status".into(), s.label().into(), "status")),
         Claim::Date { kind, date }
             if matches!(

@@ -6,7 +6,7 @@ use crate::check::{Ctx, Draft, Label};
 use crate::facts::{Claim, DateKind, Fact};
 use crate::record::Date;
 use crate::registry::{
-    Adopted, article3_stockpile_deadline, article7_report_due, article17_in_force,
+    Adopted, TreatyId, article7_report_due, article17_in_force, record_treaty, stockpile_deadline,
 };
 
 use super::{label, place};
@@ -25,13 +25,13 @@ fn rule(
     ctx: &Ctx<'_>,
     from: DateKind,
     to: DateKind,
-    compute: fn(Date) -> Date,
+    compute: fn(TreatyId, Date) -> Date,
     article: &str,
 ) -> Vec<Draft> {
     let Some((base, base_date)) = dates_of(ctx, from).into_iter().next() else {
         return Vec::new();
     };
-    let expected = compute(base_date);
+    let expected = compute(record_treaty(ctx.record), base_date);
     dates_of(ctx, to)
         .into_iter()
         .filter(|(_, d)| *d != expected)
@@ -76,14 +76,16 @@ pub fn article7(ctx: &Ctx<'_>) -> Vec<Draft> {
     )
 }
 
-/// DOS203: stockpile deadline against the State Party date (Article 3).
+/// DOS203: stockpile deadline against the State Party date (the convention's Article 3, the
+/// Mine Ban Treaty's Article 4).
 pub fn article3(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let (article, _) = record_treaty(ctx.record).stockpile_rule();
     rule(
         ctx,
         DateKind::InForce,
         DateKind::StockpileDeadline,
-        article3_stockpile_deadline,
-        "Article 3",
+        stockpile_deadline,
+        article,
     )
 }
 
@@ -152,7 +154,7 @@ pub fn meetings(ctx: &Ctx<'_>) -> Vec<Draft> {
             {
                 out.push(
                     Draft::new(
-                        format!("meeting `{meeting}` is not in checks/meetings.toml"),
+                        format!("meeting `{meeting}` is not in checks/meetings.toml nor checks/mbt-meetings.toml"),
                         vec![label(f, "unknown meeting")],
                     )
                     .help("use an id from checks/meetings.toml, or add the meeting there"),
@@ -175,7 +177,10 @@ pub fn resolutions(ctx: &Ctx<'_>) -> Vec<Draft> {
             if !f.origin.is_prose() && ctx.registry.resolution(resolution).is_none() {
                 let message = match year {
                     Some(y) => {
-                        format!("no annual resolution on the convention is registered for {y}")
+                        format!(
+                            "no annual resolution on the {} is registered for {y}",
+                            record_treaty(ctx.record).label()
+                        )
                     }
                     None => format!("resolution `{resolution}` is not in checks/resolutions.toml"),
                 };
@@ -198,11 +203,13 @@ pub fn resolutions(ctx: &Ctx<'_>) -> Vec<Draft> {
         let wrong = match r.adopted {
             Adopted::Day(d) => d != date.0,
             Adopted::Month(y, m) => y != date.0.year() || m != date.0.month(),
+            Adopted::Year(y) => y != date.0.year(),
         };
         if wrong && !r.uncertain {
             let adopted = match r.adopted {
                 Adopted::Day(d) => Date(d).to_string(),
                 Adopted::Month(y, m) => format!("{} {y}", month_name(m)),
+                Adopted::Year(y) => y.to_string(),
             };
             out.push(
                 Draft::new(
@@ -228,8 +235,9 @@ fn event_month(f: &Fact, ctx: &Ctx<'_>) -> Option<(i32, u32, String)> {
         Claim::Vote { year: Some(y), .. } => {
             let m = ctx
                 .registry
-                .annual_resolution(*y)
-                .map_or(12, |r| r.adopted.month());
+                .annual_resolution(record_treaty(ctx.record), *y)
+                .and_then(|r| r.adopted.month())
+                .unwrap_or(12);
             Some((*y, m, format!("the vote of {y}")))
         }
         Claim::MeetingMention {

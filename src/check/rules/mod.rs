@@ -4,7 +4,7 @@
 
 pub mod across;
 pub mod citations;
-pub mod claims;
+pub mod claim_rules;
 pub mod dates;
 pub mod lint;
 pub mod review;

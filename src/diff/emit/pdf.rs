@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::render::{Base, Conformance, Document, Paper};
 
+use super::super::prose::ParagraphDiff;
 use super::super::{Diff, RecordStatus};
 use super::{editions_line, kind_counts, record_counts, record_line, status_word, summary_counts};
 
@@ -31,61 +32,125 @@ pub enum RedlineError {
         /// Why.
         error: std::io::Error,
     },
+    /// The redline's data could not be written as JSON.
+    #[error("cannot write the redline's data: {0}")]
+    #[diagnostic(code(dossier::diff::data))]
+    Data(#[from] serde_json::Error),
     /// Typst could not lay out the redline.
     #[error("cannot typeset the redline: {0}")]
     #[diagnostic(code(dossier::diff::typeset))]
     Typeset(String),
 }
 
+/// What `templates/redline.typ` receives (see `templates/DATA.md`).
+#[derive(Debug, Serialize)]
+pub struct RedlineData<'a> {
+    /// PDF author metadata.
+    pub author: &'static str,
+    /// `Changes: ...` line of the first page.
+    pub changes_line: String,
+    /// The new side's label.
+    pub new: &'a str,
+    /// The old side's label.
+    pub old: &'a str,
+    /// Paper size, as Typst names it.
+    pub paper: &'static str,
+    /// The records printed, in order.
+    pub records: Vec<RedlineRecord<'a>>,
+    /// `Records: ...` line of the first page.
+    pub records_line: String,
+    /// PDF title and heading.
+    pub title: String,
+}
+
+/// One record of the redline.
+#[derive(Debug, Serialize)]
+pub struct RedlineRecord<'a> {
+    /// The prose, block by block.
+    pub blocks: Vec<RedlineBlock<'a>>,
+    /// The classified changes.
+    pub changes: Vec<RedlineChange<'a>>,
+    /// Change counts by kind (empty unless the record is in both editions and changed).
+    pub counts: String,
+    /// Country name.
+    pub country: &'a str,
+    /// The editions compared, as printed.
+    pub editions: String,
+    /// `added`, `removed`, `changed` or `unchanged`.
+    pub status: &'static str,
+    /// Topic label.
+    pub topic: &'a str,
+}
+
+/// One classified change.
+#[derive(Debug, Serialize)]
+pub struct RedlineChange<'a> {
+    /// The change kind's keyword.
+    pub kind: &'static str,
+    /// The new value, when there is one.
+    pub new: Option<&'a str>,
+    /// The old value, when there was one.
+    pub old: Option<&'a str>,
+    /// Where in the record.
+    pub path: &'a str,
+}
+
+/// One prose block (summary or section) compared.
+#[derive(Debug, Serialize)]
+pub struct RedlineBlock<'a> {
+    /// Its paragraphs compared, in reading order.
+    pub paragraphs: &'a [ParagraphDiff],
+    /// `summary` or the section title.
+    pub title: &'a str,
+}
+
 /// The template data of the redline.
-pub fn data(diff: &Diff, options: RedlineOptions) -> Value {
+pub fn data(diff: &Diff, options: RedlineOptions) -> RedlineData<'_> {
     let summary = diff.summary();
-    let records: Vec<Value> = diff
+    let records = diff
         .records
         .iter()
         .filter(|r| !options.changed_only || r.differs())
-        .map(|r| {
-            let counts = if r.status == RecordStatus::Changed {
+        .map(|r| RedlineRecord {
+            country: &r.country,
+            topic: &r.topic,
+            editions: editions_line(r),
+            status: status_word(r.status),
+            counts: if r.status == RecordStatus::Changed {
                 kind_counts(&record_counts(r))
             } else {
                 String::new()
-            };
-            let changes: Vec<Value> = r
+            },
+            changes: r
                 .changes
                 .iter()
-                .map(|c| {
-                    json!({
-                        "kind": c.kind.keyword(),
-                        "path": c.path,
-                        "old": c.old,
-                        "new": c.new,
-                    })
+                .map(|c| RedlineChange {
+                    kind: c.kind.keyword(),
+                    path: &c.path,
+                    old: c.old.as_deref(),
+                    new: c.new.as_deref(),
                 })
-                .collect();
-            json!({
-                "country": r.country,
-                "topic": r.topic,
-                "editions": editions_line(r),
-                "status": status_word(r.status),
-                "counts": counts,
-                "changes": changes,
-                "blocks": r.prose.iter().map(|b| json!({
-                    "title": b.block,
-                    "paragraphs": b.paragraphs,
-                })).collect::<Vec<_>>(),
-            })
+                .collect(),
+            blocks: r
+                .prose
+                .iter()
+                .map(|b| RedlineBlock {
+                    title: &b.block,
+                    paragraphs: &b.paragraphs,
+                })
+                .collect(),
         })
         .collect();
-    json!({
-        "title": format!("Redline: {} → {}", diff.old, diff.new),
-        "author": crate::render::data::AUTHOR,
-        "old": diff.old,
-        "new": diff.new,
-        "paper": options.paper.typst_name(),
-        "records_line": format!("Records: {}.", record_line(&summary)),
-        "changes_line": format!("Changes: {}.", kind_counts(&summary_counts(&summary))),
-        "records": records,
-    })
+    RedlineData {
+        title: format!("Redline: {} → {}", diff.old, diff.new),
+        author: crate::render::data::AUTHOR,
+        old: &diff.old,
+        new: &diff.new,
+        paper: options.paper.typst_name(),
+        records_line: format!("Records: {}.", record_line(&summary)),
+        changes_line: format!("Changes: {}.", kind_counts(&summary_counts(&summary))),
+        records,
+    }
 }
 
 /// Typesets the redline with the templates under `templates_dir`; returns the PDF bytes.
@@ -98,7 +163,7 @@ pub fn render(
         path: templates_dir.to_path_buf(),
         error,
     })?;
-    let mut bytes = serde_json::to_vec_pretty(&data(diff, options)).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(&data(diff, options))?;
     bytes.push(b'\n');
     let ident: String = format!("redline-{}-{}", diff.old, diff.new)
         .chars()

@@ -19,15 +19,67 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// A PDF that cannot be read or put together.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct PdfError(String);
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// A PDF could not be parsed.
+    #[error("cannot read {what}: {source}")]
+    Read {
+        /// Which PDF.
+        what: String,
+        /// Why.
+        #[source]
+        source: lopdf::Error,
+    },
+    /// A profile's PDF from an earlier run is damaged.
+    #[error("{0}; render it again with --force")]
+    DamagedPart(#[source] Box<PdfError>),
+    /// A profile's PDF lacks what the book needs of it.
+    #[error("{part}: {source}")]
+    InPart {
+        /// The profile's PDF.
+        part: String,
+        /// What it lacks.
+        #[source]
+        source: Box<PdfError>,
+    },
+    /// A profile's PDF has no pages.
+    #[error("{0} has no pages")]
+    EmptyPart(String),
+    /// A profile's PDF has no page-number layer to renumber.
+    #[error("{0} has no page-number layer; render it again with --force")]
+    NoFolioLayer(String),
+    /// The folio sheet has fewer pages than there are pages to number.
+    #[error("the folio sheet has {sheet} pages for {pages} pages")]
+    TooFewFolios {
+        /// Pages of the sheet.
+        sheet: usize,
+        /// Pages to number.
+        pages: usize,
+    },
+    /// The folio sheet could not be read.
+    #[error("cannot read the folio sheet: {0}")]
+    FolioSheet(#[source] lopdf::Error),
+    /// A page object is not what a page must be.
+    #[error("bad page object: {0}")]
+    BadPage(#[source] lopdf::Error),
+    /// A page's XObject resources are not a dictionary.
+    #[error("bad XObject resources: {0}")]
+    BadXObjects(#[source] lopdf::Error),
+    /// The XMP metadata stream could not be decoded.
+    #[error("cannot read the XMP metadata: {0}")]
+    Metadata(#[source] lopdf::Error),
+    /// A PDF lacks a part every compiled PDF has.
+    #[error("{0}")]
+    Missing(&'static str),
+    /// An object of the PDF is not of the expected kind.
+    #[error(transparent)]
+    Object(#[from] lopdf::Error),
+    /// The PDF could not be written.
+    #[error("cannot write the PDF: {0}")]
+    Write(#[source] std::io::Error),
+}
 
 type Result<T> = std::result::Result<T, PdfError>;
-
-fn fail<T>(message: impl Into<String>) -> Result<T> {
-    Err(PdfError(message.into()))
-}
 
 /// Resource name of the page-number layer of a page.
 const FOLIO: &[u8] = b"DossierFolio";
@@ -43,21 +95,25 @@ const MAX_FOLIO_CONTENT: usize = 1 << 20;
 const INHERITABLE: [&[u8]; 4] = [b"MediaBox", b"Resources", b"CropBox", b"Rotate"];
 
 fn load(bytes: &[u8], what: &str) -> Result<Pdf> {
-    Pdf::load_mem(bytes).map_err(|e| PdfError(format!("cannot read {what}: {e}")))
+    Pdf::load_mem(bytes).map_err(|source| PdfError::Read {
+        what: what.to_string(),
+        source,
+    })
 }
 
 /// Writes a PDF, without the objects nothing refers to. `compact` packs small objects into
 /// compressed object streams: a third of the size of a profile, but slow on a whole book's
 /// tens of thousands of objects, which are written one by one.
 fn save(mut pdf: Pdf, compact: bool) -> Result<Vec<u8>> {
-    collect_garbage(&mut pdf);
+    // Without the objects nothing reachable from the trailer refers to.
+    pdf.prune_objects();
     let options = SaveOptions::builder()
         .use_object_streams(compact)
         .use_xref_streams(true)
         .build();
     let mut bytes = Vec::new();
     pdf.save_with_options(&mut bytes, options)
-        .map_err(|e| PdfError(format!("cannot write the PDF: {e}")))?;
+        .map_err(PdfError::Write)?;
     Ok(bytes)
 }
 
@@ -86,11 +142,10 @@ fn stamp_folios(mut doc: Pdf, sheet: &[u8]) -> Result<Vec<u8>> {
     let pages: Vec<ObjectId> = doc.page_iter().collect();
     let forms = import_folio_forms(&mut doc, sheet)?;
     if forms.len() < pages.len() {
-        return fail(format!(
-            "the folio sheet has {} pages for {} pages",
-            forms.len(),
-            pages.len()
-        ));
+        return Err(PdfError::TooFewFolios {
+            sheet: forms.len(),
+            pages: pages.len(),
+        });
     }
     let stamp = doc.add_object(Stream::new(Dictionary::new(), STAMP.to_vec()));
     for (&page, &form) in pages.iter().zip(&forms) {
@@ -99,7 +154,7 @@ fn stamp_folios(mut doc: Pdf, sheet: &[u8]) -> Result<Vec<u8>> {
             Ok(Object::Dictionary(d)) => d.clone(),
             Ok(Object::Reference(id)) => doc
                 .get_dictionary(*id)
-                .map_err(|e| PdfError(format!("bad XObject resources: {e}")))?
+                .map_err(PdfError::BadXObjects)?
                 .clone(),
             _ => Dictionary::new(),
         };
@@ -152,8 +207,8 @@ impl BookParts {
         let parts = parts
             .into_par_iter()
             .map(|part| {
-                let pdf = load(&part.pdf, &part.name)
-                    .map_err(|e| PdfError(format!("{e}; render it again with --force")))?;
+                let pdf =
+                    load(&part.pdf, &part.name).map_err(|e| PdfError::DamagedPart(Box::new(e)))?;
                 Ok((part.id, part.name, pdf))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -174,10 +229,6 @@ impl BookParts {
     /// `ident` is the book's stable identifier for the PDF's file id. Every page is moved
     /// `binding` points towards the spine (right on right-hand pages, left on left-hand
     /// ones), so the inner margins leave room for the binding.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "long function: split into named steps"
-    )]
     pub fn assemble(
         self,
         front: &[u8],
@@ -189,133 +240,201 @@ impl BookParts {
         let mut digest = self.digest;
         digest.update(front);
         digest.update(sheet);
-        let mut book = load(front, "the book's front matter")?;
-        let front_max = max_id(&book);
-        // From here on every object added or moved in keeps `max_id` up to date.
-        book.max_id = front_max;
-        let all_pages: Vec<ObjectId> = book.page_iter().collect();
-        if all_pages.len() <= self.parts.len() {
-            return fail("the front matter has no page for each profile");
+        let (mut book, placeholders) = Book::start(front, sheet, self.parts.len(), needed)?;
+        for ((id, label, part), placeholder) in self.parts.into_iter().zip(placeholders) {
+            book.add_part(&id, label, part, placeholder)?;
         }
-        let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - self.parts.len());
-        let (front_pages, placeholders) = (front_pages.to_vec(), placeholders.to_vec());
-        let forms = import_folio_forms(&mut book, sheet)?;
-        if forms.len() < needed {
-            return fail(format!(
-                "the folio sheet has {} pages for {needed} pages",
-                forms.len()
+        book.finish(ident, &digest.finalize(), binding)
+    }
+}
+
+/// A book under construction: the front matter's document, into which the parts move.
+struct Book {
+    pdf: Pdf,
+    /// The largest object id of the front matter itself.
+    front_max: u32,
+    /// Pages of the front matter, but the placeholders.
+    front_pages: usize,
+    pages_root: ObjectId,
+    tree: StructTree,
+    outline: Vec<ObjectId>,
+    outline_root: ObjectId,
+    /// The book's pages, in order.
+    kids: Vec<Object>,
+    /// Each placeholder page and the first page of the part that replaces it.
+    starts: HashMap<ObjectId, ObjectId>,
+    /// The folio sheet's forms not used yet.
+    folios: std::vec::IntoIter<ObjectId>,
+}
+
+impl Book {
+    /// Reads the front matter and the folio sheet (which must have `needed` pages); returns
+    /// the book and the front matter's `parts` placeholder pages.
+    fn start(
+        front: &[u8],
+        sheet: &[u8],
+        parts: usize,
+        needed: usize,
+    ) -> Result<(Self, Vec<ObjectId>)> {
+        let mut pdf = load(front, "the book's front matter")?;
+        let front_max = max_id(&pdf);
+        // From here on every object added or moved in keeps `max_id` up to date.
+        pdf.max_id = front_max;
+        let all_pages: Vec<ObjectId> = pdf.page_iter().collect();
+        if all_pages.len() <= parts {
+            return Err(PdfError::Missing(
+                "the front matter has no page for each profile",
             ));
         }
-        let book_catalog = catalog_id(&book)?;
-        let pages_root = match book.catalog().and_then(|c| c.get(b"Pages")) {
-            Ok(Object::Reference(id)) => *id,
-            _ => return fail("the front matter has no page tree"),
-        };
-        let mut tree = StructTree::read(&book, book_catalog)?;
-        let mut outline = outline_items(&book, book_catalog);
-        let outline_root = match book.catalog().and_then(|c| c.get(b"Outlines")) {
-            Ok(Object::Reference(id)) => *id,
-            _ => {
-                let id = book.add_object(Dictionary::from_iter([(
-                    "Type",
-                    Object::Name(b"Outlines".to_vec()),
-                )]));
-                book.catalog_mut()
-                    .map_err(|e| PdfError(e.to_string()))?
-                    .set("Outlines", Object::Reference(id));
-                id
-            }
-        };
-
-        let mut kids: Vec<Object> = front_pages.iter().map(|&p| Object::Reference(p)).collect();
-        let mut starts: HashMap<ObjectId, ObjectId> = HashMap::new();
-        let mut folios = forms.into_iter();
-        for ((id, label, mut part), placeholder) in self.parts.into_iter().zip(placeholders) {
-            inherit_page_attributes(&mut part)?;
-            let part_catalog = catalog_id(&part)?;
-            let part_pages: Vec<ObjectId> = part.page_iter().collect();
-            let part_outline = outline_items(&part, part_catalog);
-            let shift = book.max_id;
-            let key_offset = tree.next_key;
-            let prefix = format!("{id}/");
-            move_objects(&mut book, part, shift, &|object| {
-                adjust_part_object(object, key_offset, prefix.as_bytes());
+        let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - parts);
+        let forms = import_folio_forms(&mut pdf, sheet)?;
+        if forms.len() < needed {
+            return Err(PdfError::TooFewFolios {
+                sheet: forms.len(),
+                pages: needed,
             });
-            let shifted = |(id, generation): ObjectId| (id + shift, generation);
-            tree.adopt(&mut book, shifted(part_catalog), &id, &label)?;
-            outline.extend(part_outline.into_iter().map(shifted));
-            let Some(&first) = part_pages.first() else {
-                return fail(format!("{label} has no pages"));
-            };
-            starts.insert(placeholder, shifted(first));
-            let mut media_box = None;
-            for page in part_pages.iter().map(|&p| shifted(p)) {
-                let form = folios
-                    .next()
-                    .ok_or_else(|| PdfError("too few folios".into()))?;
-                retarget_folio(&mut book, page, form, &label)?;
-                let dict = page_dict_mut(&mut book, page)?;
-                dict.set("Parent", Object::Reference(pages_root));
-                media_box = dict.get(b"MediaBox").ok().cloned();
-                kids.push(Object::Reference(page));
-            }
-            if part_pages.len() % 2 == 1 {
-                let blank = book.add_object(Dictionary::from_iter([
-                    ("Type", Object::Name(b"Page".to_vec())),
-                    ("Parent", Object::Reference(pages_root)),
-                    (
-                        "MediaBox",
-                        media_box.unwrap_or_else(|| {
-                            Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()])
-                        }),
-                    ),
-                    ("Resources", Object::Dictionary(Dictionary::new())),
-                ]));
-                kids.push(Object::Reference(blank));
-            }
         }
+        let catalog = catalog_id(&pdf)?;
+        let pages_root = match pdf.catalog().and_then(|c| c.get(b"Pages")) {
+            Ok(Object::Reference(id)) => *id,
+            _ => return Err(PdfError::Missing("the front matter has no page tree")),
+        };
+        let tree = StructTree::read(&pdf, catalog)?;
+        let outline = outline_items(&pdf, catalog);
+        let outline_root = outline_root(&mut pdf)?;
+        let book = Self {
+            front_max,
+            front_pages: front_pages.len(),
+            pages_root,
+            tree,
+            outline,
+            outline_root,
+            kids: front_pages.iter().map(|&p| Object::Reference(p)).collect(),
+            starts: HashMap::new(),
+            folios: forms.into_iter(),
+            pdf,
+        };
+        Ok((book, placeholders.to_vec()))
+    }
 
+    /// Moves a part in behind the pages so far, in place of `placeholder`: its objects, tags,
+    /// bookmarks and pages, each page numbered by the next folio, then a blank page when its
+    /// page count is odd.
+    fn add_part(
+        &mut self,
+        id: &str,
+        label: String,
+        mut part: Pdf,
+        placeholder: ObjectId,
+    ) -> Result<()> {
+        inherit_page_attributes(&mut part)?;
+        let part_catalog = catalog_id(&part)?;
+        let part_pages: Vec<ObjectId> = part.page_iter().collect();
+        let part_outline = outline_items(&part, part_catalog);
+        let shift = self.pdf.max_id;
+        let key_offset = self.tree.next_key;
+        let prefix = format!("{id}/");
+        move_objects(&mut self.pdf, part, shift, &|object| {
+            adjust_part_object(object, key_offset, prefix.as_bytes());
+        });
+        let shifted = |(id, generation): ObjectId| (id + shift, generation);
+        self.tree
+            .adopt(&mut self.pdf, shifted(part_catalog), id, &label)?;
+        self.outline.extend(part_outline.into_iter().map(shifted));
+        let Some(&first) = part_pages.first() else {
+            return Err(PdfError::EmptyPart(label));
+        };
+        self.starts.insert(placeholder, shifted(first));
+        let mut media_box = None;
+        for page in part_pages.iter().map(|&p| shifted(p)) {
+            let form = self
+                .folios
+                .next()
+                .ok_or(PdfError::Missing("too few folios"))?;
+            retarget_folio(&mut self.pdf, page, form, &label)?;
+            let dict = page_dict_mut(&mut self.pdf, page)?;
+            dict.set("Parent", Object::Reference(self.pages_root));
+            media_box = dict.get(b"MediaBox").ok().cloned();
+            self.kids.push(Object::Reference(page));
+        }
+        if part_pages.len() % 2 == 1 {
+            self.add_blank_page(media_box);
+        }
+        Ok(())
+    }
+
+    /// A blank page of the given media box (A4 when there is none).
+    fn add_blank_page(&mut self, media_box: Option<Object>) {
+        let media_box = media_box
+            .unwrap_or_else(|| Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()]));
+        let blank = self.pdf.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(self.pages_root)),
+            ("MediaBox", media_box),
+            ("Resources", Object::Dictionary(Dictionary::new())),
+        ]));
+        self.kids.push(Object::Reference(blank));
+    }
+
+    /// Links the contents to the parts, shifts the pages towards the spine, writes the page
+    /// tree, tags, bookmarks, page labels (i... then 1...), metadata and file id, and saves.
+    fn finish(mut self, ident: &str, digest: &[u8], binding: f32) -> Result<Vec<u8>> {
         // Links from the contents to a placeholder now lead to the part's first page.
-        for (&(id, _), object) in book.objects.iter_mut() {
-            if id <= front_max {
-                replace_references(object, &starts);
+        for (&(id, _), object) in self.pdf.objects.iter_mut() {
+            if id <= self.front_max {
+                replace_references(object, &self.starts);
             }
         }
-        shift_towards_spine(&mut book, &kids, binding)?;
-        let page_total = kids.len();
-        let pages = book
-            .get_dictionary_mut(pages_root)
-            .map_err(|e| PdfError(e.to_string()))?;
-        pages.set("Kids", Object::Array(kids));
+        shift_towards_spine(&mut self.pdf, &self.kids, binding)?;
+        let page_total = self.kids.len();
+        let pages = self.pdf.get_dictionary_mut(self.pages_root)?;
+        pages.set("Kids", Object::Array(self.kids));
         pages.set("Count", Object::Integer(page_total as i64));
-        tree.write(&mut book)?;
-        link_outline(&mut book, outline_root, &outline)?;
-        let catalog = book.catalog_mut().map_err(|e| PdfError(e.to_string()))?;
-        catalog.set(
-            "PageLabels",
-            Dictionary::from_iter([(
-                "Nums",
-                Object::Array(vec![
-                    0.into(),
-                    Dictionary::from_iter([("S", Object::Name(b"r".to_vec()))]).into(),
-                    (front_pages.len() as i64).into(),
-                    Dictionary::from_iter([("S", Object::Name(b"D".to_vec()))]).into(),
-                ]),
-            )]),
-        );
-        set_xmp_page_count(&mut book, page_total)?;
+        self.tree.write(&mut self.pdf)?;
+        link_outline(&mut self.pdf, self.outline_root, &self.outline)?;
+        self.pdf
+            .catalog_mut()?
+            .set("PageLabels", page_labels(self.front_pages));
+        set_xmp_page_count(&mut self.pdf, page_total)?;
         let id_part = |bytes: &[u8]| {
             Object::String(
                 Sha256::digest(bytes)[..16].to_vec(),
                 StringFormat::Hexadecimal,
             )
         };
-        book.trailer.set(
+        self.pdf.trailer.set(
             "ID",
-            Object::Array(vec![id_part(ident.as_bytes()), id_part(&digest.finalize())]),
+            Object::Array(vec![id_part(ident.as_bytes()), id_part(digest)]),
         );
-        save(book, false)
+        save(self.pdf, false)
     }
+}
+
+/// Page labels: lower-case roman numerals for the front matter's `front_pages` pages, then
+/// arabic numerals from 1.
+fn page_labels(front_pages: usize) -> Dictionary {
+    Dictionary::from_iter([(
+        "Nums",
+        Object::Array(vec![
+            0.into(),
+            Dictionary::from_iter([("S", Object::Name(b"r".to_vec()))]).into(),
+            (front_pages as i64).into(),
+            Dictionary::from_iter([("S", Object::Name(b"D".to_vec()))]).into(),
+        ]),
+    )])
+}
+
+/// The document's outline root, made when it has none.
+fn outline_root(pdf: &mut Pdf) -> Result<ObjectId> {
+    if let Ok(Object::Reference(id)) = pdf.catalog().and_then(|c| c.get(b"Outlines")) {
+        return Ok(*id);
+    }
+    let id = pdf.add_object(Dictionary::from_iter([(
+        "Type",
+        Object::Name(b"Outlines".to_vec()),
+    )]));
+    pdf.catalog_mut()?.set("Outlines", Object::Reference(id));
+    Ok(id)
 }
 
 /// The logical structure of the book under construction.
@@ -335,11 +454,9 @@ impl StructTree {
             .and_then(|c| c.get(b"StructTreeRoot"))
         {
             Ok(Object::Reference(id)) => *id,
-            _ => return fail("the front matter is not tagged"),
+            _ => return Err(PdfError::Missing("the front matter is not tagged")),
         };
-        let dict = pdf
-            .get_dictionary(root)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let dict = pdf.get_dictionary(root)?;
         let document = single_document_element(pdf, dict)?;
         let mut nums = Vec::new();
         if let Ok(tree) = dict.get(b"ParentTree") {
@@ -382,8 +499,10 @@ impl StructTree {
         id: &str,
         label: &str,
     ) -> Result<()> {
-        let part =
-            StructTree::read(book, part_catalog).map_err(|e| PdfError(format!("{label}: {e}")))?;
+        let part = StructTree::read(book, part_catalog).map_err(|e| PdfError::InPart {
+            part: label.to_string(),
+            source: Box::new(e),
+        })?;
         for (key, value) in part.nums {
             self.nums.push((key + self.next_key, value));
         }
@@ -399,14 +518,10 @@ impl StructTree {
                 self.role_map.set(role.clone(), target.clone());
             }
         }
-        let element = book
-            .get_dictionary_mut(part.document)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let element = book.get_dictionary_mut(part.document)?;
         element.set("S", Object::Name(b"Art".to_vec()));
         element.set("P", Object::Reference(self.document));
-        let document = book
-            .get_dictionary_mut(self.document)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let document = book.get_dictionary_mut(self.document)?;
         let mut kids = match document.get(b"K") {
             Ok(Object::Array(items)) => items.clone(),
             Ok(other) => vec![other.clone()],
@@ -420,9 +535,7 @@ impl StructTree {
     fn write(mut self, book: &mut Pdf) -> Result<()> {
         self.nums.sort_by_key(|(k, _)| *k);
         self.ids.sort_by(|a, b| a.0.cmp(&b.0));
-        let root = book
-            .get_dictionary_mut(self.root)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let root = book.get_dictionary_mut(self.root)?;
         let nums = self
             .nums
             .into_iter()
@@ -458,11 +571,17 @@ fn single_document_element(pdf: &Pdf, root: &Dictionary) -> Result<ObjectId> {
     let kid = match root.get(b"K") {
         Ok(Object::Array(items)) if items.len() == 1 => &items[0],
         Ok(single @ Object::Reference(_)) => single,
-        _ => return fail("the structure tree has no single document element"),
+        _ => {
+            return Err(PdfError::Missing(
+                "the structure tree has no single document element",
+            ));
+        }
     };
     match kid {
         Object::Reference(id) if pdf.get_dictionary(*id).is_ok() => Ok(*id),
-        _ => fail("the structure tree has no single document element"),
+        _ => Err(PdfError::Missing(
+            "the structure tree has no single document element",
+        )),
     }
 }
 
@@ -507,7 +626,7 @@ fn deref_dict(pdf: &Pdf, object: Option<&Object>) -> Option<Dictionary> {
 fn catalog_id(pdf: &Pdf) -> Result<ObjectId> {
     match pdf.trailer.get(b"Root") {
         Ok(Object::Reference(id)) => Ok(*id),
-        _ => fail("the PDF has no catalog"),
+        _ => Err(PdfError::Missing("the PDF has no catalog")),
     }
 }
 
@@ -521,8 +640,7 @@ fn max_id(pdf: &Pdf) -> u32 {
 }
 
 fn page_dict_mut(pdf: &mut Pdf, page: ObjectId) -> Result<&mut Dictionary> {
-    pdf.get_dictionary_mut(page)
-        .map_err(|e| PdfError(format!("bad page object: {e}")))
+    pdf.get_dictionary_mut(page).map_err(PdfError::BadPage)
 }
 
 /// A copy of the page's resources (inherited ones included) the page can own.
@@ -530,9 +648,7 @@ fn own_resources(pdf: &Pdf, page: ObjectId) -> Result<Dictionary> {
     let mut node = Some(page);
     let mut depth = 0;
     while let Some(id) = node {
-        let dict = pdf
-            .get_dictionary(id)
-            .map_err(|e| PdfError(format!("bad page object: {e}")))?;
+        let dict = pdf.get_dictionary(id).map_err(PdfError::BadPage)?;
         if let Some(resources) = deref_dict(pdf, dict.get(b"Resources").ok()) {
             return Ok(resources);
         }
@@ -556,9 +672,7 @@ fn inherit_page_attributes(pdf: &mut Pdf) -> Result<()> {
         };
         let mut depth = 0;
         while let Some(id) = parent.filter(|_| depth < 32) {
-            let dict = pdf
-                .get_dictionary(id)
-                .map_err(|e| PdfError(e.to_string()))?;
+            let dict = pdf.get_dictionary(id)?;
             for key in INHERITABLE {
                 if let Ok(value) = dict.get(key) {
                     inherited.push((key, value.clone()));
@@ -582,11 +696,7 @@ fn inherit_page_attributes(pdf: &mut Pdf) -> Result<()> {
 
 /// Points a page's page-number layer at `form`.
 fn retarget_folio(pdf: &mut Pdf, page: ObjectId, form: ObjectId, label: &str) -> Result<()> {
-    let missing = || {
-        PdfError(format!(
-            "{label} has no page-number layer; render it again with --force"
-        ))
-    };
+    let missing = || PdfError::NoFolioLayer(label.to_string());
     let resources = match page_dict_mut(pdf, page)?.get(b"Resources") {
         Ok(Object::Reference(id)) => Some(*id),
         Ok(Object::Dictionary(_)) => None,
@@ -629,9 +739,7 @@ fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
     let pages: Vec<ObjectId> = sheet.page_iter().collect();
     let mut forms = Vec::with_capacity(pages.len());
     for &page in &pages {
-        let dict = sheet
-            .get_dictionary(page)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let dict = sheet.get_dictionary(page)?;
         let bbox = dict.get(b"MediaBox").cloned().unwrap_or_else(|_| {
             Object::Array(vec![0.into(), 0.into(), 595.0.into(), 842.0.into()])
         });
@@ -641,7 +749,7 @@ fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
             .unwrap_or_else(|_| Object::Dictionary(Dictionary::new()));
         let content = sheet
             .get_page_content_with_limit(page, MAX_FOLIO_CONTENT)
-            .map_err(|e| PdfError(format!("cannot read the folio sheet: {e}")))?;
+            .map_err(PdfError::FolioSheet)?;
         forms.push((bbox, resources, content));
     }
     let shift = max_id(pdf);
@@ -764,9 +872,7 @@ fn outline_items(pdf: &Pdf, catalog: ObjectId) -> Vec<ObjectId> {
 fn link_outline(pdf: &mut Pdf, root: ObjectId, items: &[ObjectId]) -> Result<()> {
     let mut visible = 0i64;
     for (i, &item) in items.iter().enumerate() {
-        let dict = pdf
-            .get_dictionary_mut(item)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let dict = pdf.get_dictionary_mut(item)?;
         dict.set("Parent", Object::Reference(root));
         dict.remove(b"Prev");
         dict.remove(b"Next");
@@ -781,9 +887,7 @@ fn link_outline(pdf: &mut Pdf, root: ObjectId, items: &[ObjectId]) -> Result<()>
             _ => 0,
         };
     }
-    let dict = pdf
-        .get_dictionary_mut(root)
-        .map_err(|e| PdfError(e.to_string()))?;
+    let dict = pdf.get_dictionary_mut(root)?;
     match (items.first(), items.last()) {
         (Some(&first), Some(&last)) => {
             dict.set("First", Object::Reference(first));
@@ -924,9 +1028,7 @@ fn set_xmp_page_count(pdf: &mut Pdf, pages: usize) -> Result<()> {
         return Ok(());
     };
     let xml = if stream.dict.has(b"Filter") {
-        stream
-            .decompressed_content()
-            .map_err(|e| PdfError(format!("cannot read the XMP metadata: {e}")))?
+        stream.decompressed_content().map_err(PdfError::Metadata)?
     } else {
         stream.content.clone()
     };
@@ -954,26 +1056,5 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Drops every object the trailer does not reach.
-fn collect_garbage(pdf: &mut Pdf) {
-    fn mark(object: &Object, stack: &mut Vec<ObjectId>) {
-        match object {
-            Object::Reference(id) => stack.push(*id),
-            Object::Array(items) => items.iter().for_each(|i| mark(i, stack)),
-            Object::Dictionary(dict) => dict.iter().for_each(|(_, v)| mark(v, stack)),
-            Object::Stream(stream) => stream.dict.iter().for_each(|(_, v)| mark(v, stack)),
-            _ => {}
-        }
-    }
-    let mut reached: HashSet<ObjectId> = HashSet::new();
-    let mut stack = Vec::new();
-    pdf.trailer.iter().for_each(|(_, v)| mark(v, &mut stack));
-    while let Some(id) = stack.pop() {
-        if reached.insert(id)
-            && let Some(object) = pdf.objects.get(&id)
-        {
-            mark(object, &mut stack);
-        }
-    }
-    pdf.objects.retain(|id, _| reached.contains(id));
-}
+#[cfg(test)]
+mod tests;

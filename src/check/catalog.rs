@@ -2,7 +2,7 @@
 //! and function. Adding a rule touches three places: its function in `rules/`, its row
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
-use super::rules::{across, citations, claims, dates, lint, review};
+use super::rules::{across, citations, claim_rules, dates, lint, review};
 use super::{Ctx, Draft, Severity};
 
 /// A rule's function: the drafts of its findings for one record.
@@ -56,47 +56,47 @@ rules! {
         "A rolled-over record repeats last year's facts; its latest vote, meetings and dated sentences must be revisited before print.",
         "needs_review = \"rolled over from the 2023 edition: check the latest vote and meeting claims\"",
         "Revisit what `dossier rollover` listed, set `last_updated`, then delete the `needs_review` line.";
-    "DOS101" "last-meeting-contradiction" Error Some(claims::last_meeting),
+    "DOS101" "last-meeting-contradiction" Error Some(claim_rules::last_meeting),
         "A claim of the last meeting attended (\"last participated in a meeting of the convention in YEAR\") contradicted by a later attendance, in the structured list or in prose.",
         "The summary is what readers quote; a wrong last-meeting year is the most common published contradiction.",
         "Summary: \"last participated in a meeting of the convention in 2012\"; body: \"Meetings of States Parties in 2012 and 2013\".",
         "Correct the year in the claim (the body is usually right), or the attendance entry.";
-    "DOS102" "only-attendance-contradiction" Error Some(claims::only_attendance),
+    "DOS102" "only-attendance-contradiction" Error Some(claim_rules::only_attendance),
         "\"its first and only meeting\" while the record shows more than one meeting of the convention, or speaks of meetings in the plural. Non-formal conferences (kind conference, diplomatic) do not count.",
         "A claim of a single attendance is a strong statement; it must match the attendance record.",
         "\"its first and only meeting of the convention\" and \"has participated in several meetings\".",
         "Reword one of the claims, or correct the attendance list.";
-    "DOS103" "all-meetings-contradiction" Error Some(claims::all_meetings),
+    "DOS103" "all-meetings-contradiction" Error Some(claim_rules::all_meetings),
         "\"has taken part in all meetings of the convention\" while a meeting is listed as not attended.",
         "An absolute claim is false as soon as one absence is recorded.",
         "\"attended all meetings of the convention\" and `role = \"absent\"` for 1MSP.",
         "Qualify the claim (\"most meetings\") or correct the attendance entry.";
-    "DOS104" "not-since-contradiction" Error Some(claims::not_since),
+    "DOS104" "not-since-contradiction" Error Some(claim_rules::not_since),
         "\"has not attended since YEAR\" (or \"since then\", resolved to the latest year named before it) while a later attendance is recorded.",
         "The claim silently goes stale when a state attends again.",
         "\"but not since 2015\" and attendance at the Tenth Meeting of States Parties in 2022.",
         "Update the sentence to the latest attendance.";
-    "DOS105" "vote-contradiction" Error Some(claims::votes),
+    "DOS105" "vote-contradiction" Error Some(claim_rules::votes),
         "A vote stated in prose (\"In December 2021, X voted in favor\", \"has voted in favor ... since 2016\") that disagrees with a recorded vote or another claim.",
         "UNGA votes are the most-updated fact of a profile; old and new wording drift apart.",
         "\"has voted in favor of the annual resolution since 2016\" and an abstention recorded for 2018.",
         "Correct the vote record or the sentence.";
-    "DOS106" "status-contradiction" Error Some(claims::status),
+    "DOS106" "status-contradiction" Error Some(claim_rules::status),
         "Status words disagree: \"Non-signatory\" with a signature date, prose status against the structured status, or \"State Party\" without a ratification, accession or entry-into-force date.",
         "Status opens every profile and drives the treaty-date checks.",
         "\"Non-signatory X\" in the summary and \"signed the convention on 3 December 2008\" in the body.",
         "Correct the status or the date.";
-    "DOS107" "activity-list-mismatch" Warning Some(claims::activity_lists),
+    "DOS107" "activity-list-mismatch" Warning Some(claim_rules::activity_lists),
         "Two denials of activities (\"never used, produced, or exported\") in different places list different activities.",
         "A dropped activity usually means one copy of the sentence was edited and the other was not.",
         "Summary \"never used, produced, or exported\"; body \"never produced or exported\".",
         "Make both lists name the same activities.";
-    "DOS108" "conduct-contradiction" Error Some(claims::conduct),
+    "DOS108" "conduct-contradiction" Error Some(claim_rules::conduct),
         "Prose denies an activity (\"has never used\") that the structured conduct records as done.",
         "Use and production findings are the profile's most sensitive claims.",
         "`used = \"yes\"` and \"has never used cluster munitions\".",
         "Correct the conduct field or the sentence.";
-    "DOS109" "treaty-contradiction" Error Some(claims::treaties),
+    "DOS109" "treaty-contradiction" Error Some(claim_rules::treaties),
         "Membership of the Mine Ban Treaty or the CCW stated two ways.",
         "Treaty membership is copied between topics and editions; contradictions spread.",
         "\"is not party to the Mine Ban Treaty\" and `mine_ban_treaty = \"party\"`.",
