@@ -373,7 +373,7 @@ impl SharedFonts {
         if recode.is_empty() {
             return Ok(());
         }
-        let mut holders: Vec<(Vec<ObjectId>, HashMap<Vec<u8>, ObjectId>)> = Vec::new();
+        let mut holders: Vec<Holder> = Vec::new();
         for page in pdf.page_iter() {
             let Ok(dict) = pdf.get_dictionary(page) else {
                 continue;
@@ -630,7 +630,7 @@ fn compressed(mut dict: Dictionary, content: Vec<u8>) -> Stream {
 /// A CIDSet naming codes `0..count`.
 fn cid_set(count: usize) -> Vec<u8> {
     let mut bytes = vec![0xFF; count / 8];
-    if count % 8 != 0 {
+    if !count.is_multiple_of(8) {
         bytes.push(!(0xFF >> (count % 8)));
     }
     bytes
@@ -700,6 +700,9 @@ fn font_resources(pdf: &Pdf, holder: &Dictionary) -> HashMap<Vec<u8>, ObjectId> 
         .filter_map(|(name, font)| Some((name.clone(), font.as_reference().ok()?)))
         .collect()
 }
+
+/// A page or form: its content streams, drawn in order, and the fonts its resources name.
+type Holder = (Vec<ObjectId>, HashMap<Vec<u8>, ObjectId>);
 
 /// The font selected, through the graphics state stack.
 #[derive(Default)]
