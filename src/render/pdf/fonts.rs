@@ -20,9 +20,9 @@ use std::sync::OnceLock;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, Stream, StringFormat};
 use rayon::prelude::*;
+use read_fonts::FontRef;
 use read_fonts::ps::cff::CffFontRef;
 use read_fonts::types::Tag;
-use read_fonts::FontRef;
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
