@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use crate::check::RuleSetting;
 use crate::record::{LoadError, Record, load_record};
 use crate::render::Paper;
 
@@ -24,33 +25,7 @@ pub struct Config {
     /// Checker rule severities from the `[rules]` table: rule code or name to severity,
     /// e.g. `DOS101 = "warning"` or `last-meeting-contradiction = "off"`.
     #[serde(default)]
-    pub rules: BTreeMap<String, RuleSeverity>,
-}
-
-/// A severity set for a checker rule in `dossier.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleSeverity {
-    /// Findings fail the check.
-    Error,
-    /// Findings are shown and do not fail the check.
-    Warning,
-    /// Findings are shown as information.
-    Info,
-    /// The rule does not run.
-    Off,
-}
-
-impl RuleSeverity {
-    /// The severity as written in configuration files.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            RuleSeverity::Error => "error",
-            RuleSeverity::Warning => "warning",
-            RuleSeverity::Info => "info",
-            RuleSeverity::Off => "off",
-        }
-    }
+    pub rules: BTreeMap<String, RuleSetting>,
 }
 
 /// Where the project's parts live.

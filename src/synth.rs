@@ -566,6 +566,8 @@ impl Country {
                 section("Policy", &policy),
                 section("Use, production, transfer, and stockpiling", &conduct),
             ],
+            clearance: None,
+            tables: Vec::new(),
             citations: notes.into_citations(),
             suppress: Vec::new(),
         }

@@ -2,7 +2,9 @@
 //! and function. Adding a rule touches three places: its function in `rules/`, its row
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
-use super::rules::{across, citations, claim_rules, dates, lint, review};
+use super::rules::{
+    across, citations, claim_rules, dates, footnotes, incomplete, lint, review, tables,
+};
 use super::{Ctx, Draft, Severity};
 
 /// A rule's function: the drafts of its findings for one record.
@@ -56,6 +58,11 @@ rules! {
         "A rolled-over record repeats last year's facts; its latest vote, meetings and dated sentences must be revisited before print.",
         "needs_review = \"rolled over from the 2023 edition: check the latest vote and meeting claims\"",
         "Revisit what `dossier rollover` listed, set `last_updated`, then delete the `needs_review` line.";
+    "DOS003" "incomplete-record" Info Some(incomplete::incomplete),
+        "A record marked `incomplete`, as `dossier import` marks a page that was cut off: the finding repeats what is missing (which footnotes have no text, which section stops mid-sentence).",
+        "A cut-off page cannot be checked in full. One finding says so; the other rules stay quiet about what is missing (markers whose footnotes were lost, citations whose citing text was lost, a paragraph that stops mid-sentence) and check everything that is there.",
+        "incomplete = \"cut off: missing the text of footnotes [4], [5]\"",
+        "Restore the missing text from the published page, then delete the `incomplete` line.";
     "DOS101" "last-meeting-contradiction" Error Some(claim_rules::last_meeting),
         "A claim of the last meeting attended (\"last participated in a meeting of the convention in YEAR\") contradicted by a later attendance, in the structured list or in prose.",
         "The summary is what readers quote; a wrong last-meeting year is the most common published contradiction.",
@@ -101,6 +108,11 @@ rules! {
         "Treaty membership is copied between topics and editions; contradictions spread.",
         "\"is not party to the Mine Ban Treaty\" and `mine_ban_treaty = \"party\"`.",
         "Correct the field or the sentence.";
+    "DOS110" "footnote-contradiction" Error Some(footnotes::contradicted),
+        "A sentence contradicted by the footnote it cites: \"has never commented\" or \"has never attended\" supported by a statement, a letter or an attendance record; \"in a May 2013 letter\" supported by a letter dated in another month or year. A footnote of another kind (a later report about the event) is not compared.",
+        "The footnote is the evidence; when it says the opposite of the sentence, one of them is wrong, and readers who check the source lose trust in the profile.",
+        "\"It has never commented on its position.[^n4]\" with n4 = \"Statement of Examplestan, UNGA First Committee, 14 October 2019.\"",
+        "Correct the sentence (\"has not commented since 2019\") or its date, or cite the right document.";
     "DOS201" "article17-in-force" Error Some(dates::article17),
         "The State Party date is not the first day of the sixth month after the deposit month (Article 17), or the convention's entry into force (1 August 2010) for the first thirty.",
         "The date is computed by treaty rule; any other date is a typo.",
@@ -156,6 +168,11 @@ rules! {
         "Titles in footnotes lose their opening quote when copied.",
         "`Implementation of the Convention on Cluster Munitions,” UNGA Resolution 76/47`",
         "Add the missing quotation mark or parenthesis.";
+    "DOS305" "footnote-numbering" Warning Some(citations::numbering),
+        "Published footnote numbers (imported `[N]` markers, kept as `[^nN]`) that skip a number or go backwards in reading order. Citing an earlier footnote again is fine.",
+        "A gap means a footnote or its marker was lost in editing; a number out of order means text was moved without renumbering.",
+        "\"...its position.[^n3] It voted in favor.[^n5]\" with no [^n4] anywhere before.",
+        "Restore the lost marker or footnote, or renumber the footnotes in reading order.";
     "DOS401" "topic-disagreement" Warning Some(across::topics),
         "Two topics of one country in one edition state different treaty status or membership.",
         "Readers see all topics of a country side by side.",
@@ -206,6 +223,36 @@ rules! {
         "Casualty figures are quoted; a wrong sum undermines them.",
         "\"342 casualties (74 killed; 260 injured)\".",
         "Correct the total or the parts.";
+    "DOS508" "stray-space" Warning Some(lint::stray_space),
+        "A space before a footnote marker or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
+        "Stray spaces survive copying from word processors and web pages; in print a marker or a comma set off by a space looks careless.",
+        "\"its position .[^n3]\", \"the convention  in 2019\", \"as an observer. [^n4]\"",
+        "Delete the space.";
+    "DOS509" "unit-spacing" Warning Some(lint::unit_spacing),
+        "A number glued to its unit (\"155mm\", \"12km\") in a record that elsewhere sets the same unit apart (\"155 mm\", or \"155-mm\" as an adjective). A record written wholly in one style passes.",
+        "One record, one style: glued units come from copied military and survey documents and stand out next to the house style.",
+        "\"stockpiles of 155mm artillery projectiles\" and \"105 mm projectiles\" in one record",
+        "Write \"155 mm\" (or \"155-mm projectiles\").";
+    "DOS510" "count-mismatch" Warning Some(lint::count_mismatch),
+        "A count word against the years it introduces (\"three meetings: in 2011, 2012, 2013 and 2015\"), or one meeting in the singular said to be held in several years (\"the Meeting of States Parties in 2012 and 2013\").",
+        "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
+        "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
+        "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
+    "DOS601" "table-total-mismatch" Error Some(tables::totals),
+        "A table's \"Total\" column that is not the sum of the row's other figures of the same unit, or a \"Total\" row that is not the sum of the rows above it.",
+        "Tables are where readers take figures from; a total that does not add up discredits the whole table.",
+        "rows = [[\"2019\", \"30\", \"12\", \"0\", \"40\"]] under columns Year, Killed, Injured, Unknown, Total.",
+        "Correct the total or the figure that is wrong; keep one breakdown (outcome, status, device) per table.";
+    "DOS602" "table-prose-mismatch" Error Some(tables::prose_against_tables),
+        "A count stated in prose (\"42 casualties in 2019\") that disagrees with the table's row for that year (its Total cell, else the sum of its figures).",
+        "The prose and the table are read side by side; two different figures for one year cannot both be right.",
+        "\"Examplestan recorded 42 casualties in 2019.\" with a casualty table whose 2019 total is 40.",
+        "Correct the sentence or the table.";
+    "DOS603" "article5-deadline-mismatch" Error Some(tables::article5),
+        "A Mine Action record's `[clearance]` Article 5 deadline that is not the last extension's (or, without extensions, the original deadline), or an extension that does not move the deadline later.",
+        "The deadline and whether the state is on track are the key facts of a mine action profile; the extension history decides them.",
+        "deadline = 2020-04-01 with an extension granted until 2023-03-01.",
+        "Set `deadline` to the last extension's `until`, or correct the extension list.";
 }
 
 /// Looks a rule up by code ("DOS101", any case) or name ("last-meeting-contradiction").

@@ -44,16 +44,74 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+}
 
-    /// Parses "error", "warning" or "info".
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
+/// A checker rule's setting in `checks/rules.toml` or the `[rules]` table of `dossier.toml`:
+/// a [`Severity`], or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSetting {
+    /// Findings fail the check.
+    Error,
+    /// Findings are shown and do not fail the check.
+    Warning,
+    /// Findings are shown as information.
+    Info,
+    /// The rule does not run.
+    Off,
+}
+
+impl RuleSetting {
+    /// The severity findings get, `None` when the rule is off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleSetting::Error => Some(Severity::Error),
+            RuleSetting::Warning => Some(Severity::Warning),
+            RuleSetting::Info => Some(Severity::Info),
+            RuleSetting::Off => None,
         }
     }
+}
+
+/// Problems with the rule settings.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SettingsError {
+    /// The rules file could not be read.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(dossier::check::settings_io))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The rules file is not a valid `[rules]` table.
+    #[error("{path}:{line}:{column}: not a valid table of rule settings")]
+    #[diagnostic(
+        code(dossier::check::settings_invalid),
+        help(
+            "write `[rules]` and one line per rule: RULE = \"error\" | \"warning\" | \"info\" | \"off\""
+        )
+    )]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The TOML reader's error.
+        source: Box<toml::de::Error>,
+    },
+    /// A setting names no rule.
+    #[error("{from}: unknown rule `{rule}` (see `dossier rules`)")]
+    #[diagnostic(code(dossier::check::unknown_rule))]
+    UnknownRule {
+        /// The file the setting is in.
+        from: String,
+        /// The rule as written.
+        rule: String,
+    },
 }
 
 /// A labelled span in a record's source.
@@ -174,36 +232,55 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads `checks/rules.toml` (a `[rules]` table), then applies `extra` on top.
-    pub fn load(checks_dir: &Path, extra: &BTreeMap<String, String>) -> Result<Self, String> {
+    /// Reads `checks/rules.toml` (a `[rules]` table; a missing file sets nothing), then
+    /// applies `extra` (the `[rules]` table of `dossier.toml`) on top.
+    pub fn load(
+        checks_dir: &Path,
+        extra: &BTreeMap<String, RuleSetting>,
+    ) -> Result<Self, SettingsError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            #[serde(default)]
+            rules: BTreeMap<String, RuleSetting>,
+        }
         let path = checks_dir.join("rules.toml");
         let mut settings = Settings::default();
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            #[derive(serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct File {
-                #[serde(default)]
-                rules: BTreeMap<String, String>,
-            }
-            let file: File = toml::from_str(&text)
-                .map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => return Err(SettingsError::Io { path, source }),
+        };
+        if let Some(text) = text {
+            let file: File = toml::from_str(&text).map_err(|source| {
+                let (line, column) = source
+                    .span()
+                    .map_or((1, 1), |s| crate::record::line_col(&text, s.start));
+                SettingsError::Invalid {
+                    path: path.clone(),
+                    line,
+                    column,
+                    source: Box::new(source),
+                }
+            })?;
             settings.apply(&file.rules, &path.display().to_string())?;
         }
         settings.apply(extra, crate::project::CONFIG_FILE)?;
         Ok(settings)
     }
 
-    fn apply(&mut self, table: &BTreeMap<String, String>, from: &str) -> Result<(), String> {
-        for (key, value) in table {
-            let rule = rule_by_code_or_name(key)
-                .ok_or_else(|| format!("{from}: unknown rule `{key}` (see `dossier rules`)"))?;
-            let severity = match value.as_str() {
-                "off" => None,
-                other => Some(Severity::parse(other).ok_or_else(|| {
-                    format!("{from}: rule `{key}`: expected error, warning, info or off, found `{other}`")
-                })?),
-            };
-            self.overrides.insert(rule.code.to_string(), severity);
+    fn apply(
+        &mut self,
+        table: &BTreeMap<String, RuleSetting>,
+        from: &str,
+    ) -> Result<(), SettingsError> {
+        for (key, setting) in table {
+            let rule = rule_by_code_or_name(key).ok_or_else(|| SettingsError::UnknownRule {
+                from: from.to_string(),
+                rule: key.clone(),
+            })?;
+            self.overrides
+                .insert(rule.code.to_string(), setting.severity());
         }
         Ok(())
     }
@@ -401,6 +478,7 @@ pub fn check_record(ctx: &Ctx<'_>, settings: &Settings) -> Vec<Finding> {
             });
         }
     }
+    rules::incomplete::drop_findings_on_lost_text(record, &mut findings);
     let mut used = vec![false; record.suppress.len()];
     findings.retain(|f| {
         let mut keep = true;

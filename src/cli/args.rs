@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use dossier::project::Project;
-use dossier::record::Topic;
+use dossier::record::{Topic, UnknownTopic};
 use dossier::render::Paper;
 
 /// Where the project is (a global option of every command).
@@ -65,17 +65,7 @@ pub(crate) struct RunArgs {
     pub(crate) force: bool,
 }
 
-/// A `--topic` value that names no topic.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown topic; one of: {}", topic_keywords())]
-pub(crate) struct UnknownTopic;
-
 /// Reads a `--topic` keyword.
 pub(crate) fn parse_topic(text: &str) -> Result<Topic, UnknownTopic> {
-    Topic::from_keyword(text).ok_or(UnknownTopic)
-}
-
-fn topic_keywords() -> String {
-    let keywords: Vec<&str> = Topic::ALL.iter().map(|t| t.keyword()).collect();
-    keywords.join(", ")
+    text.parse()
 }

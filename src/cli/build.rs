@@ -39,6 +39,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         std::slice::from_ref(&project.profiles),
         dossier::check::emit::Format::Human,
         dossier::check::Severity::Error,
+        false,
         reporter,
     );
     match rendered {

@@ -33,6 +33,9 @@ pub(crate) struct Args {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Deny::Error)]
     pub(crate) deny: Deny,
+    /// End the human output with the findings grouped by rule family, rule and record.
+    #[arg(long)]
+    pub(crate) statistics: bool,
 }
 
 /// Runs `dossier check`.
@@ -46,17 +49,26 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         Deny::Info => Severity::Info,
     };
     let paths = args.paths.or_profiles(&project);
-    check_and_print(&project, &paths, args.format, threshold, reporter)
+    check_and_print(
+        &project,
+        &paths,
+        args.format,
+        threshold,
+        args.statistics,
+        reporter,
+    )
 }
 
 /// Checks the records under `paths` and prints the findings in `format`; returns the exit
 /// code: 2 when a record or the checker's configuration does not load, 1 when a finding
-/// is at or above `threshold`, else 0.
+/// is at or above `threshold`, else 0. With `statistics`, the human output ends with the
+/// findings grouped by rule family, rule and record.
 pub(super) fn check_and_print(
     project: &Project,
     paths: &[PathBuf],
     format: Format,
     threshold: Severity,
+    statistics: bool,
     reporter: &Reporter,
 ) -> i32 {
     let registry = match Registry::load(&project.checks) {
@@ -73,16 +85,10 @@ pub(super) fn check_and_print(
             return EXIT_ERROR;
         }
     };
-    let configured: std::collections::BTreeMap<String, String> = project
-        .config
-        .rules
-        .iter()
-        .map(|(rule, severity)| (rule.clone(), severity.keyword().to_string()))
-        .collect();
-    let settings = match Settings::load(&project.checks, &configured) {
+    let settings = match Settings::load(&project.checks, &project.config.rules) {
         Ok(s) => s,
-        Err(message) => {
-            reporter.failure(&message);
+        Err(e) => {
+            reporter.error(&e);
             return EXIT_ERROR;
         }
     };
@@ -92,7 +98,10 @@ pub(super) fn check_and_print(
             return EXIT_ERROR;
         }
     }
-    let (files, _skipped) = collect_record_files(paths);
+    let (files, skipped) = collect_record_files(paths);
+    for s in &skipped {
+        reporter.skipped(s);
+    }
     let outcome = check_files(&files, &project.profiles, &registry, &patterns, &settings);
     for e in &outcome.load_errors {
         reporter.load_error(e);
@@ -103,7 +112,8 @@ pub(super) fn check_and_print(
             format,
             &outcome.findings,
             outcome.records,
-            reporter.color_stdout
+            reporter.color_stdout,
+            statistics
         )
     );
     if !outcome.load_errors.is_empty() {

@@ -57,6 +57,8 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::ActivityList { .. } => "activities",
         Claim::MeetingMention { .. } => "meeting mentioned",
         Claim::ResolutionCited { .. } => "resolution cited",
+        Claim::CasualtyCount { .. } => "casualties in year",
+        Claim::TableCell { .. } => "table cell",
         Claim::Status(_) => "status",
         Claim::Date { .. } => "date",
         Claim::Treaty { .. } => "treaty",
@@ -69,34 +71,40 @@ fn prose_kind(claim: &Claim) -> &'static str {
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// What identifies a fact across editions: prose claims by block and kind, field facts by
+/// the field (and the meeting or resolution they are about).
 fn identity(fact: &Fact, registry: &Registry) -> Identity {
-    if let Origin::Prose { block, .. } = &fact.origin {
-        // Prose claims: by kind within their block, plus what distinguishes claims of
-        // the same kind (the meeting named, the resolution cited).
-        let kind = prose_kind(&fact.claim);
-        let detail = match &fact.claim {
-            Claim::MeetingMention { meeting, .. } | Claim::Attendance { meeting, .. } => {
-                format!(" {meeting}")
-            }
-            Claim::ResolutionCited { number, .. } => format!(" {number}"),
-            Claim::Citation { key, .. } => format!(" {key}"),
-            Claim::Treaty { treaty, .. } => format!(" {}", treaty.label()),
-            Claim::Date { kind, .. } => format!(" {}", kind.label()),
-            Claim::Conduct { activity, .. } => format!(" {}", activity.label()),
-            _ => String::new(),
-        };
-        return Identity {
-            id: format!("prose:{block}:{kind}{detail}"),
-            path: format!("{block}: {kind}{detail}"),
-            what: format!("{kind}{detail} (prose)"),
-        };
+    match &fact.origin {
+        Origin::Prose { block, .. } => prose_identity(&fact.claim, block),
+        Origin::Field { .. } => field_identity(&fact.claim, origin_path(&fact.origin), registry),
     }
-    let path = origin_path(&fact.origin);
-    match &fact.claim {
+}
+
+/// A prose claim: by kind within its block, plus what distinguishes claims of the same
+/// kind (the meeting named, the resolution cited).
+fn prose_identity(claim: &Claim, block: &str) -> Identity {
+    let kind = prose_kind(claim);
+    let detail = match claim {
+        Claim::MeetingMention { meeting, .. } | Claim::Attendance { meeting, .. } => {
+            format!(" {meeting}")
+        }
+        Claim::ResolutionCited { number, .. } => format!(" {number}"),
+        Claim::Citation { key, .. } => format!(" {key}"),
+        Claim::Treaty { treaty, .. } => format!(" {}", treaty.label()),
+        Claim::Date { kind, .. } => format!(" {}", kind.label()),
+        Claim::Conduct { activity, .. } => format!(" {}", activity.label()),
+        _ => String::new(),
+    };
+    Identity {
+        id: format!("prose:{block}:{kind}{detail}"),
+        path: format!("{block}: {kind}{detail}"),
+        what: format!("{kind}{detail} (prose)"),
+    }
+}
+
+/// A field fact: by its field, meeting or resolution.
+fn field_identity(claim: &Claim, path: String, registry: &Registry) -> Identity {
+    match claim {
         Claim::Status(_) => Identity {
             id: "status".into(),
             path,
@@ -155,6 +163,13 @@ fn identity(fact: &Fact, registry: &Registry) -> Identity {
             path,
             what: "source".into(),
         },
+        Claim::TableCell {
+            table, row, column, ..
+        } => Identity {
+            id: format!("table:{table}:{row}:{column}"),
+            path,
+            what: format!("{column}, {row}, in table {table}"),
+        },
         other => Identity {
             id: format!("field:{path}"),
             what: prose_kind(other).into(),
@@ -180,6 +195,7 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         Claim::ConductStated(y) => y.to_string(),
         Claim::LastUpdated(d) => d.to_string(),
         Claim::Citation { text, .. } => normalize_space(text),
+        Claim::TableCell { value, .. } => value.clone(),
         Claim::VoteInYear { year, month, vote } => {
             format!("voted {} in {}", vote.label(), month_year(*year, *month))
         }
@@ -234,7 +250,10 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         Claim::Citation { text, .. } => {
             date_mentions(text).into_iter().filter_map(latest_day).max()
         }
-        Claim::LastMeetingYear { year, .. } | Claim::VotedSince { year, .. } => end_of_year(*year),
+        Claim::LastMeetingYear { year, .. }
+        | Claim::VotedSince { year, .. }
+        | Claim::CasualtyCount { year, .. } => end_of_year(*year),
+        Claim::TableCell { row, .. } => row.parse().ok().and_then(end_of_year),
         Claim::VoteInYear { year, month, .. } | Claim::MeetingMention { year, month, .. } => {
             match month {
                 Some(m) => last_of_month(*year, *m),

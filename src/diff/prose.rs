@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices, get_diff_ratio};
 
-use crate::record::prose::Segment;
+use crate::record::prose::{Segment, marker_at};
 use crate::record::{Prose, Record};
 use crate::registry::Registry;
 
@@ -125,9 +125,20 @@ pub(crate) fn normalize_space(text: &str) -> String {
 
 /// Text without citation markers, whitespace collapsed.
 pub(crate) fn without_markers(text: &str) -> String {
-    static MARKER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\[\^[A-Za-z0-9_.:-]+\]").expect("valid regex"));
-    normalize_space(&MARKER.replace_all(text, ""))
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("[^") {
+        out.push_str(&rest[..i]);
+        match marker_at(&rest[i..]) {
+            Some((_, length)) => rest = &rest[i + length..],
+            None => {
+                out.push_str("[^");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    normalize_space(&out)
 }
 
 fn tokenize(segments: &[Segment], record: &Record) -> Para {
@@ -280,181 +291,259 @@ fn place(block: &str, index: usize) -> String {
 }
 
 /// Compares the prose of two records: block diffs for display and classified sentence
-/// changes.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// changes. Blocks are paired by name, paragraphs aligned within each block, then deleted
+/// and inserted paragraphs that match are recognised as moves.
 pub(crate) fn diff_prose(
     old: &Record,
     new: &Record,
     cut: NaiveDate,
     registry: &Registry,
 ) -> (Vec<BlockDiff>, Vec<Change>) {
-    let old_blocks: Vec<(String, Vec<Para>)> = old
-        .prose_blocks()
-        .map(|(name, p)| (name, paragraphs(&p.value, old)))
-        .collect();
-    let new_blocks: Vec<(String, Vec<Para>)> = new
-        .prose_blocks()
-        .map(|(name, p)| (name, paragraphs(&p.value, new)))
-        .collect();
+    let old_blocks = blocks_of(old);
+    let new_blocks = blocks_of(new);
     let empty: Vec<Para> = Vec::new();
-    let mut order: Vec<(String, &Vec<Para>, &Vec<Para>)> = Vec::new();
-    for (name, paras) in &new_blocks {
-        let old_paras = old_blocks
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(&empty, |(_, p)| p);
-        order.push((name.clone(), old_paras, paras));
-    }
-    for (name, paras) in &old_blocks {
-        if !new_blocks.iter().any(|(n, _)| n == name) {
-            order.push((name.clone(), paras, &empty));
-        }
-    }
-
     let mut classifier = Classifier::new(cut, registry);
-    let mut inserted: Vec<Pending<'_>> = Vec::new();
-    let mut deleted: Vec<Pending<'_>> = Vec::new();
-    let mut slots: Vec<(String, Vec<Slot>)> = Vec::new();
-    for (name, old_paras, new_paras) in &order {
-        let mut block_slots = Vec::new();
+    let mut alignment = Alignment::default();
+    for (name, old_paras, new_paras) in paired_blocks(&old_blocks, &new_blocks, &empty) {
+        alignment.block(name, old_paras, new_paras, &mut classifier);
+    }
+    let blocks = alignment.resolve(&mut classifier);
+    (blocks, classifier.changes)
+}
+
+/// A record's prose blocks with their paragraphs.
+fn blocks_of(record: &Record) -> Vec<(String, Vec<Para>)> {
+    record
+        .prose_blocks()
+        .map(|(name, p)| (name, paragraphs(&p.value, record)))
+        .collect()
+}
+
+/// The blocks to compare, in the new record's order, then the blocks only the old one has.
+fn paired_blocks<'a>(
+    old_blocks: &'a [(String, Vec<Para>)],
+    new_blocks: &'a [(String, Vec<Para>)],
+    empty: &'a Vec<Para>,
+) -> Vec<(&'a str, &'a Vec<Para>, &'a Vec<Para>)> {
+    let find = |blocks: &'a [(String, Vec<Para>)], name: &str| {
+        blocks.iter().find(|(n, _)| n == name).map(|(_, p)| p)
+    };
+    let mut order: Vec<(&str, &Vec<Para>, &Vec<Para>)> = new_blocks
+        .iter()
+        .map(|(name, paras)| {
+            (
+                name.as_str(),
+                find(old_blocks, name).unwrap_or(empty),
+                paras,
+            )
+        })
+        .collect();
+    order.extend(
+        old_blocks
+            .iter()
+            .filter(|(name, _)| find(new_blocks, name).is_none())
+            .map(|(name, paras)| (name.as_str(), paras, empty)),
+    );
+    order
+}
+
+/// Paragraphs aligned block by block; unmatched ones wait for move detection.
+#[derive(Default)]
+struct Alignment<'a> {
+    inserted: Vec<Pending<'a>>,
+    deleted: Vec<Pending<'a>>,
+    slots: Vec<(String, Vec<Slot>)>,
+}
+
+impl<'a> Alignment<'a> {
+    /// Aligns the paragraphs of one block.
+    fn block(
+        &mut self,
+        name: &str,
+        old_paras: &'a [Para],
+        new_paras: &'a [Para],
+        classifier: &mut Classifier<'_>,
+    ) {
+        let mut slots = Vec::new();
         let old_keys: Vec<&str> = old_paras.iter().map(|p| p.joined.as_str()).collect();
         let new_keys: Vec<&str> = new_paras.iter().map(|p| p.joined.as_str()).collect();
         for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
             let (tag, o, n) = op.as_tag_tuple();
             if tag == DiffTag::Equal {
-                for i in n {
-                    block_slots.push(Slot::Done(ParagraphDiff {
+                slots.extend(n.map(|i| {
+                    Slot::Done(ParagraphDiff {
                         status: ParagraphStatus::Unchanged,
                         moved: None,
                         pieces: all_pieces(&new_paras[i], Op::Equal),
-                    }));
-                }
-                continue;
-            }
-            // Pair edited paragraphs within the hunk, best match first, in order.
-            let mut used_old = vec![false; o.len()];
-            let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
-            for j in n.clone() {
-                let best = o
-                    .clone()
-                    .filter(|i| !used_old[i - o.start])
-                    .map(|i| (i, ratio(&old_paras[i].keys, &new_paras[j].keys)))
-                    .filter(|(_, r)| *r >= SAME_PARAGRAPH)
-                    .max_by(|a, b| a.1.total_cmp(&b.1));
-                if let Some((i, _)) = best {
-                    used_old[i - o.start] = true;
-                }
-                pairs.push((j, best.map(|(i, _)| i)));
-            }
-            for i in o.clone() {
-                if !used_old[i - o.start] {
-                    block_slots.push(Slot::Deleted(deleted.len()));
-                    deleted.push(Pending {
-                        block: name.clone(),
-                        index: i,
-                        para: &old_paras[i],
-                    });
-                }
-            }
-            for (j, paired) in pairs {
-                match paired {
-                    Some(i) => {
-                        classifier.paragraph(name, j, &old_paras[i], &new_paras[j]);
-                        block_slots.push(Slot::Done(ParagraphDiff {
-                            status: ParagraphStatus::Changed,
-                            moved: None,
-                            pieces: word_diff(&old_paras[i], &new_paras[j]),
-                        }));
-                    }
-                    None => {
-                        block_slots.push(Slot::Inserted(inserted.len()));
-                        inserted.push(Pending {
-                            block: name.clone(),
-                            index: j,
-                            para: &new_paras[j],
-                        });
-                    }
-                }
+                    })
+                }));
+            } else {
+                let hunk = Hunk {
+                    name,
+                    old_paras,
+                    new_paras,
+                    old: o,
+                    new: n,
+                };
+                self.hunk(&hunk, &mut slots, classifier);
             }
         }
-        slots.push((name.clone(), block_slots));
+        self.slots.push((name.to_string(), slots));
     }
 
-    // Moves: a deleted paragraph that reappears elsewhere, nearly the same.
-    let mut move_of_insert: HashMap<usize, usize> = HashMap::new();
-    let mut move_of_delete: HashMap<usize, usize> = HashMap::new();
-    for (ii, ins) in inserted.iter().enumerate() {
-        let best = deleted
-            .iter()
-            .enumerate()
-            .filter(|(di, _)| !move_of_delete.contains_key(di))
-            .map(|(di, d)| (di, ratio(&d.para.keys, &ins.para.keys)))
-            .filter(|(_, r)| *r >= MOVED_PARAGRAPH)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((di, _)) = best {
-            move_of_insert.insert(ii, di);
-            move_of_delete.insert(di, ii);
+    /// Aligns the paragraphs of one changed hunk: edited paragraphs are paired, best match
+    /// first, in order; the others are deleted or inserted.
+    fn hunk(
+        &mut self,
+        hunk: &Hunk<'a, '_>,
+        slots: &mut Vec<Slot>,
+        classifier: &mut Classifier<'_>,
+    ) {
+        let o = &hunk.old;
+        let mut used_old = vec![false; o.len()];
+        let mut pairs: Vec<(usize, Option<usize>)> = Vec::new();
+        for j in hunk.new.clone() {
+            let best = o
+                .clone()
+                .filter(|i| !used_old[i - o.start])
+                .map(|i| (i, ratio(&hunk.old_paras[i].keys, &hunk.new_paras[j].keys)))
+                .filter(|(_, r)| *r >= SAME_PARAGRAPH)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((i, _)) = best {
+                used_old[i - o.start] = true;
+            }
+            pairs.push((j, best.map(|(i, _)| i)));
         }
-    }
-
-    let mut blocks = Vec::new();
-    for (name, block_slots) in slots {
-        let mut paragraphs = Vec::new();
-        for slot in block_slots {
-            paragraphs.push(match slot {
-                Slot::Done(p) => p,
-                Slot::Inserted(ii) => {
-                    let ins = &inserted[ii];
-                    match move_of_insert.get(&ii) {
-                        Some(&di) => {
-                            let del = &deleted[di];
-                            let from = place(&del.block, del.index);
-                            classifier.moved(&ins.block, ins.index, &from, del.para, ins.para);
-                            ParagraphDiff {
-                                status: ParagraphStatus::Moved,
-                                moved: Some(from),
-                                pieces: word_diff(del.para, ins.para),
-                            }
-                        }
-                        None => {
-                            classifier.added(&ins.block, ins.index, ins.para);
-                            ParagraphDiff {
-                                status: ParagraphStatus::Added,
-                                moved: None,
-                                pieces: all_pieces(ins.para, Op::Insert),
-                            }
-                        }
-                    }
-                }
-                Slot::Deleted(di) => {
-                    let del = &deleted[di];
-                    match move_of_delete.get(&di) {
-                        Some(&ii) => ParagraphDiff {
-                            status: ParagraphStatus::MovedAway,
-                            moved: Some(place(&inserted[ii].block, inserted[ii].index)),
-                            pieces: all_pieces(del.para, Op::Equal),
-                        },
-                        None => {
-                            classifier.removed(&del.block, del.index, del.para);
-                            ParagraphDiff {
-                                status: ParagraphStatus::Removed,
-                                moved: None,
-                                pieces: all_pieces(del.para, Op::Delete),
-                            }
-                        }
-                    }
-                }
+        for i in o.clone().filter(|i| !used_old[i - o.start]) {
+            slots.push(Slot::Deleted(self.deleted.len()));
+            self.deleted.push(Pending {
+                block: hunk.name.to_string(),
+                index: i,
+                para: &hunk.old_paras[i],
             });
         }
-        blocks.push(BlockDiff {
-            block: name,
-            paragraphs,
-        });
+        for (j, paired) in pairs {
+            let new_para = &hunk.new_paras[j];
+            if let Some(i) = paired {
+                classifier.paragraph(hunk.name, j, &hunk.old_paras[i], new_para);
+                slots.push(Slot::Done(ParagraphDiff {
+                    status: ParagraphStatus::Changed,
+                    moved: None,
+                    pieces: word_diff(&hunk.old_paras[i], new_para),
+                }));
+            } else {
+                slots.push(Slot::Inserted(self.inserted.len()));
+                self.inserted.push(Pending {
+                    block: hunk.name.to_string(),
+                    index: j,
+                    para: new_para,
+                });
+            }
+        }
     }
-    (blocks, classifier.changes)
+
+    /// Moves: a deleted paragraph that reappears elsewhere, nearly the same. Returns the
+    /// deleted paragraph of each moved insertion, and the insertion of each moved deletion.
+    fn moves(&self) -> (HashMap<usize, usize>, HashMap<usize, usize>) {
+        let mut move_of_insert: HashMap<usize, usize> = HashMap::new();
+        let mut move_of_delete: HashMap<usize, usize> = HashMap::new();
+        for (ii, ins) in self.inserted.iter().enumerate() {
+            let best = (self.deleted.iter().enumerate())
+                .filter(|(di, _)| !move_of_delete.contains_key(di))
+                .map(|(di, d)| (di, ratio(&d.para.keys, &ins.para.keys)))
+                .filter(|(_, r)| *r >= MOVED_PARAGRAPH)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((di, _)) = best {
+                move_of_insert.insert(ii, di);
+                move_of_delete.insert(di, ii);
+            }
+        }
+        (move_of_insert, move_of_delete)
+    }
+
+    /// The block diffs, every waiting paragraph now known as moved, added or removed.
+    fn resolve(&mut self, classifier: &mut Classifier<'_>) -> Vec<BlockDiff> {
+        let (move_of_insert, move_of_delete) = self.moves();
+        let mut blocks = Vec::new();
+        for (name, block_slots) in std::mem::take(&mut self.slots) {
+            let paragraphs = block_slots
+                .into_iter()
+                .map(|slot| match slot {
+                    Slot::Done(p) => p,
+                    Slot::Inserted(ii) => {
+                        self.inserted_paragraph(ii, move_of_insert.get(&ii), classifier)
+                    }
+                    Slot::Deleted(di) => {
+                        self.deleted_paragraph(di, move_of_delete.get(&di), classifier)
+                    }
+                })
+                .collect();
+            blocks.push(BlockDiff {
+                block: name,
+                paragraphs,
+            });
+        }
+        blocks
+    }
+
+    /// An inserted paragraph: moved here from deleted paragraph `moved_from`, or added.
+    fn inserted_paragraph(
+        &self,
+        ii: usize,
+        moved_from: Option<&usize>,
+        classifier: &mut Classifier<'_>,
+    ) -> ParagraphDiff {
+        let ins = &self.inserted[ii];
+        if let Some(&di) = moved_from {
+            let del = &self.deleted[di];
+            let from = place(&del.block, del.index);
+            classifier.moved(&ins.block, ins.index, &from, del.para, ins.para);
+            return ParagraphDiff {
+                status: ParagraphStatus::Moved,
+                moved: Some(from),
+                pieces: word_diff(del.para, ins.para),
+            };
+        }
+        classifier.added(&ins.block, ins.index, ins.para);
+        ParagraphDiff {
+            status: ParagraphStatus::Added,
+            moved: None,
+            pieces: all_pieces(ins.para, Op::Insert),
+        }
+    }
+
+    /// A deleted paragraph: moved away to inserted paragraph `moved_to`, or removed.
+    fn deleted_paragraph(
+        &self,
+        di: usize,
+        moved_to: Option<&usize>,
+        classifier: &mut Classifier<'_>,
+    ) -> ParagraphDiff {
+        let del = &self.deleted[di];
+        if let Some(&ii) = moved_to {
+            let to = &self.inserted[ii];
+            return ParagraphDiff {
+                status: ParagraphStatus::MovedAway,
+                moved: Some(place(&to.block, to.index)),
+                pieces: all_pieces(del.para, Op::Equal),
+            };
+        }
+        classifier.removed(&del.block, del.index, del.para);
+        ParagraphDiff {
+            status: ParagraphStatus::Removed,
+            moved: None,
+            pieces: all_pieces(del.para, Op::Delete),
+        }
+    }
+}
+
+/// One changed hunk of a block's paragraph alignment.
+struct Hunk<'a, 'n> {
+    name: &'n str,
+    old_paras: &'a [Para],
+    new_paras: &'a [Para],
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
 }
 
 /// The prose of a record on one side only: every paragraph added (`Op::Insert`) or
@@ -773,6 +862,92 @@ mod tests {
         assert_eq!(
             m.into_iter().collect::<Vec<_>>(),
             vec![(2012, None), (2013, None), (2021, Some(12))]
+        );
+    }
+
+    /// A record whose prose is `summary` and one section "Policy" holding `policy`.
+    fn record(summary: &str, policy: &str) -> Record {
+        let text = format!(
+            "country = \"X\"\niso = \"XX\"\ntopic = \"cluster-munition-ban-policy\"\nedition = 2023\n\
+             summary = \"\"\"\n{summary}\"\"\"\n[[sections]]\ntitle = \"Policy\"\n\
+             text = \"\"\"\n{policy}\"\"\"\n[citations]\na = \"Letter, 2021.\"\nb = \"Statement, 2022.\"\n"
+        );
+        crate::record::parse_record(std::path::Path::new("x.toml"), &text).expect("record")
+    }
+
+    fn diff(old: &Record, new: &Record) -> Vec<BlockDiff> {
+        let registry = Registry::default();
+        let cut = NaiveDate::from_ymd_opt(2023, 8, 1).expect("date");
+        diff_prose(old, new, cut, &registry).0
+    }
+
+    #[test]
+    fn a_changed_marker_is_one_deleted_and_one_inserted_token() {
+        let old = para("It wrote to the Monitor.[^a] Nothing else.");
+        let new = para("It wrote to the Monitor.[^b] Nothing else.");
+        let pieces = word_diff(&old, &new);
+        let changed: Vec<(Op, &str)> = pieces
+            .iter()
+            .filter(|p| p.op != Op::Equal)
+            .map(|p| (p.op, p.text.as_str()))
+            .collect();
+        assert_eq!(changed, vec![(Op::Delete, "a"), (Op::Insert, "b")]);
+        assert!(pieces.iter().all(|p| !p.text.contains("[^")), "{pieces:?}");
+    }
+
+    #[test]
+    fn a_paragraph_moved_between_blocks_is_a_move_not_an_edit() {
+        let moved =
+            "Officials said the question of joining remains under review by the ministries.";
+        let old = record(
+            &format!("It has not joined.\n\n{moved}\n"),
+            "It took part in a meeting.\n",
+        );
+        let new = record(
+            "It has not joined.\n",
+            &format!("It took part in a meeting.\n\n{moved}\n"),
+        );
+        let blocks = diff(&old, &new);
+        let statuses: Vec<(String, Vec<ParagraphStatus>)> = blocks
+            .iter()
+            .map(|b| {
+                (
+                    b.block.clone(),
+                    b.paragraphs.iter().map(|p| p.status).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![
+                (
+                    "summary".to_string(),
+                    vec![ParagraphStatus::Unchanged, ParagraphStatus::MovedAway]
+                ),
+                (
+                    "Policy".to_string(),
+                    vec![ParagraphStatus::Unchanged, ParagraphStatus::Moved]
+                ),
+            ]
+        );
+        assert_eq!(blocks[1].paragraphs[1].moved.as_deref(), Some("summary ¶2"));
+    }
+
+    #[test]
+    fn an_edited_paragraph_stays_aligned_with_its_old_self() {
+        let old = record("It voted yes in 2021.[^a] It signed.\n", "Policy text.\n");
+        let new = record("It voted yes in 2022.[^a] It signed.\n", "Policy text.\n");
+        let blocks = diff(&old, &new);
+        assert_eq!(blocks[0].paragraphs.len(), 1);
+        assert_eq!(blocks[0].paragraphs[0].status, ParagraphStatus::Changed);
+        assert_eq!(blocks[1].paragraphs[0].status, ParagraphStatus::Unchanged);
+    }
+
+    #[test]
+    fn markers_are_removed_whole_and_broken_ones_kept() {
+        assert_eq!(
+            without_markers("It signed.[^un-treaty:2]  Then [^ not a key] and [^]."),
+            "It signed. Then [^ not a key] and [^]."
         );
     }
 }

@@ -50,6 +50,8 @@ pub enum PatternKind {
     MeetingMention,
     /// [`Claim::ResolutionCited`].
     ResolutionCited,
+    /// [`Claim::CasualtyCount`].
+    CasualtyCount,
 }
 
 /// Which date a `date` pattern states.
@@ -129,14 +131,44 @@ pub enum PatternError {
         error: std::io::Error,
     },
     /// The file or one of its patterns is invalid.
-    #[error("{path}: {message}")]
+    #[error("{path}: {problem}")]
     #[diagnostic(code(dossier::claims::invalid))]
     Invalid {
         /// The file.
         path: PathBuf,
         /// What is wrong.
+        problem: PatternProblem,
+    },
+}
+
+/// What is wrong with the text of a claims file.
+#[derive(Debug, thiserror::Error)]
+pub enum PatternProblem {
+    /// The text is not a valid table of patterns.
+    #[error("line {line}, column {column}: {message}")]
+    Toml {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the TOML reader said.
         message: String,
     },
+    /// A pattern's regular expression does not compile.
+    #[error("claim pattern `{pattern}`{part}: {source}")]
+    Regex {
+        /// The pattern's name.
+        pattern: String,
+        /// Which expression: empty for `regex`, " (unless)" for `unless`.
+        part: &'static str,
+        /// The regex compiler's error.
+        source: Box<regex::Error>,
+    },
+    /// A date pattern does not say which date it states.
+    #[error(
+        "claim pattern `{0}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline)"
+    )]
+    DateKindMissing(String),
 }
 
 impl ClaimPatterns {
@@ -148,32 +180,38 @@ impl ClaimPatterns {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(error) => return Err(PatternError::Io { path, error }),
         };
-        Self::parse(&text).map_err(|message| PatternError::Invalid { path, message })
+        Self::parse(&text).map_err(|problem| PatternError::Invalid { path, problem })
     }
 
     /// Parses the text of a claims file.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, PatternProblem> {
         let file: PatternsFile = toml::from_str(text).map_err(|e| {
-            let (line, col) = e
+            let (line, column) = e
                 .span()
                 .map_or((1, 1), |s| crate::record::line_col(text, s.start));
-            format!("{line}:{col}: {}", e.message())
+            PatternProblem::Toml {
+                line,
+                column,
+                message: e.message().to_string(),
+            }
         })?;
         let mut patterns = Vec::new();
         for raw in file.claim {
-            let regex = Regex::new(&ascii_word_boundaries(&raw.regex))
-                .map_err(|e| format!("claim pattern `{}`: {e}", raw.name))?;
+            let compile = |expression: &str, part: &'static str| {
+                Regex::new(&ascii_word_boundaries(expression)).map_err(|e| PatternProblem::Regex {
+                    pattern: raw.name.clone(),
+                    part,
+                    source: Box::new(e),
+                })
+            };
+            let regex = compile(&raw.regex, "")?;
             let unless = raw
                 .unless
                 .as_deref()
-                .map(|u| Regex::new(&ascii_word_boundaries(u)))
-                .transpose()
-                .map_err(|e| format!("claim pattern `{}` (unless): {e}", raw.name))?;
+                .map(|u| compile(u, " (unless)"))
+                .transpose()?;
             if raw.kind == PatternKind::Date && raw.date.is_none() {
-                return Err(format!(
-                    "claim pattern `{}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline)",
-                    raw.name
-                ));
+                return Err(PatternProblem::DateKindMissing(raw.name));
             }
             patterns.push(ClaimPattern {
                 name: raw.name,
@@ -235,20 +273,12 @@ impl CleanText {
         while let Some((i, c)) = iter.next() {
             let at = range.start + i;
             if c == '['
-                && slice[i..].starts_with("[^")
-                && let Some(end) = slice[i..].find(']')
+                && let Some((_, length)) = crate::record::prose::marker_at(&slice[i..])
             {
-                let key = &slice[i + 2..i + end];
-                if !key.is_empty()
-                    && key
-                        .chars()
-                        .all(|k| k.is_ascii_alphanumeric() || "-_.:".contains(k))
-                {
-                    while iter.peek().is_some_and(|&(j, _)| j <= i + end) {
-                        iter.next();
-                    }
-                    continue;
+                while iter.peek().is_some_and(|&(j, _)| j < i + length) {
+                    iter.next();
                 }
+                continue;
             }
             if c == '_' {
                 let next = iter.peek().map(|&(_, n)| n);
@@ -549,10 +579,7 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
     facts
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// The claims one match of a pattern makes.
 fn claims_of(
     pattern: &ClaimPattern,
     caps: &Captures<'_>,
@@ -573,34 +600,7 @@ fn claims_of(
         }
         PatternKind::OnlyAttendance => vec![Claim::OnlyAttendance],
         PatternKind::AllMeetings => vec![Claim::AllMeetings],
-        PatternKind::AttendedYears => {
-            let role = if sentence.contains("observer") {
-                Role::Observer
-            } else {
-                Role::Attended
-            };
-            let list = caps.name("list").map_or("", |m| m.as_str());
-            let mut out = Vec::new();
-            for year in years_in(list) {
-                let meeting = registry
-                    .meetings
-                    .iter()
-                    .filter(|m| {
-                        m.treaty == treaty.unwrap_or_default()
-                            && m.kind.is_formal()
-                            && m.years().contains(&year)
-                    })
-                    .min_by_key(|m| m.start());
-                if let Some(m) = meeting {
-                    out.push(Claim::Attendance {
-                        meeting: m.id.clone(),
-                        role,
-                        part: None,
-                    });
-                }
-            }
-            out
-        }
+        PatternKind::AttendedYears => attended_years(caps, registry, sentence, treaty),
         PatternKind::NotSince => {
             let year = group_year(caps).or_else(|| {
                 // "since then": the latest year named earlier in the paragraph.
@@ -630,37 +630,8 @@ fn claims_of(
                 _ => Vec::new(),
             }
         }
-        PatternKind::Status => {
-            let status = match caps.name("status").map(|m| m.as_str().to_lowercase()) {
-                Some(s) if s == "non-signatory" => ConventionStatus::NonSignatory,
-                Some(s) if s == "signatory" => ConventionStatus::Signatory,
-                Some(s) if s == "state party" => ConventionStatus::StateParty,
-                _ => return Vec::new(),
-            };
-            vec![Claim::Status(status)]
-        }
-        PatternKind::Treaty => {
-            let standing = if caps.name("neg").is_some() {
-                TreatyStanding::NotParty
-            } else {
-                TreatyStanding::Party
-            };
-            let list = caps.name("list").map_or("", |m| m.as_str());
-            let mut out = Vec::new();
-            if list.contains("Mine Ban Treaty") {
-                out.push(Claim::Treaty {
-                    treaty: Treaty::MineBanTreaty,
-                    standing,
-                });
-            }
-            if list.contains("Conventional Weapons") || list.contains("CCW") {
-                out.push(Claim::Treaty {
-                    treaty: Treaty::Ccw,
-                    standing,
-                });
-            }
-            out
-        }
+        PatternKind::Status => status_claim(caps).into_iter().collect(),
+        PatternKind::Treaty => treaty_claims(caps),
         PatternKind::ActivityList => {
             let list = activities(caps.name("list").map_or("", |m| m.as_str()));
             if list.is_empty() {
@@ -675,19 +646,14 @@ fn claims_of(
             (Some(kind), Some(date)) => vec![Claim::Date { kind, date }],
             _ => Vec::new(),
         },
-        PatternKind::MeetingMention => {
-            let Some(name) = caps.name("name") else {
-                return Vec::new();
-            };
-            match (
-                resolve_meeting(registry, name.as_str(), treaty),
-                group_year(caps),
-            ) {
-                (Some(m), Some(year)) => vec![Claim::MeetingMention {
-                    meeting: m.id.clone(),
-                    year,
-                    month: group_month(caps),
-                }],
+        PatternKind::MeetingMention => meeting_mention(caps, registry, treaty)
+            .into_iter()
+            .collect(),
+        PatternKind::CasualtyCount => {
+            let count = group(caps, &["number", "number2"])
+                .and_then(|m| m.as_str().replace(',', "").parse().ok());
+            match (group_year(caps), count) {
+                (Some(year), Some(count)) => vec![Claim::CasualtyCount { year, count }],
                 _ => Vec::new(),
             }
         }
@@ -699,6 +665,89 @@ fn claims_of(
             None => Vec::new(),
         },
     }
+}
+
+/// Attendance at the formal meeting of each year a list names ("in 2011, 2012 and 2014").
+fn attended_years(
+    caps: &Captures<'_>,
+    registry: &Registry,
+    sentence: &str,
+    treaty: Option<TreatyId>,
+) -> Vec<Claim> {
+    let role = if sentence.contains("observer") {
+        Role::Observer
+    } else {
+        Role::Attended
+    };
+    let list = caps.name("list").map_or("", |m| m.as_str());
+    years_in(list)
+        .into_iter()
+        .filter_map(|year| {
+            registry
+                .meetings
+                .iter()
+                .filter(|m| {
+                    m.treaty == treaty.unwrap_or_default()
+                        && m.kind.is_formal()
+                        && m.years().contains(&year)
+                })
+                .min_by_key(|m| m.start())
+        })
+        .map(|m| Claim::Attendance {
+            meeting: m.id.clone(),
+            role,
+            part: None,
+        })
+        .collect()
+}
+
+/// The standing towards the convention a sentence names.
+fn status_claim(caps: &Captures<'_>) -> Option<Claim> {
+    let status = match caps.name("status")?.as_str().to_lowercase().as_str() {
+        "non-signatory" => ConventionStatus::NonSignatory,
+        "signatory" => ConventionStatus::Signatory,
+        "state party" => ConventionStatus::StateParty,
+        _ => return None,
+    };
+    Some(Claim::Status(status))
+}
+
+/// The standing towards each related treaty a list names.
+fn treaty_claims(caps: &Captures<'_>) -> Vec<Claim> {
+    let standing = if caps.name("neg").is_some() {
+        TreatyStanding::NotParty
+    } else {
+        TreatyStanding::Party
+    };
+    let list = caps.name("list").map_or("", |m| m.as_str());
+    let mut out = Vec::new();
+    if list.contains("Mine Ban Treaty") {
+        out.push(Claim::Treaty {
+            treaty: Treaty::MineBanTreaty,
+            standing,
+        });
+    }
+    if list.contains("Conventional Weapons") || list.contains("CCW") {
+        out.push(Claim::Treaty {
+            treaty: Treaty::Ccw,
+            standing,
+        });
+    }
+    out
+}
+
+/// A registry meeting named with its year.
+fn meeting_mention(
+    caps: &Captures<'_>,
+    registry: &Registry,
+    treaty: Option<TreatyId>,
+) -> Option<Claim> {
+    let meeting = resolve_meeting(registry, caps.name("name")?.as_str(), treaty)?;
+    Some(Claim::MeetingMention {
+        meeting: meeting.id.clone(),
+        year: group_year(caps)?,
+        month: group_month(caps),
+    })
 }
 
 #[cfg(test)]

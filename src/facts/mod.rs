@@ -10,7 +10,10 @@ pub mod claims;
 use std::fmt;
 use std::ops::Range;
 
-use crate::record::{Conduct, ConventionStatus, Date, Record, Role, TreatyStanding, VoteCast};
+use crate::record::{
+    Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status, Treaties,
+    TreatyStanding, Vote, VoteCast,
+};
 use crate::registry::{Registry, TreatyId, record_treaty};
 
 pub use claims::{ClaimPatterns, prose_facts};
@@ -209,6 +212,24 @@ pub enum Claim {
         /// The month stated.
         month: Option<u32>,
     },
+    /// One figure cell of a table, by table id, row (its first cell) and column heading.
+    TableCell {
+        /// The table's id.
+        table: String,
+        /// The row's name.
+        row: String,
+        /// The column's heading (with its position when two columns share a heading).
+        column: String,
+        /// The cell as printed.
+        value: String,
+    },
+    /// Prose: a count of casualties in a year ("42 casualties in 2019").
+    CasualtyCount {
+        /// The year.
+        year: i32,
+        /// The number of casualties stated.
+        count: u64,
+    },
     /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
     ResolutionCited {
         /// The number, e.g. "76/47".
@@ -358,6 +379,13 @@ impl fmt::Display for Claim {
                 Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
                 None => write!(f, "{meeting} placed in {year}"),
             },
+            Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+            Claim::TableCell {
+                table,
+                row,
+                column,
+                value,
+            } => write!(f, "table {table}, {row}, {column}: {value}"),
             Claim::ResolutionCited { number, date } => match date {
                 Some(d) => write!(f, "resolution {number} of {d}"),
                 None => write!(f, "resolution {number}"),
@@ -374,91 +402,134 @@ fn field(path: impl Into<String>, span: &Range<usize>) -> Origin {
 }
 
 /// The facts stated by a record's structured fields, in source order.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
 pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     let mut facts = Vec::new();
-    let mut push = |claim: Claim, origin: Origin| {
-        let treaty = field_treaty(&claim, record, registry);
+    if let Some(d) = &record.last_updated {
+        facts.push(Fact {
+            claim: Claim::LastUpdated(d.value),
+            origin: field("last_updated", &d.span),
+            treaty: None,
+        });
+    }
+    if let Some(status) = &record.status {
+        status_facts(status, &mut facts);
+    }
+    if let Some(t) = &record.treaties {
+        treaty_facts(t, &mut facts);
+    }
+    attendance_facts(&record.meetings, &mut facts);
+    vote_facts(&record.votes, registry, record_treaty(record), &mut facts);
+    if let Some(c) = &record.conduct {
+        conduct_facts(c, &mut facts);
+    }
+    for (claim, origin) in table_cells(record) {
         facts.push(Fact {
             claim,
             origin,
-            treaty,
+            treaty: None,
         });
-    };
-    if let Some(d) = &record.last_updated {
-        push(Claim::LastUpdated(d.value), field("last_updated", &d.span));
     }
-    if let Some(status) = &record.status {
-        push(
-            Claim::Status(status.convention.value),
-            field("status.convention", &status.convention.span),
-        );
-        let dates = [
-            ("status.signed", DateKind::Signed, &status.signed),
-            ("status.deposited", DateKind::Deposited, &status.deposited),
-            ("status.in_force", DateKind::InForce, &status.in_force),
-            ("status.report_due", DateKind::ReportDue, &status.report_due),
-            (
-                "status.stockpile_deadline",
-                DateKind::StockpileDeadline,
-                &status.stockpile_deadline,
-            ),
-            (
-                "status.legislation",
-                DateKind::Legislation,
-                &status.legislation,
-            ),
-        ];
-        for (path, kind, value) in dates {
-            if let Some(d) = value {
-                push(
-                    Claim::Date {
-                        kind,
-                        date: d.value,
-                    },
-                    field(path, &d.span),
-                );
-            }
+    for c in &record.citations {
+        facts.push(Fact {
+            claim: Claim::Citation {
+                key: c.key.value.clone(),
+                text: c.text.value.text.clone(),
+            },
+            origin: field(format!("citations.{}", c.key.value), &c.text.span),
+            treaty: None,
+        });
+    }
+    for fact in &mut facts {
+        fact.treaty = field_treaty(&fact.claim, record, registry);
+    }
+    facts
+}
+
+/// A date fact of a field, when the field is set.
+fn date_fact(path: &str, kind: DateKind, value: Option<&Sp<Date>>) -> Option<Fact> {
+    value.map(|d| Fact {
+        claim: Claim::Date {
+            kind,
+            date: d.value,
+        },
+        origin: field(path, &d.span),
+        treaty: None,
+    })
+}
+
+/// The facts of the `[status]` table: standing and dates.
+fn status_facts(status: &Status, facts: &mut Vec<Fact>) {
+    facts.push(Fact {
+        claim: Claim::Status(status.convention.value),
+        origin: field("status.convention", &status.convention.span),
+        treaty: None,
+    });
+    let dates = [
+        ("status.signed", DateKind::Signed, &status.signed),
+        ("status.deposited", DateKind::Deposited, &status.deposited),
+        ("status.in_force", DateKind::InForce, &status.in_force),
+        ("status.report_due", DateKind::ReportDue, &status.report_due),
+        (
+            "status.stockpile_deadline",
+            DateKind::StockpileDeadline,
+            &status.stockpile_deadline,
+        ),
+        (
+            "status.legislation",
+            DateKind::Legislation,
+            &status.legislation,
+        ),
+    ];
+    facts.extend(
+        dates
+            .into_iter()
+            .filter_map(|(path, kind, value)| date_fact(path, kind, value.as_ref())),
+    );
+}
+
+/// The facts of the `[treaties]` table.
+fn treaty_facts(t: &Treaties, facts: &mut Vec<Fact>) {
+    for (path, treaty, value) in [
+        (
+            "treaties.mine_ban_treaty",
+            Treaty::MineBanTreaty,
+            &t.mine_ban_treaty,
+        ),
+        ("treaties.ccw", Treaty::Ccw, &t.ccw),
+    ] {
+        if let Some(s) = value {
+            facts.push(Fact {
+                claim: Claim::Treaty {
+                    treaty,
+                    standing: s.value,
+                },
+                origin: field(path, &s.span),
+                treaty: None,
+            });
         }
     }
-    if let Some(t) = &record.treaties {
-        for (path, treaty, value) in [
-            (
-                "treaties.mine_ban_treaty",
-                Treaty::MineBanTreaty,
-                &t.mine_ban_treaty,
-            ),
-            ("treaties.ccw", Treaty::Ccw, &t.ccw),
-        ] {
-            if let Some(s) = value {
-                push(
-                    Claim::Treaty {
-                        treaty,
-                        standing: s.value,
-                    },
-                    field(path, &s.span),
-                );
-            }
-        }
-    }
-    for (i, a) in record.meetings.iter().enumerate() {
+}
+
+/// The facts of the `[[meetings]]` tables.
+fn attendance_facts(meetings: &[Attendance], facts: &mut Vec<Fact>) {
+    for (i, a) in meetings.iter().enumerate() {
         let claim = Claim::Attendance {
             meeting: a.meeting.value.clone(),
             role: a.role.value,
             part: a.part.as_ref().map(|p| p.value),
         };
-        push(
+        let span = a.meeting.span.start..a.role.span.end.max(a.meeting.span.end);
+        facts.push(Fact {
             claim,
-            field(
-                format!("meetings[{i}]"),
-                &(a.meeting.span.start..a.role.span.end.max(a.meeting.span.end)),
-            ),
-        );
+            origin: field(format!("meetings[{i}]"), &span),
+            treaty: None,
+        });
     }
-    for (i, v) in record.votes.iter().enumerate() {
+}
+
+/// The facts of the `[[votes]]` tables, each resolution named by its registry id.
+fn vote_facts(votes: &[Vote], registry: &Registry, treaty: TreatyId, facts: &mut Vec<Fact>) {
+    for (i, v) in votes.iter().enumerate() {
         let (resolution, year) = match (&v.resolution, &v.year) {
             (Some(r), _) => (
                 registry
@@ -468,7 +539,7 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
             ),
             (None, Some(y)) => (
                 registry
-                    .annual_resolution(record_treaty(record), y.value)
+                    .annual_resolution(treaty, y.value)
                     .map_or(format!("annual-{}", y.value), |r| r.id.clone()),
                 Some(y.value),
             ),
@@ -480,62 +551,87 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
             .map(|y| y.span.start)
             .or(v.resolution.as_ref().map(|r| r.span.start))
             .unwrap_or(v.vote.span.start);
-        push(
-            Claim::Vote {
+        let span = start.min(v.vote.span.start)..v.vote.span.end.max(start);
+        facts.push(Fact {
+            claim: Claim::Vote {
                 resolution,
                 year,
                 vote: v.vote.value,
             },
-            field(
-                format!("votes[{i}]"),
-                &(start.min(v.vote.span.start)..v.vote.span.end.max(start)),
-            ),
-        );
+            origin: field(format!("votes[{i}]"), &span),
+            treaty: None,
+        });
     }
-    if let Some(c) = &record.conduct {
-        let activities = [
-            ("conduct.used", Activity::Use, &c.used),
-            ("conduct.produced", Activity::Production, &c.produced),
-            ("conduct.transferred", Activity::Transfer, &c.transferred),
-            ("conduct.stockpiled", Activity::Stockpiling, &c.stockpiled),
-        ];
-        for (path, activity, value) in activities {
-            if let Some(v) = value {
-                push(
-                    Claim::Conduct {
-                        activity,
-                        conduct: v.value,
-                    },
-                    field(path, &v.span),
-                );
+}
+
+/// The facts of the `[conduct]` table.
+fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
+    let activities = [
+        ("conduct.used", Activity::Use, &c.used),
+        ("conduct.produced", Activity::Production, &c.produced),
+        ("conduct.transferred", Activity::Transfer, &c.transferred),
+        ("conduct.stockpiled", Activity::Stockpiling, &c.stockpiled),
+    ];
+    for (path, activity, value) in activities {
+        if let Some(v) = value {
+            facts.push(Fact {
+                claim: Claim::Conduct {
+                    activity,
+                    conduct: v.value,
+                },
+                origin: field(path, &v.span),
+                treaty: None,
+            });
+        }
+    }
+    if let Some(y) = &c.stated {
+        facts.push(Fact {
+            claim: Claim::ConductStated(y.value),
+            origin: field("conduct.stated", &y.span),
+            treaty: None,
+        });
+    }
+    facts.extend(date_fact(
+        "conduct.stockpile_destroyed",
+        DateKind::StockpileDestroyed,
+        c.stockpile_destroyed.as_ref(),
+    ));
+}
+
+/// The cells of a record's tables after each row's first (which names the row), as facts.
+fn table_cells(record: &Record) -> Vec<(Claim, Origin)> {
+    let mut out = Vec::new();
+    for t in &record.tables {
+        let headings: Vec<String> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let shared = t.columns.iter().filter(|o| o.value == c.value).count() > 1;
+                if shared {
+                    format!("{} ({})", c.value, i + 1)
+                } else {
+                    c.value.clone()
+                }
+            })
+            .collect();
+        for row in &t.rows {
+            let Some(name) = row.value.first() else {
+                continue;
+            };
+            for (cell, column) in row.value.iter().zip(&headings).skip(1) {
+                let claim = Claim::TableCell {
+                    table: t.id.value.clone(),
+                    row: name.value.clone(),
+                    column: column.clone(),
+                    value: cell.value.clone(),
+                };
+                let path = format!("tables.{}.{}.{column}", t.id.value, name.value);
+                out.push((claim, field(path, &cell.span)));
             }
         }
-        if let Some(y) = &c.stated {
-            push(
-                Claim::ConductStated(y.value),
-                field("conduct.stated", &y.span),
-            );
-        }
-        if let Some(d) = &c.stockpile_destroyed {
-            push(
-                Claim::Date {
-                    kind: DateKind::StockpileDestroyed,
-                    date: d.value,
-                },
-                field("conduct.stockpile_destroyed", &d.span),
-            );
-        }
     }
-    for c in &record.citations {
-        push(
-            Claim::Citation {
-                key: c.key.value.clone(),
-                text: c.text.value.text.clone(),
-            },
-            field(format!("citations.{}", c.key.value), &c.text.span),
-        );
-    }
-    facts
+    out
 }
 
 /// Every fact a record states: its structured fields, then its prose.

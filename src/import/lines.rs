@@ -69,14 +69,26 @@ pub(super) fn topic_line(text: &str) -> Option<Topic> {
         .find(|t| t.label().eq_ignore_ascii_case(text))
 }
 
-/// `Last updated: 05 September 2023` (or `Last Updated:`): the date, or `Err` with the
-/// unreadable rest when the line is a date line whose date cannot be read.
-pub(super) fn date_line(text: &str) -> Option<Result<Date, String>> {
+/// What a "Last updated" line gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum DateLine {
+    /// The date.
+    Date(Date),
+    /// The text after the label, which is no date.
+    Unreadable(String),
+}
+
+/// `Last updated: 05 September 2023` (or `Last Updated:`): the date, or the unreadable
+/// rest when the line is a date line whose date cannot be read; `None` for other lines.
+pub(super) fn date_line(text: &str) -> Option<DateLine> {
     let rest = text
         .strip_prefix("Last updated")
         .or_else(|| text.strip_prefix("Last Updated"))?;
     let rest = rest.trim_start().strip_prefix(':').unwrap_or(rest).trim();
-    Some(parse_day_month_year(rest).ok_or_else(|| rest.to_string()))
+    Some(
+        parse_day_month_year(rest)
+            .map_or_else(|| DateLine::Unreadable(rest.to_string()), DateLine::Date),
+    )
 }
 
 /// `5 September 2023` or `05 September 2023`.
@@ -230,11 +242,11 @@ mod tests {
         assert_eq!(footnote_line("[x] Text"), None);
         assert!(matches!(
             date_line("Last Updated: 04 September 2013"),
-            Some(Ok(_))
+            Some(DateLine::Date(_))
         ));
         assert!(matches!(
             date_line("Last updated: 31 Febtember 2013"),
-            Some(Err(_))
+            Some(DateLine::Unreadable(_))
         ));
         assert_eq!(year_in_name("kyrgyzstan-2022-cluster.txt"), Some(2022));
         assert_eq!(year_in_name("a12022.txt"), None);

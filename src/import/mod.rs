@@ -13,6 +13,7 @@
 //! marked `incomplete`. Facts are not extracted here: that is the checker's job.
 
 mod lines;
+mod tables;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -22,7 +23,7 @@ use crate::record::{
     Citation, Date, Overview, Prose, Record, Section, Sp, Topic, parse_record, record_slug, to_toml,
 };
 
-use lines::{Line, OverviewField};
+use lines::{DateLine, Line, OverviewField};
 
 /// What the caller knows about the files being imported; every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -100,11 +101,8 @@ enum Target {
     Footnotes,
 }
 
-/// Imports one saved profile page.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// Imports one saved profile page, in four steps: classify the header lines, assemble the
+/// overview, sections and footnotes, report what was lost, then build the record.
 pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     let file = options
         .source_name
@@ -117,16 +115,14 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
         help: help.map(str::to_string),
     };
     let (lines, dropped) = lines::split_lines(text);
-    let mut notes = Vec::new();
-    let mut warnings = Vec::new();
+    let mut report = Report::default();
     if dropped > 0 {
-        warnings.push(format!(
+        report.warnings.push(format!(
             "dropped {dropped} control character{} that a record cannot hold",
             if dropped == 1 { "" } else { "s" }
         ));
     }
-    let content: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
-    let Some(last_content_no) = content.last().map(|l| l.no) else {
+    let Some(last) = lines.iter().rfind(|l| !l.is_blank()) else {
         return Err(fail(
             None,
             "the file is empty: there is nothing to import".into(),
@@ -134,346 +130,521 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
         ));
     };
     let compact = is_compact(&lines);
+    let header = read_header(&lines, last.no, &mut report);
+    let (overview, body_start) = read_overview(&lines, header.end, compact);
+    let mut body = assemble_body(&lines[body_start.min(lines.len())..], compact, last.no);
+    report.warnings.append(&mut body.warnings);
+    let incomplete = what_was_lost(&body, overview.is_some(), last);
+    if let Some(note) = &incomplete {
+        report.warnings.push(format!("the text looks {note}"));
+    }
+    let identity = identify(options, &header, &mut report)
+        .map_err(|(line, message, help)| fail(line, message, help))?;
+    let generation = if overview.is_some() {
+        Generation::B
+    } else if body.summary_label.is_some() || header.last_updated.is_some() {
+        Generation::C
+    } else {
+        Generation::A
+    };
+    let record = build_record(&identity, &header, overview, body, incomplete);
+    let toml = to_toml(&record);
+    let path = Path::new("profiles")
+        .join(identity.edition.to_string())
+        .join(format!(
+            "{}.toml",
+            record_slug(&identity.country, identity.topic)
+        ));
+    let record = parse_record(&path, &toml).map_err(|e| {
+        fail(
+            None,
+            format!("the imported record does not load back: {}", e.brief()),
+            None,
+        )
+    })?;
+    Ok(Imported {
+        record,
+        toml,
+        generation,
+        notes: report.notes,
+        warnings: report.warnings,
+    })
+}
 
-    // Header: country, topic and date lines, in either order.
-    let mut i = 0;
-    let mut country_line: Option<(String, usize)> = None;
-    let mut topic_line: Option<Topic> = None;
-    let mut last_updated: Option<Date> = None;
+/// What an import says about the text besides the record.
+#[derive(Default)]
+struct Report {
+    /// What was inferred rather than read.
+    notes: Vec<String>,
+    /// What looks wrong with the text.
+    warnings: Vec<String>,
+}
+
+/// The header lines: country, topic and date, in either order.
+struct Header {
+    /// The country line and its number.
+    country_line: Option<(String, usize)>,
+    /// The topic the topic line names.
+    topic: Option<Topic>,
+    /// The "Last updated" date.
+    last_updated: Option<Date>,
+    /// Index of the first line after the header.
+    end: usize,
+}
+
+/// Classifies the header lines at the top of the page.
+fn read_header(lines: &[Line], last_content_no: usize, report: &mut Report) -> Header {
+    let mut header = Header {
+        country_line: None,
+        topic: None,
+        last_updated: None,
+        end: 0,
+    };
     let mut first = true;
-    while i < lines.len() {
-        let line = &lines[i];
+    while let Some(line) = lines.get(header.end) {
         if line.is_blank() {
-            i += 1;
+            header.end += 1;
             continue;
         }
         if let Some(date) = lines::date_line(&line.text) {
-            if last_updated.is_some() {
+            if header.last_updated.is_some() {
                 break;
             }
             match date {
-                Ok(date) => last_updated = Some(date),
-                Err(rest) => warnings.push(format!(
+                DateLine::Date(date) => header.last_updated = Some(date),
+                DateLine::Unreadable(rest) => report.warnings.push(format!(
                     "line {}: cannot read the date “{rest}”; the record has no last-updated date",
                     line.no
                 )),
             }
-        } else if let Some(topic) = lines::topic_line(&line.text).filter(|_| topic_line.is_none()) {
-            topic_line = Some(topic);
-        } else if first
-            && line.no != last_content_no
-            && looks_like_name(&line.text)
-            && lines::summary_label(&line.text).is_none()
-            && !lines::overview_heading(&line.text)
-            && lines::overview_label(&line.text).is_none()
-            && !lines::known_heading(&line.text)
+        } else if let Some(topic) = lines::topic_line(&line.text).filter(|_| header.topic.is_none())
         {
-            country_line = Some((line.text.clone(), line.no));
+            header.topic = Some(topic);
+        } else if first && line.no != last_content_no && could_be_country_line(&line.text) {
+            header.country_line = Some((line.text.clone(), line.no));
         } else {
             break;
         }
         first = false;
-        i += 1;
+        header.end += 1;
     }
+    header
+}
 
-    // Overview block (generation B): an optional heading, then label and value lines.
-    let mut overview: Option<Overview> = None;
-    {
-        let mut j = skip_blank(&lines, i);
-        let heading = j < lines.len() && lines::overview_heading(&lines[j].text);
-        if heading {
-            j += 1;
-        }
-        let mut found = Overview::default();
-        let mut any = heading;
-        loop {
-            let k = skip_blank(&lines, j);
-            let Some(field) = lines.get(k).and_then(|l| lines::overview_label(&l.text)) else {
-                break;
-            };
-            any = true;
-            // The value is the next line (blank for an empty value) on a compact page; on a
-            // spaced page, the next non-blank line unless that starts something else.
-            let v = if compact {
-                k + 1
-            } else {
-                skip_blank(&lines, k + 1)
-            };
-            let value = match lines.get(v) {
-                Some(l)
-                    if !l.is_blank()
-                        && lines::overview_label(&l.text).is_none()
-                        && !lines::known_heading(&l.text)
-                        && lines::footnote_line(&l.text).is_none() =>
-                {
-                    j = v + 1;
-                    l.text.clone()
-                }
-                Some(l) if compact && l.is_blank() => {
-                    j = v + 1;
-                    String::new()
-                }
-                _ => {
-                    j = k + 1;
-                    String::new()
-                }
-            };
-            let value = Some(Sp::detached(Prose::detached(convert_markers(&value))));
-            match field {
-                OverviewField::Status => found.status = value,
-                OverviewField::Legislation => found.legislation = value,
-                OverviewField::Participation => found.participation = value,
-                OverviewField::KeyDevelopments => found.key_developments = value,
-            }
-        }
-        if any {
-            overview = Some(found);
-            i = j;
+/// Whether a header line names the country rather than starting the page's body.
+fn could_be_country_line(text: &str) -> bool {
+    looks_like_name(text)
+        && lines::summary_label(text).is_none()
+        && !lines::overview_heading(text)
+        && lines::overview_label(text).is_none()
+        && !lines::known_heading(text)
+}
+
+/// The overview block of generation B (an optional heading, then label and value lines)
+/// starting at line index `from`, and the index of the first line after it.
+fn read_overview(lines: &[Line], from: usize, compact: bool) -> (Option<Overview>, usize) {
+    let mut j = skip_blank(lines, from);
+    let heading = j < lines.len() && lines::overview_heading(&lines[j].text);
+    if heading {
+        j += 1;
+    }
+    let mut found = Overview::default();
+    let mut any = heading;
+    loop {
+        let k = skip_blank(lines, j);
+        let Some(field) = lines.get(k).and_then(|l| lines::overview_label(&l.text)) else {
+            break;
+        };
+        any = true;
+        let (value, next) = overview_value(lines, k, compact);
+        j = next;
+        let value = Some(Sp::detached(Prose::detached(convert_markers(&value))));
+        match field {
+            OverviewField::Status => found.status = value,
+            OverviewField::Legislation => found.legislation = value,
+            OverviewField::Participation => found.participation = value,
+            OverviewField::KeyDevelopments => found.key_developments = value,
         }
     }
+    if any { (Some(found), j) } else { (None, from) }
+}
 
-    // Body: summary, sections, footnotes.
-    let mut summary_label: Option<String> = None;
-    let mut summary: Vec<String> = Vec::new();
-    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    let mut footnotes: Vec<Footnote> = Vec::new();
-    let mut target = Target::Start;
+/// The value of the overview label at line index `label`, and the index after it. The value
+/// is the next line (blank for an empty value) on a compact page; on a spaced page, the next
+/// non-blank line unless that starts something else.
+fn overview_value(lines: &[Line], label: usize, compact: bool) -> (String, usize) {
+    let v = if compact {
+        label + 1
+    } else {
+        skip_blank(lines, label + 1)
+    };
+    match lines.get(v) {
+        Some(l)
+            if !l.is_blank()
+                && lines::overview_label(&l.text).is_none()
+                && !lines::known_heading(&l.text)
+                && lines::footnote_line(&l.text).is_none() =>
+        {
+            (l.text.clone(), v + 1)
+        }
+        Some(l) if compact && l.is_blank() => (String::new(), v + 1),
+        _ => (String::new(), label + 1),
+    }
+}
+
+/// The page's body as read: summary, sections and footnotes, and where reading stopped.
+struct Body {
+    /// The label the summary was published under.
+    summary_label: Option<String>,
+    /// The summary's paragraphs.
+    summary: Vec<String>,
+    /// Titled (or untitled) sections with their paragraphs.
+    sections: Vec<(String, Vec<String>)>,
+    /// The footnote list.
+    footnotes: Vec<Footnote>,
+    /// Tables set one cell per line, each with the title of the section it follows.
+    tables: Vec<(String, tables::FoundTable)>,
+    /// Lines that looked like a table but did not fall into rows.
+    warnings: Vec<String>,
+    /// Where the last paragraph went.
+    target: Target,
+}
+
+/// Assembles the body lines into summary, sections and footnotes.
+fn assemble_body(lines: &[Line], compact: bool, last_content_no: usize) -> Body {
+    let mut body = Body {
+        summary_label: None,
+        summary: Vec::new(),
+        sections: Vec::new(),
+        footnotes: Vec::new(),
+        tables: Vec::new(),
+        warnings: Vec::new(),
+        target: Target::Start,
+    };
     let mut blank_run = 0usize;
     let mut untitled_pending = false;
-    for line in &lines[i.min(lines.len())..] {
+    let (found_tables, table_warnings) = tables::find_tables(lines);
+    body.warnings = table_warnings;
+    for line in lines {
         if line.is_blank() {
             blank_run += 1;
             continue;
         }
-        let lost_heading = if compact {
-            blank_run >= 1
-        } else {
-            blank_run >= 3
-        };
-        if lost_heading && target != Target::Footnotes && target != Target::Start {
+        let lost_heading = blank_run >= if compact { 1 } else { 3 };
+        if lost_heading && !matches!(body.target, Target::Footnotes | Target::Start) {
             untitled_pending = true;
         }
         blank_run = 0;
-        let text = line.text.as_str();
-        if let Some((number, rest)) = lines::footnote_line(text) {
-            target = Target::Footnotes;
-            footnotes.push(Footnote {
-                number,
-                paragraphs: vec![convert_markers(rest)],
-            });
-            continue;
-        }
-        if target == Target::Footnotes {
-            if let Some(last) = footnotes.last_mut() {
-                last.paragraphs.push(convert_markers(text));
-            }
-            continue;
-        }
-        if target == Target::Start
-            && summary.is_empty()
-            && sections.is_empty()
-            && let Some((label, rest)) = lines::summary_label(text)
+        if let Some(t) = found_tables
+            .iter()
+            .find(|t| (t.first..=t.last).contains(&line.no))
         {
-            summary_label = Some(label);
-            target = Target::Summary;
-            if !rest.is_empty() {
-                summary.push(convert_markers(&rest));
+            if t.first == line.no {
+                let section = body
+                    .sections
+                    .last()
+                    .map(|s| s.0.clone())
+                    .unwrap_or_default();
+                body.tables.push((section, t.clone()));
             }
             continue;
         }
+        if body.footnote(&line.text) || body.summary_start(&line.text) {
+            continue;
+        }
+        let text = line.text.as_str();
         let is_last = line.no == last_content_no;
         if lines::heading_like(text) && (!is_last || lines::known_heading(text)) {
-            sections.push((text.to_string(), Vec::new()));
-            target = Target::Section;
+            body.sections.push((text.to_string(), Vec::new()));
+            body.target = Target::Section;
             untitled_pending = false;
             continue;
         }
         let paragraph = convert_markers(text);
-        if untitled_pending || target == Target::Start {
-            sections.push((String::new(), vec![paragraph]));
-            target = Target::Section;
+        if untitled_pending || body.target == Target::Start {
+            body.sections.push((String::new(), vec![paragraph]));
+            body.target = Target::Section;
             untitled_pending = false;
-        } else if target == Target::Summary {
-            summary.push(paragraph);
-        } else if let Some(section) = sections.last_mut() {
+        } else if body.target == Target::Summary {
+            body.summary.push(paragraph);
+        } else if let Some(section) = body.sections.last_mut() {
             section.1.push(paragraph);
         }
     }
+    body
+}
 
-    // What is missing.
+impl Body {
+    /// Takes a footnote line, or a paragraph of the footnote list; false for other lines.
+    fn footnote(&mut self, text: &str) -> bool {
+        if let Some((number, rest)) = lines::footnote_line(text) {
+            self.target = Target::Footnotes;
+            self.footnotes.push(Footnote {
+                number,
+                paragraphs: vec![convert_markers(rest)],
+            });
+            return true;
+        }
+        if self.target != Target::Footnotes {
+            return false;
+        }
+        if let Some(last) = self.footnotes.last_mut() {
+            last.paragraphs.push(convert_markers(text));
+        }
+        true
+    }
+
+    /// Takes the summary label line that opens the body; false for other lines.
+    fn summary_start(&mut self, text: &str) -> bool {
+        if self.target != Target::Start || !self.summary.is_empty() || !self.sections.is_empty() {
+            return false;
+        }
+        let Some((label, rest)) = lines::summary_label(text) else {
+            return false;
+        };
+        self.summary_label = Some(label);
+        self.target = Target::Summary;
+        if !rest.is_empty() {
+            self.summary.push(convert_markers(&rest));
+        }
+        true
+    }
+}
+
+/// What a cut-off text lost, as the record's `incomplete` note; `None` when it looks whole.
+fn what_was_lost(body: &Body, has_overview: bool, last: &Line) -> Option<String> {
     let mut missing: Vec<String> = Vec::new();
-    if let Some(last) = content.last() {
-        let last_is_heading = sections
-            .last()
-            .is_some_and(|(title, paras)| paras.is_empty() && !title.is_empty())
-            && target == Target::Section;
-        let only_header = summary.is_empty() && sections.is_empty() && footnotes.is_empty();
-        if only_header && overview.is_some() {
-            missing.push("the sections after the overview".to_string());
-        } else if only_header {
-            missing.push("the text after the header".to_string());
-        } else if last_is_heading {
-            let title = sections.last().map_or("", |s| s.0.as_str());
-            missing.push(format!("the text of the section “{title}”"));
-        } else if !lines::ends_complete(&last.text) {
-            let place = match target {
-                Target::Footnotes => footnotes
-                    .last()
-                    .map(|f| format!("footnote [{}]", f.number))
-                    .unwrap_or_default(),
-                Target::Summary => "the summary".to_string(),
-                _ => match sections.last() {
-                    Some((title, _)) if !title.is_empty() => format!("the section “{title}”"),
-                    _ => "the text".to_string(),
-                },
-            };
-            missing.push(format!(
-                "the rest of {place}, which stops mid-sentence at “{}”",
-                tail_words(&last.text, 6)
-            ));
+    let last_is_heading = body
+        .sections
+        .last()
+        .is_some_and(|(title, paras)| paras.is_empty() && !title.is_empty())
+        && body.target == Target::Section;
+    let only_header =
+        body.summary.is_empty() && body.sections.is_empty() && body.footnotes.is_empty();
+    if only_header && has_overview {
+        missing.push("the sections after the overview".to_string());
+    } else if only_header {
+        missing.push("the text after the header".to_string());
+    } else if last_is_heading {
+        let title = body.sections.last().map_or("", |s| s.0.as_str());
+        missing.push(format!("the text of the section “{title}”"));
+    } else if !lines::ends_complete(&last.text) {
+        missing.push(format!(
+            "the rest of {}, which stops mid-sentence at “{}”",
+            body.last_place(),
+            tail_words(&last.text, 6)
+        ));
+    }
+    missing.extend(unmatched_markers(body));
+    (!missing.is_empty()).then(|| format!("cut off: missing {}", missing.join("; ")))
+}
+
+impl Body {
+    /// Where the last line of the body went, for messages.
+    fn last_place(&self) -> String {
+        match self.target {
+            Target::Footnotes => self
+                .footnotes
+                .last()
+                .map(|f| format!("footnote [{}]", f.number))
+                .unwrap_or_default(),
+            Target::Summary => "the summary".to_string(),
+            _ => match self.sections.last() {
+                Some((title, _)) if !title.is_empty() => format!("the section “{title}”"),
+                _ => "the text".to_string(),
+            },
         }
     }
-    let defined: BTreeSet<u32> = footnotes.iter().map(|f| f.number).collect();
-    let mut referenced: BTreeSet<u32> = BTreeSet::new();
-    let mut all_prose: Vec<&String> = summary.iter().collect();
-    all_prose.extend(sections.iter().flat_map(|s| s.1.iter()));
-    for p in &all_prose {
-        for m in Prose::detached(p.as_str()).markers() {
-            if let Some(n) = m.key.strip_prefix('n').and_then(|n| n.parse().ok()) {
-                referenced.insert(n);
-            }
-        }
-    }
+}
+
+/// Footnote markers in the prose whose footnote text is missing, as a note.
+fn unmatched_markers(body: &Body) -> Option<String> {
+    let defined: BTreeSet<u32> = body.footnotes.iter().map(|f| f.number).collect();
+    let referenced: BTreeSet<u32> = body
+        .summary
+        .iter()
+        .chain(body.sections.iter().flat_map(|s| s.1.iter()))
+        .flat_map(|p| Prose::detached(p.as_str()).markers())
+        .filter_map(|m| m.key.strip_prefix('n').and_then(|n| n.parse().ok()))
+        .collect();
     let unmatched: Vec<String> = referenced
         .difference(&defined)
         .map(|n| format!("[{n}]"))
         .collect();
-    if !unmatched.is_empty() {
-        let list = unmatched.join(", ");
-        missing.push(match (footnotes.is_empty(), unmatched.len()) {
-            (true, _) => format!("the footnote list (markers {list} have no text)"),
-            (false, 1) => format!("the text of footnote {list}"),
-            (false, _) => format!("the text of footnotes {list}"),
-        });
+    if unmatched.is_empty() {
+        return None;
     }
-    let incomplete =
-        (!missing.is_empty()).then(|| format!("cut off: missing {}", missing.join("; ")));
-    if let Some(note) = &incomplete {
-        warnings.push(format!("the text looks {note}"));
-    }
+    let list = unmatched.join(", ");
+    Some(match (body.footnotes.is_empty(), unmatched.len()) {
+        (true, _) => format!("the footnote list (markers {list} have no text)"),
+        (false, 1) => format!("the text of footnote {list}"),
+        (false, _) => format!("the text of footnotes {list}"),
+    })
+}
 
-    // Country, ISO code, topic, edition.
+/// Whose record it is: country, code, topic and edition.
+struct Identity {
+    country: String,
+    iso: String,
+    topic: Topic,
+    edition: i32,
+}
+
+/// A problem identifying the record: line, message, help.
+type IdentifyProblem = (Option<usize>, String, Option<&'static str>);
+
+/// Country, ISO code, topic and edition: as given, else as read, else inferred (with a note).
+fn identify(
+    options: &ImportOptions,
+    header: &Header,
+    report: &mut Report,
+) -> Result<Identity, IdentifyProblem> {
     let name = options.source_name.as_deref().map(|n| {
         Path::new(n)
             .file_name()
             .map_or(n.to_string(), |f| f.to_string_lossy().into_owned())
     });
-    let country = match (&options.country, &country_line) {
+    let country = country(options, header, name.as_deref(), report)?;
+    let iso = iso_code(options, &country, report)?;
+    let topic = topic(options, header, name.as_deref(), report);
+    let edition = edition(options, header, name.as_deref(), report)?;
+    Ok(Identity {
+        country,
+        iso,
+        topic,
+        edition,
+    })
+}
+
+/// The country: as given, as read from the country line, or named by the file name.
+fn country(
+    options: &ImportOptions,
+    header: &Header,
+    name: Option<&str>,
+    report: &mut Report,
+) -> Result<String, IdentifyProblem> {
+    let country = match (&options.country, &header.country_line) {
         (Some(c), _) => c.trim().to_string(),
         (None, Some((c, _))) => c.clone(),
-        (None, None) => match name.as_deref().and_then(country_from_name) {
-            Some(c) => {
-                notes.push(format!("country “{c}” inferred from the file name"));
-                c
-            }
-            None => {
-                return Err(fail(
+        (None, None) => {
+            let Some(c) = name.and_then(country_from_name) else {
+                return Err((
                     Some(1),
                     "the text has no country line and the file name names no known country".into(),
                     Some("pass --country NAME"),
                 ));
-            }
-        },
+            };
+            report
+                .notes
+                .push(format!("country “{c}” inferred from the file name"));
+            c
+        }
     };
     if country.is_empty() {
-        return Err(fail(None, "the country name is empty".into(), None));
+        return Err((None, "the country name is empty".into(), None));
     }
-    let iso = match &options.iso {
-        Some(iso) => {
-            if !(iso.len() == 2 && iso.chars().all(|c| c.is_ascii_uppercase())) {
-                return Err(fail(
-                    None,
-                    format!("“{iso}” is not an ISO 3166-1 alpha-2 code"),
-                    Some("two capital letters, e.g. KG"),
+    Ok(country)
+}
+
+/// The area code: as given (checked), else the country table's ISO code, else (for an area
+/// with no ISO 3166 code, such as Somaliland) the slug of its name, with a note.
+fn iso_code(
+    options: &ImportOptions,
+    country: &str,
+    report: &mut Report,
+) -> Result<String, IdentifyProblem> {
+    match &options.iso {
+        Some(iso) if crate::record::is_area_code(iso) => Ok(iso.clone()),
+        Some(iso) => Err((
+            None,
+            format!("“{iso}” is neither an ISO 3166-1 alpha-2 code nor an area slug"),
+            Some("two capital letters, e.g. KG, or a slug such as western-sahara"),
+        )),
+        None => Ok(crate::record::countries::lookup(country)
+            .map(|(_, code)| code.to_string())
+            .unwrap_or_else(|| {
+                let slug = crate::record::slugify(country);
+                report.notes.push(format!(
+                    "no ISO 3166-1 code is known for “{country}”: its area code is the slug “{slug}” (--iso sets another)"
                 ));
-            }
-            iso.clone()
-        }
-        None => match crate::record::countries::lookup(&country) {
-            Some((_, code)) => code.to_string(),
-            None => {
-                return Err(fail(
-                    country_line.as_ref().map(|c| c.1),
-                    format!("no ISO 3166-1 code is known for “{country}”"),
-                    Some("pass --iso XX (two capital letters)"),
-                ));
-            }
-        },
-    };
-    let topic = match (options.topic, topic_line) {
-        (Some(t), _) | (None, Some(t)) => t,
-        (None, None) => {
-            let from_name = name.as_deref().and_then(|n| {
-                let slug = crate::record::slugify(n);
-                Topic::ALL
-                    .iter()
-                    .copied()
-                    .filter(|t| slug.contains(t.keyword()))
-                    .max_by_key(|t| t.keyword().len())
-            });
-            match from_name {
-                Some(t) => {
-                    notes.push(format!("topic “{}” inferred from the file name", t.label()));
-                    t
-                }
-                None => {
-                    let t = Topic::ClusterMunitionBanPolicy;
-                    notes.push(format!("the text names no topic; assumed “{}”", t.label()));
-                    t
-                }
-            }
-        }
-    };
-    let edition = match options.edition {
-        Some(e) => e,
-        None => {
-            if let Some(y) = name.as_deref().and_then(lines::year_in_name) {
-                notes.push(format!("edition {y} inferred from the file name"));
-                y
-            } else if let Some(d) = last_updated {
-                let y = chrono::Datelike::year(&d.0);
-                notes.push(format!("edition {y} inferred from the “Last updated” date"));
-                y
-            } else {
-                return Err(fail(
-                    None,
-                    "cannot tell the edition: no year in the file name and no “Last updated” date"
-                        .into(),
-                    Some("pass --edition YEAR"),
-                ));
-            }
-        }
+                slug
+            })),
+    }
+}
+
+/// The topic: as given, as read, named by the file name, or the default topic.
+fn topic(
+    options: &ImportOptions,
+    header: &Header,
+    name: Option<&str>,
+    report: &mut Report,
+) -> Topic {
+    if let Some(t) = options.topic.or(header.topic) {
+        return t;
+    }
+    let from_name = name.and_then(|n| {
+        let slug = crate::record::slugify(n);
+        Topic::ALL
+            .iter()
+            .copied()
+            .filter(|t| slug.contains(t.keyword()))
+            .max_by_key(|t| t.keyword().len())
+    });
+    if let Some(t) = from_name {
+        report
+            .notes
+            .push(format!("topic “{}” inferred from the file name", t.label()));
+        return t;
+    }
+    let t = Topic::ClusterMunitionBanPolicy;
+    report
+        .notes
+        .push(format!("the text names no topic; assumed “{}”", t.label()));
+    t
+}
+
+/// The edition: as given, the year in the file name, or the year of "Last updated".
+fn edition(
+    options: &ImportOptions,
+    header: &Header,
+    name: Option<&str>,
+    report: &mut Report,
+) -> Result<i32, IdentifyProblem> {
+    let edition = if let Some(e) = options.edition {
+        e
+    } else if let Some(y) = name.and_then(lines::year_in_name) {
+        report
+            .notes
+            .push(format!("edition {y} inferred from the file name"));
+        y
+    } else if let Some(d) = header.last_updated {
+        let y = chrono::Datelike::year(&d.0);
+        report
+            .notes
+            .push(format!("edition {y} inferred from the “Last updated” date"));
+        y
+    } else {
+        return Err((
+            None,
+            "cannot tell the edition: no year in the file name and no “Last updated” date".into(),
+            Some("pass --edition YEAR"),
+        ));
     };
     if !(1900..=2200).contains(&edition) {
-        return Err(fail(
+        return Err((
             None,
             format!("{edition} is not a plausible edition year"),
             None,
         ));
     }
+    Ok(edition)
+}
 
-    let generation = if overview.is_some() {
-        Generation::B
-    } else if summary_label.is_some() || last_updated.is_some() {
-        Generation::C
-    } else {
-        Generation::A
-    };
-
-    // Citations: `[3]` becomes `n3`; a number published twice gets `n3-2`, `n3-3`...
+/// The citations table: `[3]` becomes `n3`; a number published twice gets `n3-2`, `n3-3`...
+fn citations(footnotes: &[Footnote]) -> Vec<Citation> {
     let mut citations = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
-    for f in &footnotes {
+    for f in footnotes {
         let count = seen.iter().filter(|&&n| n == f.number).count();
         seen.push(f.number);
         let key = if count == 0 {
@@ -486,20 +657,30 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
             text: Sp::detached(Prose::detached(f.paragraphs.join("\n\n"))),
         });
     }
+    citations
+}
 
+/// The record of the page.
+fn build_record(
+    identity: &Identity,
+    header: &Header,
+    overview: Option<Overview>,
+    body: Body,
+    incomplete: Option<String>,
+) -> Record {
     let prose = |paragraphs: &[String]| {
         let mut text = paragraphs.join("\n\n");
         text.push('\n');
         Sp::detached(Prose::detached(text))
     };
-    let record = Record {
+    Record {
         path: Default::default(),
         source: Arc::from(""),
-        country: Sp::detached(country.clone()),
-        iso: Sp::detached(iso),
-        topic: Sp::detached(topic),
-        edition: Sp::detached(edition),
-        last_updated: last_updated.map(Sp::detached),
+        country: Sp::detached(identity.country.clone()),
+        iso: Sp::detached(identity.iso.clone()),
+        topic: Sp::detached(identity.topic),
+        edition: Sp::detached(identity.edition),
+        last_updated: header.last_updated.map(Sp::detached),
         needs_review: None,
         incomplete: incomplete.map(Sp::detached),
         status: None,
@@ -508,36 +689,29 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
         meetings: Vec::new(),
         votes: Vec::new(),
         conduct: None,
-        summary_label: summary_label.filter(|l| l != "Summary").map(Sp::detached),
-        summary: (!summary.is_empty()).then(|| prose(&summary)),
-        sections: sections
+        summary_label: body
+            .summary_label
+            .filter(|l| l != "Summary")
+            .map(Sp::detached),
+        summary: (!body.summary.is_empty()).then(|| prose(&body.summary)),
+        sections: body
+            .sections
             .iter()
             .map(|(title, paras)| Section {
                 title: Sp::detached(title.clone()),
                 text: prose(paras),
             })
             .collect(),
-        citations,
+        clearance: None,
+        tables: body
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(n, (section, t))| tables::to_table(t, section, n + 1))
+            .collect(),
+        citations: citations(&body.footnotes),
         suppress: Vec::new(),
-    };
-    let toml = to_toml(&record);
-    let path = Path::new("profiles")
-        .join(edition.to_string())
-        .join(format!("{}.toml", record_slug(&country, topic)));
-    let record = parse_record(&path, &toml).map_err(|e| {
-        fail(
-            None,
-            format!("the imported record does not load back: {}", e.brief()),
-            None,
-        )
-    })?;
-    Ok(Imported {
-        record,
-        toml,
-        generation,
-        notes,
-        warnings,
-    })
+    }
 }
 
 /// Whether paragraphs are written one per line (compact) rather than set apart by blank
@@ -620,4 +794,89 @@ fn tail_words(text: &str, n: usize) -> String {
         tail.insert(0, '…');
     }
     tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import(text: &str) -> Imported {
+        let options = ImportOptions {
+            edition: Some(2013),
+            iso: Some("XE".into()),
+            ..ImportOptions::default()
+        };
+        import_text(text, &options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_narrative_report_becomes_untitled_prose_with_its_footnotes() {
+        let page = "Westmark\n\nWestmark signed the convention in 2008.[1] It has not ratified it.\n\n\
+                    [1] Statement of Westmark, Oslo, 3 December 2008.\n";
+        let imported = import(page);
+        assert_eq!(imported.generation, Generation::A);
+        let record = &imported.record;
+        assert_eq!(record.country.value, "Westmark");
+        assert!(record.summary.is_none());
+        assert_eq!(record.sections.len(), 1);
+        assert_eq!(record.sections[0].title.value, "");
+        assert!(
+            record.sections[0].text.text.contains("2008.[^n1] It has"),
+            "{}",
+            record.sections[0].text.text
+        );
+        assert_eq!(record.citations.len(), 1);
+        assert_eq!(record.citations[0].key.value, "n1");
+        assert!(record.incomplete.is_none());
+    }
+
+    #[test]
+    fn an_overview_block_keeps_each_value_under_its_label() {
+        let page = "Westmark\nLast Updated: 4 September 2013\nCluster Munition Ban Policy\n\
+                    Convention on Cluster Munitions status\nSignatory\n\
+                    Key developments\nA bill went to parliament.[1]\n\
+                    Policy\nWestmark signed in 2008.\n[1] Letter to the Monitor, 2013.\n";
+        let imported = import(page);
+        assert_eq!(imported.generation, Generation::B);
+        let overview = imported.record.overview.as_ref().expect("an overview");
+        assert_eq!(
+            overview.status.as_ref().map(|p| p.text.as_str()),
+            Some("Signatory")
+        );
+        assert_eq!(
+            overview.key_developments.as_ref().map(|p| p.text.as_str()),
+            Some("A bill went to parliament.[^n1]")
+        );
+        assert!(overview.participation.is_none());
+        assert_eq!(imported.record.sections[0].title.value, "Policy");
+    }
+
+    #[test]
+    fn a_summary_page_keeps_its_label_and_reports_a_cut() {
+        let page = "Westmark\nCluster Munition Ban Policy\nLast updated: 1 August 2016\n\
+                    Five-Year Summary: Westmark acceded in 2011.[1]\n\
+                    Policy\nWestmark took part in the meeting\n";
+        let imported = import(page);
+        assert_eq!(imported.generation, Generation::C);
+        let record = &imported.record;
+        assert_eq!(
+            record.summary_label.as_ref().map(|l| l.value.as_str()),
+            Some("Five-Year Summary")
+        );
+        assert_eq!(
+            record.summary.as_ref().map(|p| p.text.as_str()),
+            Some("Westmark acceded in 2011.[^n1]\n")
+        );
+        let incomplete = record.incomplete.as_ref().expect("marked incomplete");
+        assert!(
+            incomplete.contains("the section “Policy”"),
+            "{}",
+            incomplete.value
+        );
+        assert!(
+            incomplete.contains("the footnote list"),
+            "{}",
+            incomplete.value
+        );
+    }
 }

@@ -695,6 +695,10 @@ impl Reader<'_> {
         let sections = self
             .optional(&mut top, "sections", Self::sections)
             .unwrap_or_default();
+        let clearance = self.optional(&mut top, "clearance", Self::clearance);
+        let tables = self
+            .optional(&mut top, "tables", Self::tables)
+            .unwrap_or_default();
         let citations = self
             .optional(&mut top, "citations", Self::citations)
             .unwrap_or_default();
@@ -703,15 +707,15 @@ impl Reader<'_> {
             .unwrap_or_default();
         self.finish(top);
         if let Some(iso) = &iso
-            && !(iso.value.len() == 2 && iso.value.chars().all(|c| c.is_ascii_uppercase()))
+            && !is_area_code(&iso.value)
         {
             self.problem(
                 format!(
-                    "`iso` = \"{}\" is not an ISO 3166-1 alpha-2 code",
+                    "`iso` = \"{}\" is neither an ISO 3166-1 alpha-2 code nor an area slug",
                     iso.value
                 ),
                 iso.span.clone(),
-                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan".into()),
+                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan, or for an area without an ISO code a slug such as \"western-sahara\"".into()),
             );
         }
         if let Some(country) = &country
@@ -738,6 +742,8 @@ impl Reader<'_> {
             summary_label,
             summary,
             sections,
+            clearance,
+            tables,
             citations,
             suppress,
         })
@@ -890,6 +896,167 @@ impl Reader<'_> {
             self.finish(t);
             if let (Some(title), Some(text)) = (title, text) {
                 out.push(Section { title, text });
+            }
+        }
+        Some(out)
+    }
+
+    fn boolean(&mut self, v: &Value<'_>, path: &str) -> Option<Sp<bool>> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(Sp::new(*b, v.span())),
+            _ => {
+                self.wrong_type(v, path, "true or false");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, v: &Value<'_>, path: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let cells = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, item)| self.string(item, &format!("{path}[{i}]")))
+                    .collect();
+                Some(Sp::new(cells, v.span()))
+            }
+            _ => {
+                self.wrong_type(v, path, "an array of strings");
+                None
+            }
+        }
+    }
+
+    fn rows(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<Sp<Vec<Sp<String>>>>> {
+        match v.get_ref() {
+            DeValue::Array(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, item)| self.strings(item, &format!("{path}[{i}]")))
+                    .collect(),
+            ),
+            _ => {
+                self.wrong_type(v, path, "an array of rows, each an array of strings");
+                None
+            }
+        }
+    }
+
+    fn clearance(&mut self, v: &Value<'_>, path: &str) -> Option<Clearance> {
+        let mut t = self.table(v, path)?;
+        let original_deadline = self.optional(&mut t, "original_deadline", Self::date);
+        let deadline = self.optional(&mut t, "deadline", Self::date);
+        let extensions = self
+            .optional(&mut t, "extensions", Self::extensions)
+            .unwrap_or_default();
+        let on_track = self.optional(&mut t, "on_track", Self::boolean);
+        self.finish(t);
+        Some(Clearance {
+            original_deadline,
+            deadline,
+            extensions,
+            on_track,
+        })
+    }
+
+    fn extensions(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<Extension>> {
+        let mut out = Vec::new();
+        for mut t in self.array_of_tables(v, path) {
+            let granted = self.optional(&mut t, "granted", Self::string);
+            let until = self.required(&mut t, "until", Self::date);
+            let source = self.optional(&mut t, "source", Self::string);
+            self.finish(t);
+            if let Some(until) = until {
+                out.push(Extension {
+                    granted,
+                    until,
+                    source,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    fn tables(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<Table>> {
+        let mut out = Vec::new();
+        for mut t in self.array_of_tables(v, path) {
+            let id = self.required(&mut t, "id", Self::string);
+            let title = self.required(&mut t, "title", Self::string);
+            let section = self.optional(&mut t, "section", Self::string);
+            let columns = self.required(&mut t, "columns", Self::strings);
+            let units = self.optional(&mut t, "units", Self::strings);
+            let rows = self
+                .required(&mut t, "rows", Self::rows)
+                .unwrap_or_default();
+            let notes = self
+                .optional(&mut t, "notes", Self::table_notes)
+                .unwrap_or_default();
+            if let Some(columns) = &columns {
+                self.table_shape(columns, units.as_ref(), &rows, &t.path);
+            }
+            self.finish(t);
+            if let (Some(id), Some(title), Some(columns)) = (id, title, columns) {
+                out.push(Table {
+                    id,
+                    title,
+                    section,
+                    columns: columns.value,
+                    units: units.map(|u| u.value).unwrap_or_default(),
+                    rows,
+                    notes,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    /// Every row, and the units, must have one cell per column.
+    fn table_shape(
+        &mut self,
+        columns: &Sp<Vec<Sp<String>>>,
+        units: Option<&Sp<Vec<Sp<String>>>>,
+        rows: &[Sp<Vec<Sp<String>>>],
+        path: &str,
+    ) {
+        let n = columns.value.len();
+        let lists = units
+            .map(|u| (format!("{path}.units"), u))
+            .into_iter()
+            .chain(
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, r)| (format!("{path}.rows[{i}]"), r)),
+            );
+        let mut wrong = Vec::new();
+        for (name, list) in lists {
+            if list.value.len() != n {
+                wrong.push((name, list.value.len(), list.span.clone()));
+            }
+        }
+        for (name, len, span) in wrong {
+            self.problem(
+                format!("`{name}` has {len} cells for {n} columns"),
+                span,
+                Some("give one cell per column; write \"\" for an empty cell".into()),
+            );
+        }
+    }
+
+    fn table_notes(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<TableNote>> {
+        let mut out = Vec::new();
+        for mut t in self.array_of_tables(v, path) {
+            let row = self.required(&mut t, "row", Self::string);
+            let column = self.optional(&mut t, "column", Self::string);
+            let source = self.required(&mut t, "source", Self::string);
+            self.finish(t);
+            if let (Some(row), Some(source)) = (row, source) {
+                out.push(TableNote {
+                    row,
+                    column,
+                    source,
+                });
             }
         }
         Some(out)

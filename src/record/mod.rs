@@ -7,6 +7,8 @@ pub mod countries;
 mod load;
 pub mod prose;
 pub mod schema;
+pub mod table;
+pub mod topics;
 pub mod write;
 
 use std::fmt;
@@ -20,6 +22,8 @@ use serde::Serialize;
 
 pub use load::{LoadError, LoadProblem, did_you_mean, load_record, parse_record};
 pub use prose::{Prose, Segment};
+pub use table::{Table, TableNote};
+pub use topics::{Clearance, Extension};
 pub use write::to_toml;
 
 /// A value with the byte range of the TOML source it was read from.
@@ -163,6 +167,20 @@ keyword_enum! {
     }
 }
 
+/// A topic name that is none of the five topics.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown topic; one of: {}", Topic::ALL.iter().map(|t| t.keyword()).collect::<Vec<_>>().join(", "))]
+pub struct UnknownTopic(pub String);
+
+impl std::str::FromStr for Topic {
+    type Err = UnknownTopic;
+
+    /// Parses a topic keyword as written in records and on the command line.
+    fn from_str(text: &str) -> Result<Self, UnknownTopic> {
+        Topic::from_keyword(text).ok_or_else(|| UnknownTopic(text.to_string()))
+    }
+}
+
 keyword_enum! {
     /// A state's standing towards the Convention on Cluster Munitions.
     ConventionStatus {
@@ -269,7 +287,7 @@ pub struct Record {
     pub source: Arc<str>,
     /// Country name as printed, e.g. "Kyrgyzstan".
     pub country: Sp<String>,
-    /// ISO 3166-1 alpha-2 code, e.g. "KG".
+    /// ISO 3166-1 alpha-2 code, e.g. "KG"; for an area without one, the Monitor's own code or a slug, e.g. "somaliland".
     pub iso: Sp<String>,
     /// The profile's topic.
     pub topic: Sp<Topic>,
@@ -281,7 +299,8 @@ pub struct Record {
     pub needs_review: Option<Sp<String>>,
     /// Set by `dossier import` when the source text was cut off: what is missing.
     pub incomplete: Option<Sp<String>>,
-    /// Standing towards the Convention on Cluster Munitions.
+    /// Standing towards the topic's treaty: the Convention on Cluster Munitions, or the Mine
+    /// Ban Treaty in a Mine Ban Policy record.
     pub status: Option<Status>,
     /// Standing towards related treaties.
     pub treaties: Option<Treaties>,
@@ -303,6 +322,11 @@ pub struct Record {
     /// Titled prose sections, in order.
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// Mine Action: the Article 5 clearance deadline and its extensions.
+    pub clearance: Option<Clearance>,
+    /// Tables of figures (contamination, clearance, casualties...), printed as tables.
+    #[serde(default)]
+    pub tables: Vec<Table>,
     /// Sources cited in the prose with `[^key]`, in order of definition.
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, Prose>", extend("default" = {}))]
@@ -312,7 +336,8 @@ pub struct Record {
     pub suppress: Vec<Suppression>,
 }
 
-/// Treaty status and the dates that come with it.
+/// Treaty status and the dates that come with it (the Mine Ban Treaty's in a Mine Ban Policy
+/// record: Article 17 entry into force, Article 7 report, Article 4 stockpile deadline).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Status {
@@ -476,6 +501,21 @@ impl Record {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.source, offset)
     }
+}
+
+/// Whether `code` can identify a country or area: two capital letters (an ISO 3166-1 alpha-2
+/// code or the Monitor's own, such as "XK"), or, for an area without one, a slug of lower-case
+/// letters and digits joined by single hyphens ("nagorno-karabakh").
+pub fn is_area_code(code: &str) -> bool {
+    let iso = code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase());
+    let slug = code.len() > 2
+        && code.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    iso || slug
 }
 
 /// Lower-case ASCII slug of a name: letters and digits kept, everything else one `-`.

@@ -187,8 +187,9 @@ fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')
 }
 
-/// If `text` starts with a citation marker, returns its key and byte length.
-fn marker_at(text: &str) -> Option<(&str, usize)> {
+/// If `text` starts with a citation marker `[^key]`, returns its key and byte length: the
+/// one reader of the citation-key grammar (letters, digits, `-`, `_`, `.` and `:`).
+pub fn marker_at(text: &str) -> Option<(&str, usize)> {
     let rest = text.strip_prefix("[^")?;
     let end = rest.find(']')?;
     let key = &rest[..end];

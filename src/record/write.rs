@@ -64,6 +64,8 @@ pub fn write_record(record: &Record, options: &WriteOptions) -> String {
     votes(&mut w, &record.votes);
     conduct(&mut w, record.conduct.as_ref());
     sections(&mut w, record);
+    clearance(&mut w, record.clearance.as_ref());
+    data_tables(&mut w, &record.tables);
     citations(&mut w, record);
     suppressions(&mut w, &record.suppress);
     w.out
@@ -452,6 +454,89 @@ fn suppression(w: &mut Writer, s: &Suppression) {
         matching,
         "",
     );
+}
+
+/// A list of strings on one line: `["a", "b"]`.
+fn string_list(items: &[Sp<String>]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| quote(&i.value)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Mine Action's `[clearance]` table and its extensions.
+fn clearance(w: &mut Writer, clearance: Option<&super::Clearance>) {
+    let Some(c) = clearance else { return };
+    w.table(
+        "[clearance]",
+        "Mine Action: the Article 5 clearance deadline.",
+    );
+    let original = c.original_deadline.as_ref().map(date);
+    w.key(
+        "original_deadline",
+        "The first Article 5 deadline.",
+        original,
+        "",
+    );
+    let deadline = c.deadline.as_ref().map(date);
+    w.key("deadline", "The deadline now in force.", deadline, "");
+    let on_track = c.on_track.as_ref().map(|b| b.value.to_string());
+    w.key(
+        "on_track",
+        "Whether the state is on track to meet it.",
+        on_track,
+        "",
+    );
+    for e in &c.extensions {
+        w.table(
+            "[[clearance.extensions]]",
+            "One extension of the deadline, oldest first.",
+        );
+        let granted = e.granted.as_ref().map(text);
+        w.key("granted", "The meeting that granted it.", granted, "");
+        w.key("until", "The new deadline.", Some(date(&e.until)), "");
+        let source = e.source.as_ref().map(text);
+        w.key("source", "Citation key of the source.", source, "");
+    }
+}
+
+/// The `[[tables]]` of figures, one row of cells per line.
+fn data_tables(w: &mut Writer, tables: &[super::Table]) {
+    for t in tables {
+        w.table(
+            "[[tables]]",
+            "A table of figures, printed after its section.",
+        );
+        w.key("id", "Short name of the table.", Some(text(&t.id)), "");
+        w.key("title", "Caption as printed.", Some(text(&t.title)), "");
+        let section = t.section.as_ref().map(text);
+        w.key("section", "The section it follows.", section, "");
+        w.key(
+            "columns",
+            "Column headings.",
+            Some(string_list(&t.columns)),
+            "",
+        );
+        let units = (!t.units.is_empty()).then(|| string_list(&t.units));
+        w.key("units", "Each column's unit (\"\" for none).", units, "");
+        let rows: Vec<String> = t
+            .rows
+            .iter()
+            .map(|r| format!("  {},\n", string_list(&r.value)))
+            .collect();
+        let rows = format!("[\n{}]", rows.concat());
+        w.key("rows", "One row of cells per line.", Some(rows), "");
+        for n in &t.notes {
+            w.table("[[tables.notes]]", "A footnote on a row or one cell.");
+            w.key("row", "The row, by its first cell.", Some(text(&n.row)), "");
+            let column = n.column.as_ref().map(text);
+            w.key("column", "The column, for a note on one cell.", column, "");
+            w.key(
+                "source",
+                "Citation key of the note.",
+                Some(text(&n.source)),
+                "",
+            );
+        }
+    }
 }
 
 /// Accumulates the TOML text.

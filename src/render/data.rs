@@ -96,6 +96,8 @@ pub struct ProfileData {
     pub sections: Vec<SectionData>,
     /// The summary's paragraphs (empty when there is no summary).
     pub summary: Vec<Vec<Segment>>,
+    /// Tables of figures, in record order.
+    pub tables: Vec<TableData>,
     /// PDF title, `Kyrgyzstan: Cluster Munition Ban Policy (2022)`.
     pub title: String,
     /// Topic label.
@@ -129,6 +131,97 @@ pub enum Segment {
         /// The footnote's text: literal and italic segments.
         note: Vec<Segment>,
     },
+}
+
+/// One table of figures, for `tables.typ`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableData {
+    /// Its columns, left to right.
+    pub columns: Vec<ColumnData>,
+    /// Its footnotes as text, "row, column: note".
+    pub notes: Vec<String>,
+    /// Its rows.
+    pub rows: Vec<RowData>,
+    /// The title of the section it follows; `None` to print it after the last section.
+    pub section: Option<String>,
+    /// Its caption.
+    pub title: String,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ColumnData {
+    /// Heading.
+    pub name: String,
+    /// Whether every cell below it is a figure (or a dash): aligned right.
+    pub numeric: bool,
+    /// Unit of its figures ("" for none).
+    pub unit: String,
+}
+
+/// One row of a table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RowData {
+    /// Its cells as printed.
+    pub cells: Vec<String>,
+    /// Whether it is the total row (set in bold).
+    pub total: bool,
+}
+
+/// A data table for `tables.typ`: columns with their unit and whether they hold figures,
+/// rows with whether they are the total row, notes as text.
+fn table_data(table: &crate::record::Table, record: &Record) -> TableData {
+    use crate::record::table::figure;
+    let columns = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ColumnData {
+            name: c.value.clone(),
+            numeric: i > 0
+                && table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.value.get(i))
+                    .all(|c| figure(&c.value).is_some() || is_blank_figure(&c.value)),
+            unit: table.unit(i).unwrap_or("").to_string(),
+        })
+        .collect();
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| RowData {
+            cells: r.value.iter().map(|c| c.value.clone()).collect(),
+            total: crate::record::Table::is_total(&r.value),
+        })
+        .collect();
+    let notes = table
+        .notes
+        .iter()
+        .map(|n| {
+            let place = match &n.column {
+                Some(c) => format!("{}, {}", n.row.value, c.value),
+                None => n.row.value.clone(),
+            };
+            let text = record.citation(&n.source.value).map_or_else(
+                || format!("[missing citation: {}]", n.source.value),
+                |c| c.text.value.text.clone(),
+            );
+            format!("{place}: {text}")
+        })
+        .collect();
+    TableData {
+        columns,
+        notes,
+        rows,
+        section: table.section.as_ref().map(|s| s.value.clone()),
+        title: table.title.value.clone(),
+    }
+}
+
+/// A cell that stands for no figure: empty, or a dash.
+fn is_blank_figure(cell: &str) -> bool {
+    matches!(cell.trim(), "" | "–" | "—" | "-")
 }
 
 /// One section of a profile.
@@ -286,6 +379,11 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         other_votes: other_votes(record, registry),
         summary,
         sections,
+        tables: record
+            .tables
+            .iter()
+            .map(|t| table_data(t, record))
+            .collect(),
     }
 }
 
@@ -459,7 +557,11 @@ fn note_segments(prose: &Prose) -> Vec<Segment> {
 fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = Vec::new();
     if let Some(status) = &record.status {
-        rows.push(("Convention status".into(), status.convention.label().into()));
+        let what = match crate::registry::record_treaty(record) {
+            crate::registry::TreatyId::MineBanTreaty => "Mine Ban Treaty status",
+            crate::registry::TreatyId::ConventionOnClusterMunitions => "Convention status",
+        };
+        rows.push((what.into(), status.convention.label().into()));
         if let Some(d) = &status.signed {
             rows.push(("Signed".into(), d.value.to_string()));
         }
@@ -496,6 +598,41 @@ fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
     }
     if let Some(last) = last_meeting_attended(record, registry) {
         rows.push(("Last meeting attended".into(), last));
+    }
+    if let Some(c) = &record.clearance {
+        rows.extend(clearance_rows(c));
+    }
+    rows
+}
+
+/// Mine Action's key facts: the Article 5 deadline, its extensions and whether the state is
+/// on track.
+fn clearance_rows(c: &crate::record::Clearance) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    if let Some(d) = &c.deadline {
+        rows.push(("Article 5 deadline".into(), d.value.to_string()));
+    }
+    if !c.extensions.is_empty() {
+        let n = c.extensions.len();
+        let original = c
+            .original_deadline
+            .as_ref()
+            .map(|d| format!(" (originally {})", d.value))
+            .unwrap_or_default();
+        let times = if n == 1 { "once" } else { "times" };
+        let count = if n == 1 {
+            String::new()
+        } else {
+            format!("{n} ")
+        };
+        rows.push((
+            "Extensions".into(),
+            format!("extended {count}{times}{original}"),
+        ));
+    }
+    if let Some(on_track) = &c.on_track {
+        let judged = if on_track.value { "Yes" } else { "No" };
+        rows.push(("On track to meet the deadline".into(), judged.into()));
     }
     rows
 }
@@ -619,4 +756,82 @@ fn other_votes(record: &Record, registry: &Registry) -> Vec<OtherVote> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use serde_json::Value;
+
+    use super::{BookData, Folio, FolioData, ProfileData, Side, book_data, profile_data};
+    use crate::record::load_record;
+    use crate::registry::Registry;
+
+    /// Every key of every object in `value`.
+    fn keys(value: &Value, into: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    into.insert(key.clone());
+                    keys(v, into);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| keys(v, into)),
+            _ => {}
+        }
+    }
+
+    fn sample_profiles() -> Vec<ProfileData> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let registry = Registry::load(&root.join("checks")).expect("the sample registries");
+        let mut files: Vec<_> = std::fs::read_dir(root.join("profiles/2022"))
+            .expect("the sample edition")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| load_record(f).expect("a sample record"))
+            .map(|r| profile_data(&r, &registry, super::Paper::A4))
+            .collect()
+    }
+
+    #[test]
+    fn every_field_the_templates_receive_is_documented() {
+        let contract = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/DATA.md"),
+        )
+        .expect("templates/DATA.md");
+        let profiles = sample_profiles();
+        let mut book: BookData = book_data(2022, &profiles, super::Paper::A4).expect("a book");
+        book.entries[0].page = Some("1".into());
+        let folios = FolioData {
+            paper: "a4".into(),
+            folios: vec![Folio {
+                side: Side::Left,
+                text: "2".into(),
+            }],
+        };
+        let mut found = BTreeSet::new();
+        for profile in &profiles {
+            keys(&serde_json::to_value(profile).unwrap(), &mut found);
+        }
+        keys(&serde_json::to_value(&book).unwrap(), &mut found);
+        keys(&serde_json::to_value(&folios).unwrap(), &mut found);
+        assert!(found.contains("cite"), "the samples cite sources");
+        let undocumented: Vec<&String> = found
+            .iter()
+            .filter(|key| {
+                !contract.contains(&format!("`{key}`"))
+                    && !contract.contains(&format!("({key}:"))
+                    && !contract.contains(&format!(", {key}:"))
+            })
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "not in templates/DATA.md: {undocumented:?}"
+        );
+    }
 }

@@ -1,8 +1,9 @@
 //! `dossier rollover FROM TO`: starts next year's edition from this year's records.
 //!
-//! Each record is copied as text, so comments and layout survive: the edition value is
-//! replaced, the `last_updated` line removed and a `needs_review` line added (or its value
-//! replaced). Nothing else changes. Alongside, a report lists what an editor must revisit:
+//! Each record is edited through a format-preserving TOML editor (`toml_edit`), so comments,
+//! blank lines and key order survive: the edition value is replaced, the `last_updated` key
+//! removed (comments above it stay) and `needs_review` set right after `edition`. Nothing
+//! else changes. Alongside, a report lists what an editor must revisit:
 //! the latest vote, the latest meeting, prose naming recent years, the old last-updated date.
 
 use std::io::Write;

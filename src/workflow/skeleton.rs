@@ -91,6 +91,8 @@ pub fn skeleton_record(new: &NewRecord) -> Record {
             title: Sp::detached("Policy".into()),
             text: prose(opening),
         }],
+        clearance: None,
+        tables: Vec::new(),
         citations: Vec::new(),
         suppress: Vec::new(),
     }

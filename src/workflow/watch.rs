@@ -1,21 +1,95 @@
 //! `dossier watch`: re-renders the records an edit touches, keeping the last good PDF.
 //!
-//! A [`Watch`] polls the record files' modification times and sizes. Each poll reloads the
-//! files that changed; a record that fails to load is reported and its previous PDF is left
+//! A [`Watch`] waits for the file system to report a change (debounced `notify` events, or
+//! notify's polling watcher where events are not available), then looks at the record files'
+//! modification times and sizes. Each look reloads the files that changed; a record that fails to load is reported and its previous PDF is left
 //! untouched, while a record that loads is re-rendered together with its edition's book.
 //! When it watches a templates directory too, an edit there re-renders every record.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, SystemTime};
+
+use notify_debouncer_mini::notify::{self, RecursiveMode, Watcher};
+use notify_debouncer_mini::{Config as DebounceConfig, DebounceEventResult, new_debouncer_opt};
 
 use crate::project::Project;
 use crate::project::{Skipped, collect_record_files};
 use crate::record::{LoadError, Record, load_record};
 use crate::render::{JobResult, JobSource, RenderError, RenderOptions, Renderer};
 
-/// How often the files are looked at: well under a second from save to render start.
+/// How often the files are looked at when no file-system events can be had: well under a
+/// second from save to render start.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+/// How long events are gathered before a look: an editor's save is several events.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// How long an empty record file is given to be written before it counts as empty: an
+/// editor saving in place truncates the file first, and a look can fall in between.
+const SETTLE: Duration = Duration::from_secs(1);
+
+/// The longest wait without a look, in case an event was lost.
+const SAFETY_INTERVAL: Duration = Duration::from_secs(2);
+
+/// File-system events under the watched paths, debounced.
+struct Changes {
+    /// The debouncer and its watcher, alive as long as this is (dropping it stops them).
+    _debouncer: Box<dyn std::any::Any>,
+    events: Receiver<DebounceEventResult>,
+}
+
+impl Changes {
+    /// Watches `paths` with the platform's events, else with notify's polling watcher;
+    /// `None` when neither can be set up (then the caller polls on its own).
+    fn start(paths: &[PathBuf]) -> Option<Self> {
+        let (sender, events) = std::sync::mpsc::channel();
+        let events_config = DebounceConfig::default().with_timeout(DEBOUNCE);
+        let polling_config = DebounceConfig::default()
+            .with_timeout(DEBOUNCE)
+            .with_notify_config(notify::Config::default().with_poll_interval(POLL_INTERVAL));
+        let debouncer = watch_paths::<notify::RecommendedWatcher>(events_config, paths, &sender)
+            .or_else(|_| watch_paths::<notify::PollWatcher>(polling_config, paths, &sender))
+            .ok()?;
+        Some(Self {
+            _debouncer: debouncer,
+            events,
+        })
+    }
+
+    /// Blocks until something changed (or a while has passed), then drains the events.
+    fn wait(&self) {
+        match self.events.recv_timeout(SAFETY_INTERVAL) {
+            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(POLL_INTERVAL),
+            Ok(_) | Err(RecvTimeoutError::Timeout) => while self.events.try_recv().is_ok() {},
+        }
+    }
+}
+
+/// A debouncer over watcher `W` watching `paths`: directories recursively, a file through
+/// its directory (editors replace a file when they save it).
+fn watch_paths<W: Watcher + 'static>(
+    config: DebounceConfig,
+    paths: &[PathBuf],
+    sender: &Sender<DebounceEventResult>,
+) -> notify::Result<Box<dyn std::any::Any>> {
+    let mut debouncer = new_debouncer_opt::<_, W>(config, sender.clone())?;
+    for path in paths {
+        if path.is_dir() {
+            debouncer.watcher().watch(path, RecursiveMode::Recursive)?;
+        } else {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            debouncer
+                .watcher()
+                .watch(dir, RecursiveMode::NonRecursive)?;
+        }
+    }
+    Ok(Box::new(debouncer))
+}
 
 /// What a poll found and did.
 #[derive(Debug)]
@@ -45,6 +119,15 @@ struct Stamp {
     len: u64,
 }
 
+/// Whether a file read empty is probably half-way through a save (emptied just now).
+fn mid_save(bytes: &[u8], stamp: &Stamp) -> bool {
+    bytes.is_empty()
+        && stamp
+            .modified
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age < SETTLE)
+}
+
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some(Stamp {
@@ -64,6 +147,7 @@ pub struct Watch {
     broken: BTreeMap<PathBuf, String>,
     skipped: BTreeSet<PathBuf>,
     templates: Option<(PathBuf, BTreeMap<PathBuf, Stamp>)>,
+    changes: Option<Changes>,
 }
 
 impl Watch {
@@ -80,6 +164,7 @@ impl Watch {
             broken: BTreeMap::new(),
             skipped: BTreeSet::new(),
             templates: None,
+            changes: None,
         }
     }
 
@@ -107,9 +192,24 @@ impl Watch {
         &self.out_dir
     }
 
-    /// Waits until it is time to look at the files again.
-    pub fn wait(&self) {
-        std::thread::sleep(POLL_INTERVAL);
+    /// Waits until the files may have changed: a file-system event under the watched
+    /// paths (or the templates), debounced. Where no watcher can be set up, it waits
+    /// [`POLL_INTERVAL`].
+    pub fn wait(&mut self) {
+        self.start_watching();
+        match &self.changes {
+            Some(changes) => changes.wait(),
+            None => std::thread::sleep(POLL_INTERVAL),
+        }
+    }
+
+    /// Starts watching the roots and the templates for events, once.
+    fn start_watching(&mut self) {
+        if self.changes.is_none() {
+            let mut paths = self.roots.clone();
+            paths.extend(self.templates.as_ref().map(|(dir, _)| dir.clone()));
+            self.changes = Changes::start(&paths);
+        }
     }
 
     /// Records that currently load.
@@ -119,6 +219,7 @@ impl Watch {
 
     /// Looks at the files once: reloads what changed and re-renders what it touches.
     pub fn poll(&mut self) -> Vec<Event> {
+        self.start_watching();
         let mut events = Vec::new();
         let mut touched = Touched::default();
         let (files, skipped) = collect_record_files(&self.roots);
@@ -189,10 +290,13 @@ impl Watch {
         if self.stamps.get(path) == Some(&now) {
             return;
         }
-        self.stamps.insert(path.to_path_buf(), now);
         let Ok(bytes) = std::fs::read(path) else {
             return;
         };
+        if mid_save(&bytes, &now) {
+            return;
+        }
+        self.stamps.insert(path.to_path_buf(), now);
         if self.texts.get(path) == Some(&bytes) {
             return;
         }

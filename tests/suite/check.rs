@@ -11,19 +11,41 @@ fn fixtures() -> PathBuf {
     repo().join("tests").join("fixtures").join("check")
 }
 
-/// Sets up a project with one fixture side ("fail" or "pass") of a rule, runs the check on
-/// the fixture record and returns (codes found, human output).
-fn run_fixture(name: &str, side: &str) -> (Vec<String>, String, i32) {
+/// The fixture files of one side ("fail" or "pass") of a rule: `SIDE.toml`, then
+/// `SIDE-2.toml`, `SIDE-3.toml`... in order, as stems ("fail", "fail-2"...).
+fn fixture_stems(name: &str, side: &str) -> Vec<String> {
+    let dir = fixtures().join(name);
+    let mut stems: Vec<(u32, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("fixture directory {name}: {e}"))
+        .flatten()
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().to_string();
+            let stem = file.strip_suffix(".toml")?;
+            let number = if stem == side {
+                1
+            } else {
+                stem.strip_prefix(side)?.strip_prefix('-')?.parse().ok()?
+            };
+            Some((number, stem.to_string()))
+        })
+        .collect();
+    stems.sort();
+    stems.into_iter().map(|(_, stem)| stem).collect()
+}
+
+/// Sets up a project with one fixture of a rule (stem "fail", "pass-2"...), runs the check
+/// on the fixture record and returns (rules found, human output, exit code).
+fn run_fixture(name: &str, stem: &str) -> (Vec<String>, String, i32) {
     let dir = fixtures().join(name);
     let project = TestProject::empty();
     let read = |file: &str| std::fs::read_to_string(dir.join(file)).ok();
-    let main = read(&format!("{side}.toml"))
-        .unwrap_or_else(|| panic!("missing fixture {name}/{side}.toml"));
+    let main = read(&format!("{stem}.toml"))
+        .unwrap_or_else(|| panic!("missing fixture {name}/{stem}.toml"));
     project.file("profiles/2023/examplestan.toml", &main);
-    if let Some(prev) = read(&format!("{side}.prev.toml")) {
+    if let Some(prev) = read(&format!("{stem}.prev.toml")) {
         project.file("profiles/2022/examplestan.toml", &prev);
     }
-    if let Some(other) = read(&format!("{side}.other.toml")) {
+    if let Some(other) = read(&format!("{stem}.other.toml")) {
         project.file("profiles/2023/examplestan.mine-action.toml", &other);
     }
     let json = project.run(&[
@@ -32,9 +54,9 @@ fn run_fixture(name: &str, side: &str) -> (Vec<String>, String, i32) {
         "--format",
         "json",
     ]);
-    assert_ne!(json.code, 2, "{name}/{side}: {}", json.stderr);
+    assert_ne!(json.code, 2, "{name}/{stem}: {}", json.stderr);
     let value: serde_json::Value = serde_json::from_str(&json.stdout)
-        .unwrap_or_else(|e| panic!("{name}/{side}: bad json {e}: {}", json.stdout));
+        .unwrap_or_else(|e| panic!("{name}/{stem}: bad json {e}: {}", json.stdout));
     let codes = value["findings"]
         .as_array()
         .expect("findings array")
@@ -46,22 +68,28 @@ fn run_fixture(name: &str, side: &str) -> (Vec<String>, String, i32) {
 }
 
 #[test]
-fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
+fn every_rule_fires_on_its_failing_fixtures_and_not_on_its_passing_ones() {
     let mut problems = Vec::new();
     for rule in RULES {
-        let (fail, fail_out, _) = run_fixture(rule.name, "fail");
-        if !fail.iter().any(|c| c == rule.name) {
-            problems.push(format!(
-                "{} did not fire on fail.toml:\n{fail_out}",
-                rule.name
-            ));
+        let fails = fixture_stems(rule.name, "fail");
+        let passes = fixture_stems(rule.name, "pass");
+        if fails.is_empty() || passes.is_empty() {
+            problems.push(format!("{} needs fail.toml and pass.toml", rule.name));
         }
-        insta::assert_snapshot!(format!("{}-fail", rule.name), fail_out);
-        let (pass, pass_out, _) = run_fixture(rule.name, "pass");
-        if pass.iter().any(|c| c == rule.name) {
-            problems.push(format!("{} fired on pass.toml:\n{pass_out}", rule.name));
+        for stem in fails {
+            let (found, out, _) = run_fixture(rule.name, &stem);
+            if !found.iter().any(|c| c == rule.name) {
+                problems.push(format!("{} did not fire on {stem}.toml:\n{out}", rule.name));
+            }
+            insta::assert_snapshot!(format!("{}-{stem}", rule.name), out);
         }
-        insta::assert_snapshot!(format!("{}-pass", rule.name), pass_out);
+        for stem in passes {
+            let (found, out, _) = run_fixture(rule.name, &stem);
+            if found.iter().any(|c| c == rule.name) {
+                problems.push(format!("{} fired on {stem}.toml:\n{out}", rule.name));
+            }
+            insta::assert_snapshot!(format!("{}-{stem}", rule.name), out);
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -289,5 +317,127 @@ fn suppressions_need_to_match_something() {
         vec!["last-meeting-contradiction".to_string()],
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn a_cut_off_imported_page_gets_one_finding_about_its_cut_and_the_rest_is_checked() {
+    let project = TestProject::empty();
+    for (page, year) in [
+        ("examplestan-2021-cut-in-body.txt", "2021"),
+        ("examplestan-2022-cut-in-footnote.txt", "2022"),
+    ] {
+        let text = std::fs::read_to_string(repo().join("tests/fixtures/import").join(page))
+            .expect("import fixture");
+        project.file(&format!("archive/{page}"), &text);
+        let import = project.run(&["import", &format!("archive/{page}"), "--iso", "XE"]);
+        assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
+        let record = format!("profiles/{year}/examplestan.toml");
+        let run = project.run(&["check", &record, "--format", "json"]);
+        let found = findings(&run.stdout);
+        let rules: Vec<&str> = found.iter().map(|(_, rule, _)| rule.as_str()).collect();
+        assert_eq!(
+            rules.iter().filter(|r| **r == "incomplete-record").count(),
+            1,
+            "{page}: {}",
+            run.stdout
+        );
+        for about_the_cut in [
+            "missing-citation",
+            "unused-citation",
+            "footnote-numbering",
+            "citation-unbalanced-quotes",
+        ] {
+            assert!(
+                !rules.contains(&about_the_cut),
+                "{page}: {about_the_cut} reported on a cut-off page: {}",
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn statistics_group_findings_by_family_rule_and_record() {
+    let project = TestProject::with_samples();
+    let run = project.run(&["check", "profiles/", "--statistics"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let out = &run.stdout;
+    let stats = out
+        .find("Findings by family:")
+        .map(|at| &out[at..])
+        .unwrap_or_else(|| panic!("no statistics: {out}"));
+    assert!(stats.contains("DOS1xx: 1 in 1 record"), "{stats}");
+    assert!(stats.contains("DOS3xx: 1 in 1 record"), "{stats}");
+    assert!(
+        stats.contains("DOS101 last-meeting-contradiction: 1 in 1 record"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("profiles/2022/kyrgyzstan.toml: 2"),
+        "{stats}"
+    );
+    let plain = project.run(&["check", "profiles/"]);
+    assert!(
+        !plain.stdout.contains("Findings by family:"),
+        "{}",
+        plain.stdout
+    );
+}
+
+#[test]
+fn human_output_cuts_long_paragraph_lines_to_windows_around_labels() {
+    let project = TestProject::empty();
+    let filler = "It said that the review of the convention was continuing. ".repeat(8);
+    let record = crate::support::minimal_record(
+        "Examplestan",
+        "XE",
+        2023,
+        &format!(
+            "summary = \"\"\"\n{filler}It wrote.[^leter] {filler}It wrote again.[^missing] {filler}\n\"\"\"\n\n[citations]\nletter = \"Letter, 2010.\"\n"
+        ),
+    );
+    project.file("profiles/2023/examplestan.toml", &record);
+    let run = project.run(&["check", "profiles/2023/examplestan.toml"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let longest = run
+        .stdout
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest <= 140,
+        "a line of {longest} characters:\n{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("It wrote.[^leter]"), "{}", run.stdout);
+    assert!(run.stdout.contains("[^missing]"), "{}", run.stdout);
+    assert!(run.stdout.contains('…'), "{}", run.stdout);
+}
+
+#[test]
+fn check_reports_the_files_it_passes_over() {
+    let project = TestProject::with_samples();
+    project.file("profiles/2023/notes.txt", "an editor's notes\n");
+    let run = project.run(&["check", "profiles/2023", "--format", "json"]);
+    assert!(
+        run.stderr.contains("skipped") && run.stderr.contains("notes.txt"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_rule_setting_names_its_file_and_position() {
+    let project = TestProject::with_samples();
+    project.file("checks/rules.toml", "[rules]\nDOS101 = \"loud\"\n");
+    let run = project.run(&["check", "profiles/2023/norway.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("rules.toml:2:10"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown variant `loud`"),
+        "{}",
+        run.stderr
     );
 }

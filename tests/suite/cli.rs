@@ -1,6 +1,7 @@
 //! The command line as a whole: help with examples, completions, colour, project config.
 
-use dossier::project::{Project, RuleSeverity};
+use dossier::check::RuleSetting;
+use dossier::project::Project;
 
 use crate::support::TestProject;
 
@@ -108,11 +109,11 @@ fn project_config_is_found_from_subdirectories_and_read() {
     assert_eq!(found.default_out_dir(), project.path().join("pdf"));
     assert_eq!(
         found.config.rules.get("DOS101"),
-        Some(&RuleSeverity::Warning)
+        Some(&RuleSetting::Warning)
     );
     assert_eq!(
         found.config.rules.get("last-meeting-contradiction"),
-        Some(&RuleSeverity::Off)
+        Some(&RuleSetting::Off)
     );
 }
 

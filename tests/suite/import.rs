@@ -397,3 +397,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_area_without_an_iso_code_imports_with_its_slug_and_is_checked_and_diffed() {
+    let project = TestProject::empty();
+    let page = std::fs::read_to_string(
+        repo().join("tests/fixtures/import/examplestan-2023-summary-inline.txt"),
+    )
+    .expect("fixture")
+    .replace("Examplestan", "Somaliland");
+    project.file("archive/somaliland-2023.txt", &page);
+    let run = project.run(&["import", "archive/somaliland-2023.txt"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("“somaliland”"),
+        "the note names the area code: {}{}",
+        run.stdout,
+        run.stderr
+    );
+    let record = String::from_utf8(project.read("profiles/2023/somaliland.toml")).expect("utf-8");
+    assert!(record.contains("iso = \"somaliland\""), "{record}");
+    let check = project.run(&["check", "profiles/2023/somaliland.toml"]);
+    assert_ne!(check.code, 2, "{}{}", check.stdout, check.stderr);
+    project.file(
+        "profiles/2022/somaliland.toml",
+        &record.replace("edition = 2023", "edition = 2022"),
+    );
+    let diff = project.run(&["diff", "2022", "2023"]);
+    assert_eq!(diff.code, 0, "{}{}", diff.stdout, diff.stderr);
+    let bad = project.run(&[
+        "import",
+        "archive/somaliland-2023.txt",
+        "--iso",
+        "Somaliland",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(bad.code, 2, "{}{}", bad.stdout, bad.stderr);
+}

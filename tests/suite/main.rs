@@ -25,5 +25,6 @@ mod rollover;
 mod schema;
 mod seeds;
 mod structure;
+mod tables;
 mod treaties;
 mod watch;

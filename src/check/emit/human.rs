@@ -1,21 +1,25 @@
-//! Human output: one miette diagnostic per finding, labels on every side, then a summary.
+//! Human output: one miette diagnostic per finding, labels on every side (long lines cut to
+//! windows around them), then a summary.
 
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use crate::check::{Elsewhere, Finding, Severity};
+use super::window::Windowed;
+use crate::check::{Elsewhere, Finding, Label, Severity};
 
 struct Report<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: NamedSource<Windowed>,
+    labels: Vec<LabeledSpan>,
     related: Vec<Other>,
 }
 
 struct Other {
-    source: NamedSource<String>,
+    source: NamedSource<Windowed>,
     labels: Vec<LabeledSpan>,
     message: String,
 }
@@ -90,15 +94,7 @@ impl Diagnostic for Report<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let labels = self.finding.draft.labels.iter().enumerate().map(|(i, l)| {
-            let span = (l.span.start, l.span.end.saturating_sub(l.span.start));
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
-            } else {
-                LabeledSpan::new_with_span(Some(l.text.clone()), span)
-            }
-        });
-        Some(Box::new(labels.collect::<Vec<_>>().into_iter()))
+        Some(Box::new(self.labels.clone().into_iter()))
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         if self.related.is_empty() {
@@ -109,25 +105,44 @@ impl Diagnostic for Report<'_> {
     }
 }
 
+/// The source cut to windows around the labels, and the labels placed in it; the first
+/// label is the primary one when `primary` is set.
+fn windowed(
+    path: &std::path::Path,
+    source: &Arc<str>,
+    labels: &[Label],
+    primary: bool,
+) -> (NamedSource<Windowed>, Vec<LabeledSpan>) {
+    let spans: Vec<_> = labels.iter().map(|l| l.span.clone()).collect();
+    let window = Windowed::new(source.clone(), &spans);
+    let labels = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let span = window.map_range(&l.span);
+            let span = (span.start, span.len());
+            if primary && i == 0 {
+                LabeledSpan::new_primary_with_span(Some(l.text.clone()), span)
+            } else {
+                LabeledSpan::new_with_span(Some(l.text.clone()), span)
+            }
+        })
+        .collect();
+    (NamedSource::new(path.display().to_string(), window), labels)
+}
+
 fn other(e: &Elsewhere) -> Other {
+    let (source, labels) = windowed(&e.path, &e.source, &e.labels, false);
     Other {
-        source: NamedSource::new(e.path.display().to_string(), e.source.to_string()),
-        labels: e
-            .labels
-            .iter()
-            .map(|l| {
-                LabeledSpan::new_with_span(
-                    Some(l.text.clone()),
-                    (l.span.start, l.span.end.saturating_sub(l.span.start)),
-                )
-            })
-            .collect(),
+        source,
+        labels,
         message: format!("see {}", e.path.display()),
     }
 }
 
-/// Renders every finding and a summary line.
-pub fn render(findings: &[Finding], records: usize, color: bool) -> String {
+/// Renders every finding, with `statistics` the findings grouped by family, rule and record,
+/// and a summary line.
+pub fn render(findings: &[Finding], records: usize, color: bool, statistics: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -136,9 +151,11 @@ pub fn render(findings: &[Finding], records: usize, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for f in findings {
+        let (source, labels) = windowed(&f.path, &f.source, &f.draft.labels, true);
         let report = Report {
             finding: f,
-            source: NamedSource::new(f.path.display().to_string(), f.source.to_string()),
+            source,
+            labels,
             related: f.draft.elsewhere.iter().map(other).collect(),
         };
         let mut text = String::new();
@@ -147,6 +164,9 @@ pub fn render(findings: &[Finding], records: usize, color: bool) -> String {
         }
         out.push_str(&text);
         out.push('\n');
+    }
+    if statistics && !findings.is_empty() {
+        out.push_str(&super::statistics::render(findings));
     }
     out.push_str(&super::summary_line(findings, records));
     out.push('\n');

@@ -4,6 +4,8 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod statistics;
+mod window;
 
 use super::{Finding, counts};
 
@@ -20,10 +22,17 @@ pub enum Format {
     Sarif,
 }
 
-/// Renders findings in a format.
-pub fn render(format: Format, findings: &[Finding], records: usize, color: bool) -> String {
+/// Renders findings in a format; with `statistics`, the human format ends with the findings
+/// grouped by family, rule and record before its summary line.
+pub fn render(
+    format: Format,
+    findings: &[Finding],
+    records: usize,
+    color: bool,
+    statistics: bool,
+) -> String {
     match format {
-        Format::Human => human::render(findings, records, color),
+        Format::Human => human::render(findings, records, color, statistics),
         Format::Json => json::render(findings, records),
         Format::Github => github::render(findings),
         Format::Sarif => sarif::render(findings),

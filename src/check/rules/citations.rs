@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use super::incomplete::Lost;
 use crate::check::{Ctx, Draft, Label};
 
 /// Citation text normalised for comparison: case, quotes, spaces, underscores, final dot.
@@ -89,10 +90,14 @@ fn references(ctx: &Ctx<'_>) -> Vec<(String, std::ops::Range<usize>)> {
 }
 
 /// DOS302: markers and source fields naming no citation.
+/// On a record marked incomplete, markers whose footnote text is known to be lost are not
+/// reported.
 pub fn missing(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let lost = Lost::of(ctx.record);
     references(ctx)
         .into_iter()
         .filter(|(key, _)| ctx.record.citation(key).is_none())
+        .filter(|(key, _)| !lost.as_ref().is_some_and(|l| l.footnote_lost(key)))
         .map(|(key, span)| {
             let known: Vec<&str> = ctx
                 .record
@@ -112,8 +117,12 @@ pub fn missing(ctx: &Ctx<'_>) -> Vec<Draft> {
         .collect()
 }
 
-/// DOS303: citations never referred to.
+/// DOS303: citations never referred to. On a record whose prose is known to be cut off, the
+/// citing text may be what was lost: nothing is reported.
 pub fn unused(ctx: &Ctx<'_>) -> Vec<Draft> {
+    if Lost::of(ctx.record).is_some_and(|l| l.prose_lost()) {
+        return Vec::new();
+    }
     let used: BTreeSet<String> = references(ctx).into_iter().map(|(k, _)| k).collect();
     ctx.record
         .citations
@@ -159,4 +168,66 @@ pub fn unbalanced(ctx: &Ctx<'_>) -> Vec<Draft> {
             })
         })
         .collect()
+}
+
+/// The number of an imported footnote key (`n12` is 12).
+fn footnote_number(key: &str) -> Option<u32> {
+    key.strip_prefix('n')?.parse().ok()
+}
+
+/// DOS305: the published footnote numbers (`[^nN]` markers, in reading order) skip a number
+/// that is never cited, or go backwards. A number cited again later is fine; a marker with a
+/// key of its own takes the next number, as it does in print. On a record whose prose is
+/// known to be cut off, gaps are not reported (the markers may have been in the lost text).
+pub fn numbering(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let gaps_known = !Lost::of(ctx.record).is_some_and(|l| l.prose_lost());
+    let markers: Vec<(String, std::ops::Range<usize>)> = ctx
+        .record
+        .prose_blocks()
+        .flat_map(|(_, prose)| {
+            prose
+                .value
+                .markers()
+                .into_iter()
+                .map(|m| (m.key, prose.value.source_range(m.range)))
+        })
+        .collect();
+    let cited: BTreeSet<u32> = markers
+        .iter()
+        .filter_map(|(k, _)| footnote_number(k))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut highest = 0;
+    let mut out = Vec::new();
+    for (key, span) in markers {
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let Some(number) = footnote_number(&key) else {
+            highest += 1;
+            continue;
+        };
+        if number < highest {
+            out.push(Draft::new(
+                format!("footnote [{number}] comes after footnote [{highest}]"),
+                vec![Label::new(span, format!("[{number}] out of order"))],
+            ));
+        } else if gaps_known {
+            let skipped: Vec<String> = (highest + 1..number)
+                .filter(|n| !cited.contains(n))
+                .map(|n| format!("[{n}]"))
+                .collect();
+            if !skipped.is_empty() {
+                out.push(Draft::new(
+                    format!(
+                        "footnote numbers jump from [{highest}] to [{number}]: {} never cited",
+                        skipped.join(", ")
+                    ),
+                    vec![Label::new(span, format!("{} skipped", skipped.join(", ")))],
+                ));
+            }
+        }
+        highest = highest.max(number);
+    }
+    out
 }

@@ -242,3 +242,176 @@ pub fn totals(ctx: &Ctx<'_>) -> Vec<Draft> {
         })
     })
 }
+
+/// Each paragraph of the summary and sections as written (markers kept), with its prose.
+fn raw_paragraphs<'a>(
+    ctx: &'a Ctx<'_>,
+) -> impl Iterator<Item = (std::ops::Range<usize>, &'a crate::record::Prose)> {
+    ctx.record.prose_blocks().flat_map(|(_, prose)| {
+        crate::record::prose::paragraph_ranges(&prose.value.text)
+            .into_iter()
+            .map(move |range| (range, &prose.value))
+    })
+}
+
+static STRAY_SPACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?P<marker> +\[\^[A-Za-z0-9_.:-]+\])|\S(?P<punct> +)[,;:.?!](?:\s|$|\[\^)|\S(?P<double> {2,})\S|\S(?P<trailing>[ \t]+)$")
+        .expect("valid regex")
+});
+
+/// DOS508: a space before a footnote marker or before punctuation, doubled spaces, trailing
+/// spaces.
+pub fn stray_space(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for (range, prose) in raw_paragraphs(ctx) {
+        // Up to the end of the paragraph's last line, so trailing spaces are seen.
+        let end = prose.text[range.end..]
+            .find('\n')
+            .map_or(prose.text.len(), |i| range.end + i);
+        let range = range.start..end;
+        let text = &prose.text[range.clone()];
+        for caps in STRAY_SPACE.captures_iter(text) {
+            let (m, what) = if let Some(m) = caps.name("marker") {
+                (m, "a space before a footnote marker")
+            } else if let Some(m) = caps.name("punct") {
+                (m, "a space before punctuation")
+            } else if let Some(m) = caps.name("double") {
+                (m, "doubled spaces")
+            } else if let Some(m) = caps.name("trailing") {
+                (m, "trailing spaces")
+            } else {
+                continue;
+            };
+            let at = range.start + m.start();
+            let end = if caps.name("marker").is_some() {
+                at + m.as_str().len() - m.as_str().trim_start().len()
+            } else {
+                range.start + m.end()
+            };
+            out.push(Draft::new(
+                what,
+                vec![Label::new(prose.source_range(at..end), "delete this space")],
+            ));
+        }
+    }
+    out
+}
+
+static GLUED_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<number>\d+(?:[.,]\d+)?)(?P<unit>mm|cm|km|kg|km²|m²|ha)\b")
+        .expect("valid regex")
+});
+static SPACED_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b\d+(?:[.,]\d+)?[ \u{a0}-](?P<unit>mm|cm|km|kg|km²|m²|ha)\b")
+        .expect("valid regex")
+});
+
+/// DOS509: a number glued to its unit ("155mm") in a record that elsewhere sets the same unit
+/// apart ("155 mm" or "155-mm"): the record's own style decides, so a record written wholly in
+/// one style passes.
+pub fn unit_spacing(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let paras = paragraphs(ctx);
+    let spaced: Vec<(String, Label)> = paras
+        .iter()
+        .flat_map(|(clean, prose)| {
+            SPACED_UNIT.captures_iter(&clean.text).filter_map(|caps| {
+                let m = caps.get(0)?;
+                Some((
+                    caps["unit"].to_string(),
+                    Label::new(
+                        span(clean, prose, m.range()),
+                        format!("\"{}\" here", m.as_str()),
+                    ),
+                ))
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (clean, prose) in &paras {
+        for caps in GLUED_UNIT.captures_iter(&clean.text) {
+            let (Some(m), Some(unit)) = (caps.get(0), caps.name("unit")) else {
+                continue;
+            };
+            let Some((_, style)) = spaced.iter().find(|(u, _)| u == unit.as_str()) else {
+                continue;
+            };
+            let number = &caps["number"];
+            out.push(
+                Draft::new(
+                    format!(
+                        "\"{}\" is written without the space the record uses elsewhere",
+                        m.as_str()
+                    ),
+                    vec![
+                        Label::new(
+                            span(clean, prose, m.range()),
+                            format!("write \"{number} {}\"", unit.as_str()),
+                        ),
+                        style.clone(),
+                    ],
+                )
+                .help(format!(
+                    "write \"{number} {}\" (or \"{number}-{}\" as an adjective)",
+                    unit.as_str(),
+                    unit.as_str()
+                )),
+            );
+        }
+    }
+    out
+}
+
+const YEAR_LIST: &str = r"(?P<list>(?:19|20)\d\d(?:(?:, |,? and )(?:19|20)\d\d)+)";
+
+static COUNTED_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten) (?P<noun>(?:[A-Za-z]+ ){{0,4}}?(?:meetings|conferences|sessions|letters|statements|workshops|reports|votes))\b[^.;()]{{0,30}}?(?::| in) (?:in )?{YEAR_LIST}"
+    ))
+    .expect("valid regex")
+});
+static SINGULAR_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:the|a|its) (?P<noun>Meeting of States Parties|Review Conference|intersessional meeting|annual meeting) (?:(?:held )?in [A-Z][a-z]+ )?in {YEAR_LIST}"
+    ))
+    .expect("valid regex")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:19|20)\d\d").expect("valid regex"));
+
+fn count_word(word: &str) -> Option<usize> {
+    [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ]
+    .iter()
+    .position(|w| *w == word)
+    .map(|i| i + 2)
+}
+
+/// DOS510: a count word against the years it introduces ("three meetings: in 2011, 2012,
+/// 2013 and 2015"), or one meeting in the singular held in several years ("the Meeting of
+/// States Parties in 2012 and 2013").
+pub fn count_mismatch(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = regex_rule(ctx, &COUNTED_LIST, |caps| {
+        let said = count_word(&caps["count"])?;
+        let listed = YEAR.find_iter(&caps["list"]).count();
+        (said != listed).then(|| {
+            (
+                format!(
+                    "\"{} {}\" introduces {listed} years: {}",
+                    &caps["count"], &caps["noun"], &caps["list"]
+                ),
+                format!("{said} said, {listed} listed"),
+            )
+        })
+    });
+    out.extend(regex_rule(ctx, &SINGULAR_MEETING, |caps| {
+        let noun = &caps["noun"];
+        Some((
+            format!(
+                "one \"{noun}\" is said to be held in several years: {}",
+                &caps["list"]
+            ),
+            "singular noun, several years".to_string(),
+        ))
+    }));
+    out
+}

@@ -6,8 +6,11 @@ pub mod across;
 pub mod citations;
 pub mod claim_rules;
 pub mod dates;
+pub mod footnotes;
+pub mod incomplete;
 pub mod lint;
 pub mod review;
+pub mod tables;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;

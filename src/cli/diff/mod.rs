@@ -134,7 +134,7 @@ fn context(project: Option<&Project>, reporter: &Reporter) -> Option<(Registry, 
         reporter.status(
             "warning: no dossier project found; meetings, resolutions and claim patterns are unknown",
         );
-        let none = ClaimPatterns::parse("").map_err(|e| reporter.failure(&e));
+        let none = ClaimPatterns::parse("").map_err(|e| reporter.failure(&e.to_string()));
         return Some((Registry::default(), none.ok()?));
     };
     let registry = Registry::load(&project.checks).map_err(|e| reporter.error(&e));

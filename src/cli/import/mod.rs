@@ -100,8 +100,8 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
             None => print!("{}", imported.toml),
             Some(project) => match write::planned(project, shown, imported, &writes, args.force) {
                 Ok(write) => writes.push(write),
-                Err(message) => {
-                    reporter.failure(&message);
+                Err(refused) => {
+                    reporter.failure(&refused.to_string());
                     failed += 1;
                 }
             },

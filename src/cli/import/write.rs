@@ -10,6 +10,21 @@ use rayon::prelude::*;
 
 use crate::cli::Reporter;
 
+/// Why an imported record is not written.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Refused {
+    /// Another file of the batch gives the same record.
+    #[error("{shown}: {other} in this batch already gives {}", .target.display())]
+    SameTarget {
+        shown: String,
+        other: String,
+        target: PathBuf,
+    },
+    /// The record exists and `--force` was not given.
+    #[error("{shown}: {} exists; pass --force to overwrite it", .target.display())]
+    Exists { shown: String, target: PathBuf },
+}
+
 /// A record to write: the file it came from (as shown), where it goes, its text.
 pub(super) struct Write {
     shown: String,
@@ -18,30 +33,27 @@ pub(super) struct Write {
 }
 
 /// Where an imported record goes, unless another file of the batch already goes there or
-/// the record exists (without `--force`): then why not, as printed.
+/// the record exists (without `--force`).
 pub(super) fn planned(
     project: &Project,
     shown: String,
     imported: Imported,
     planned: &[Write],
     force: bool,
-) -> Result<Write, String> {
+) -> Result<Write, Refused> {
     let record = &imported.record;
     let target = project
         .profiles
         .join(record.edition.value.to_string())
         .join(record.file_name());
     if let Some(other) = planned.iter().find(|w| w.target == target) {
-        Err(format!(
-            "{shown}: {} in this batch already gives {}",
-            other.shown,
-            target.display()
-        ))
+        Err(Refused::SameTarget {
+            shown,
+            other: other.shown.clone(),
+            target,
+        })
     } else if target.exists() && !force {
-        Err(format!(
-            "{shown}: {} exists; pass --force to overwrite it",
-            target.display()
-        ))
+        Err(Refused::Exists { shown, target })
     } else {
         Ok(Write {
             shown,

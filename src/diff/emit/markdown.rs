@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::super::{Diff, Op, ParagraphStatus, Piece, RecordStatus};
+use super::super::{Diff, Op, ParagraphStatus, Piece, RecordDiff, RecordStatus};
 use super::{differing, editions_line, kind_counts, record_counts, record_line, status_word};
 
 /// Escapes Markdown punctuation so record text prints literally.
@@ -60,11 +60,7 @@ fn cell(v: &Option<String>) -> String {
     v.as_deref().map_or("—".to_string(), escape)
 }
 
-/// The report as Markdown.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// The report as Markdown: a summary table, then each differing record's changes.
 pub fn render(diff: &Diff) -> String {
     let summary = diff.summary();
     let mut out = String::new();
@@ -107,73 +103,84 @@ pub fn render(diff: &Diff) -> String {
         );
     }
     for r in differing(diff) {
-        let _ = writeln!(
-            out,
-            "\n### {} — {} ({})\n",
-            escape(&r.country),
-            escape(&r.topic),
-            escape(&editions_line(r))
-        );
-        match r.status {
-            RecordStatus::Added => {
-                let _ = writeln!(out, "Record added.");
-                continue;
-            }
-            RecordStatus::Removed => {
-                let _ = writeln!(out, "Record removed.");
-                continue;
-            }
-            _ => {}
+        record_section(&mut out, r);
+    }
+    out
+}
+
+/// One record's section: its fact changes as a table and its prose in a fold.
+fn record_section(out: &mut String, r: &RecordDiff) {
+    let _ = writeln!(
+        out,
+        "\n### {} — {} ({})\n",
+        escape(&r.country),
+        escape(&r.topic),
+        escape(&editions_line(r))
+    );
+    match r.status {
+        RecordStatus::Added => {
+            let _ = writeln!(out, "Record added.");
+            return;
         }
-        if !r.changes.is_empty() {
-            let _ = writeln!(out, "| kind | where | what | old | new |");
-            let _ = writeln!(out, "|---|---|---|---|---|");
-            for c in &r.changes {
-                let _ = writeln!(
-                    out,
-                    "| {} | `{}` | {} | {} | {} |",
-                    c.kind.keyword(),
-                    c.path.replace('`', "'"),
-                    escape(&c.what),
-                    cell(&c.old),
-                    cell(&c.new)
-                );
-            }
+        RecordStatus::Removed => {
+            let _ = writeln!(out, "Record removed.");
+            return;
         }
-        let mut prose = String::new();
-        for b in &r.prose {
-            for (i, para) in b.paragraphs.iter().enumerate() {
-                let note = match (&para.status, &para.moved) {
-                    (ParagraphStatus::Unchanged, _) => continue,
-                    (ParagraphStatus::Moved, Some(from)) => format!("moved from {from}"),
-                    (ParagraphStatus::MovedAway, Some(to)) => {
-                        let _ = writeln!(
-                            prose,
-                            "**{} ¶{}**: moved to {}\n",
-                            escape(&b.block),
-                            i + 1,
-                            escape(to)
-                        );
-                        continue;
-                    }
-                    (status, _) => format!("{status:?}").to_lowercase(),
-                };
-                let _ = writeln!(
-                    prose,
-                    "**{} ¶{}** ({})\n\n{}\n",
-                    escape(&b.block),
-                    i + 1,
-                    escape(&note),
-                    pieces_md(&para.pieces)
-                );
-            }
-        }
-        if !prose.is_empty() {
+        _ => {}
+    }
+    if !r.changes.is_empty() {
+        let _ = writeln!(out, "| kind | where | what | old | new |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for c in &r.changes {
             let _ = writeln!(
                 out,
-                "\n<details><summary>Prose (deleted ~~struck~~, inserted **bold**)</summary>\n\n{prose}</details>"
+                "| {} | `{}` | {} | {} | {} |",
+                c.kind.keyword(),
+                c.path.replace('`', "'"),
+                escape(&c.what),
+                cell(&c.old),
+                cell(&c.new)
             );
         }
     }
-    out
+    let prose = prose_md(r);
+    if !prose.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Prose (deleted ~~struck~~, inserted **bold**)</summary>\n\n{prose}</details>"
+        );
+    }
+}
+
+/// The changed paragraphs of a record's prose.
+fn prose_md(r: &RecordDiff) -> String {
+    let mut prose = String::new();
+    for b in &r.prose {
+        for (i, para) in b.paragraphs.iter().enumerate() {
+            let note = match (&para.status, &para.moved) {
+                (ParagraphStatus::Unchanged, _) => continue,
+                (ParagraphStatus::Moved, Some(from)) => format!("moved from {from}"),
+                (ParagraphStatus::MovedAway, Some(to)) => {
+                    let _ = writeln!(
+                        prose,
+                        "**{} ¶{}**: moved to {}\n",
+                        escape(&b.block),
+                        i + 1,
+                        escape(to)
+                    );
+                    continue;
+                }
+                (status, _) => format!("{status:?}").to_lowercase(),
+            };
+            let _ = writeln!(
+                prose,
+                "**{} ¶{}** ({})\n\n{}\n",
+                escape(&b.block),
+                i + 1,
+                escape(&note),
+                pieces_md(&para.pieces)
+            );
+        }
+    }
+    prose
 }

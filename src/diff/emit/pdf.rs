@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::render::{Base, Conformance, Document, Paper};
+use crate::render::{Base, Conformance, Document, Paper, TypstDiagnostic};
 
 use super::super::prose::ParagraphDiff;
 use super::super::{Diff, RecordStatus};
@@ -37,9 +37,9 @@ pub enum RedlineError {
     #[diagnostic(code(dossier::diff::data))]
     Data(#[from] serde_json::Error),
     /// Typst could not lay out the redline.
-    #[error("cannot typeset the redline: {0}")]
+    #[error("cannot typeset the redline: {}", describe(.0))]
     #[diagnostic(code(dossier::diff::typeset))]
-    Typeset(String),
+    Typeset(Vec<TypstDiagnostic>),
 }
 
 /// What `templates/redline.typ` receives (see `templates/DATA.md`).
@@ -187,15 +187,18 @@ pub fn render(
     };
     match base.compile_pdf(&document) {
         Ok((pdf, _warnings)) => Ok(pdf),
-        Err(errors) => Err(RedlineError::Typeset(
-            errors
-                .iter()
-                .map(|e| match &e.location {
-                    Some(at) => format!("{} (at {at})", e.message),
-                    None => e.message.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        )),
+        Err(errors) => Err(RedlineError::Typeset(errors)),
     }
+}
+
+/// The compiler's errors, each with its position: `message (at file:line:col); ...`.
+fn describe(errors: &[TypstDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| match &e.location {
+            Some(at) => format!("{} (at {at})", e.message),
+            None => e.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

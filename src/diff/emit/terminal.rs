@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::super::{Change, ChangeKind, Diff, Op, ParagraphStatus, Piece};
+use super::super::{
+    Change, ChangeKind, Diff, Op, ParagraphStatus, Piece, RecordDiff, RecordStatus,
+};
 use super::{differing, editions_line, kind_counts, record_counts, record_line, status_word};
 
 const RED: &str = "\x1b[31m";
@@ -79,7 +81,7 @@ fn change_line(c: &Change, p: &Painter) -> String {
 
 /// For a record whose facts and prose did not change, what did: its edition and
 /// last-updated date ("kyrgyzstan  edition 2023 → 2024, last updated 5 September 2023 → —").
-fn edition_line(r: &super::super::RecordDiff) -> Option<String> {
+fn edition_line(r: &RecordDiff) -> Option<String> {
     let mut parts = Vec::new();
     if let (Some(old), Some(new)) = (r.old_edition, r.new_edition)
         && old != new
@@ -97,11 +99,7 @@ fn edition_line(r: &super::super::RecordDiff) -> Option<String> {
     (!parts.is_empty()).then(|| format!("{:<12} {}", r.slug, parts.join(", ")))
 }
 
-/// The report as text.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
+/// The report as text: a summary line per record, then each differing record's changes.
 pub fn render(diff: &Diff, color: bool) -> String {
     let p = Painter { color };
     let summary = diff.summary();
@@ -136,59 +134,64 @@ pub fn render(diff: &Diff, color: bool) -> String {
         );
     }
     for r in differing(diff) {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "{} {} ({}, {}) {}",
-            p.paint(CYAN, "==="),
-            p.paint(BOLD, &r.slug),
-            r.country,
-            r.topic,
-            editions_line(r)
-        );
-        match r.status {
-            super::super::RecordStatus::Added => {
-                let _ = writeln!(out, "  {} record added", p.kind(ChangeKind::News));
-                continue;
-            }
-            super::super::RecordStatus::Removed => {
-                let _ = writeln!(out, "  {} record removed", p.kind(ChangeKind::Removal));
-                continue;
-            }
-            _ => {}
-        }
-        for c in &r.changes {
-            let _ = writeln!(out, "{}", change_line(c, &p));
-        }
-        let edited: Vec<_> = r
-            .prose
-            .iter()
-            .flat_map(|b| {
-                b.paragraphs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, para)| para.status != ParagraphStatus::Unchanged)
-                    .map(move |(i, para)| (b, i, para))
-            })
-            .collect();
-        if !edited.is_empty() {
-            let _ = writeln!(out, "  prose:");
-        }
-        for (b, i, para) in edited {
-            let what = match (&para.status, &para.moved) {
-                (ParagraphStatus::Moved, Some(from)) => format!("moved from {from}"),
-                (ParagraphStatus::MovedAway, Some(to)) => format!("moved to {to}"),
-                (status, _) => format!("{status:?}").to_lowercase(),
-            };
-            let _ = writeln!(
-                out,
-                "    {} ({what})",
-                p.paint(BOLD, &format!("{} ¶{}", b.block, i + 1))
-            );
-            if para.status != ParagraphStatus::MovedAway {
-                let _ = writeln!(out, "      {}", pieces_line(&para.pieces, color));
-            }
-        }
+        record_section(&mut out, r, &p);
     }
     out
+}
+
+/// One record's section: its fact changes, then its changed paragraphs.
+fn record_section(out: &mut String, r: &RecordDiff, p: &Painter) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{} {} ({}, {}) {}",
+        p.paint(CYAN, "==="),
+        p.paint(BOLD, &r.slug),
+        r.country,
+        r.topic,
+        editions_line(r)
+    );
+    match r.status {
+        RecordStatus::Added => {
+            let _ = writeln!(out, "  {} record added", p.kind(ChangeKind::News));
+            return;
+        }
+        RecordStatus::Removed => {
+            let _ = writeln!(out, "  {} record removed", p.kind(ChangeKind::Removal));
+            return;
+        }
+        _ => {}
+    }
+    for c in &r.changes {
+        let _ = writeln!(out, "{}", change_line(c, p));
+    }
+    let edited: Vec<_> = r
+        .prose
+        .iter()
+        .flat_map(|b| {
+            b.paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, para)| para.status != ParagraphStatus::Unchanged)
+                .map(move |(i, para)| (b, i, para))
+        })
+        .collect();
+    if !edited.is_empty() {
+        let _ = writeln!(out, "  prose:");
+    }
+    for (b, i, para) in edited {
+        let what = match (&para.status, &para.moved) {
+            (ParagraphStatus::Moved, Some(from)) => format!("moved from {from}"),
+            (ParagraphStatus::MovedAway, Some(to)) => format!("moved to {to}"),
+            (status, _) => format!("{status:?}").to_lowercase(),
+        };
+        let _ = writeln!(
+            out,
+            "    {} ({what})",
+            p.paint(BOLD, &format!("{} ¶{}", b.block, i + 1))
+        );
+        if para.status != ParagraphStatus::MovedAway {
+            let _ = writeln!(out, "      {}", pieces_line(&para.pieces, p.color));
+        }
+    }
 }

@@ -162,7 +162,11 @@ fn sample_book() -> (Vec<u8>, Vec<(String, usize)>) {
     let short = out.path().join("examplestan.toml");
     std::fs::write(&short, ONE_PAGE).expect("a record written");
     records.push(load_record(&short).expect("the one-page record"));
-    records.sort_by(|a, b| a.country.value.cmp(&b.country.value));
+    // The book's order: country, then topic.
+    records.sort_by(|a, b| {
+        (a.country.value.to_lowercase(), a.topic.value)
+            .cmp(&(b.country.value.to_lowercase(), b.topic.value))
+    });
     let jobs = renderer.jobs(&records).expect("jobs");
     let results = renderer.run_jobs(&jobs, out.path(), &|_| {});
     assert!(results.iter().all(|r| r.written), "{results:?}");

@@ -1,0 +1,273 @@
+//! Tables as data: records hold tables, profiles print them as tables, totals are checked.
+
+use crate::support::{TestProject, assert_print_ready, pdf_text, tool};
+
+const MINE_ACTION: &str = r#"country = "Examplestan"
+iso = "XE"
+topic = "mine-action"
+edition = 2023
+last_updated = 2023-06-01
+
+[[sections]]
+title = "Contamination"
+text = """
+Examplestan reports mined areas in three provinces.
+"""
+
+[[sections]]
+title = "Clearance"
+text = """
+Clearance continued in the north.
+"""
+
+[[tables]]
+id = "contamination"
+title = "Mined areas by province"
+section = "Contamination"
+columns = ["Province", "Confirmed hazardous areas", "Area", "Suspected hazardous areas", "Area"]
+units = ["", "", "km²", "", "km²"]
+rows = [
+  ["Northfold", "12", "1.52", "3", "0.40"],
+  ["Eastmarch", "7", "0.83", "0", "0.00"],
+  ["Total", "19", "2.35", "3", "0.40"],
+]
+"#;
+
+#[test]
+fn a_table_prints_as_a_table_after_its_section() {
+    let project = TestProject::empty();
+    project.file("profiles/2023/examplestan.mine-action.toml", MINE_ACTION);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let pdf = project.path().join("out/2023/examplestan.mine-action.pdf");
+    assert_print_ready(&pdf, "mine action profile");
+    let text = pdf_text(&pdf);
+    // Rows in order, each row's cells together, the unit under its heading.
+    for row in [
+        "Northfold 12 1.52 3 0.40",
+        "Eastmarch 7 0.83 0 0.00",
+        "Total 19 2.35 3 0.40",
+    ] {
+        assert!(text.contains(row), "row {row:?} missing in: {text}");
+    }
+    assert!(text.contains("(km²)"), "unit missing in: {text}");
+    let (table, north, clearance) = (
+        text.find("Mined areas by province").expect("caption"),
+        text.find("Northfold").expect("row"),
+        text.find("Clearance continued").expect("next section"),
+    );
+    assert!(
+        text.find("three provinces").expect("section") < table
+            && table < north
+            && north < clearance,
+        "the table follows its section: {text}"
+    );
+    // Figures are right-aligned: in the layout text the rows end in the same column.
+    let (_, layout) = tool("pdftotext", &["-layout", pdf.to_str().expect("path"), "-"])
+        .expect("pdftotext installed");
+    let end_of = |word: &str| {
+        let line = layout
+            .lines()
+            .find(|l| l.trim_start().starts_with(word))
+            .unwrap_or_else(|| panic!("no line starts with {word}: {layout}"));
+        line.trim_end().chars().count()
+    };
+    assert_eq!(end_of("Northfold"), end_of("Eastmarch"), "{layout}");
+    // The bold total row is a little wider; its last figure still ends in the same place.
+    assert!(
+        end_of("Northfold").abs_diff(end_of("Total")) <= 1,
+        "{layout}"
+    );
+}
+
+#[test]
+fn tables_round_trip_through_the_record_file() {
+    let project = TestProject::empty();
+    project.file("profiles/2023/examplestan.mine-action.toml", MINE_ACTION);
+    let run = project.run(&["check", "profiles/2023/examplestan.mine-action.toml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    let broken = MINE_ACTION.replace(
+        r#"["Eastmarch", "7", "0.83", "0", "0.00"],"#,
+        r#"["Eastmarch", "7", "0.83", "0"],"#,
+    );
+    project.file("profiles/2023/examplestan.mine-action.toml", &broken);
+    let run = project.run(&["check", "profiles/2023/examplestan.mine-action.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("has 4 cells for 5 columns"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_imported_contamination_table_becomes_a_table_and_prints_as_one() {
+    let project = TestProject::empty();
+    let page = std::fs::read_to_string(
+        crate::support::repo().join("tests/fixtures/archive/examplestan-2023-mine-action.txt"),
+    )
+    .expect("fixture");
+    project.file("archive/examplestan-2023-mine-action.txt", &page);
+    let run = project.run(&[
+        "import",
+        "archive/examplestan-2023-mine-action.txt",
+        "--iso",
+        "XE",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let rel = "profiles/2023/examplestan.mine-action.toml";
+    let toml = String::from_utf8(project.read(rel)).expect("utf-8");
+    let record = dossier::record::parse_record(std::path::Path::new(rel), &toml)
+        .unwrap_or_else(|e| panic!("{}", e.brief()));
+    assert_eq!(record.tables.len(), 1, "{toml}");
+    let table = &record.tables[0];
+    assert_eq!(
+        table.section.as_ref().map(|s| s.value.as_str()),
+        Some("Contamination")
+    );
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(
+        columns,
+        [
+            "Province",
+            "Confirmed hazardous areas",
+            "Area",
+            "Suspected hazardous areas",
+            "Area"
+        ]
+    );
+    let units: Vec<&str> = table.units.iter().map(|u| u.value.as_str()).collect();
+    assert_eq!(units, ["", "", "km²", "", "km²"]);
+    let rows: Vec<Vec<&str>> = table
+        .rows
+        .iter()
+        .map(|r| r.value.iter().map(|c| c.value.as_str()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["Northfold", "12", "1.52", "3", "0.40"],
+            ["Eastmarch", "7", "0.83", "0", "0.00"],
+            ["Total", "19", "2.35", "3", "0.40"],
+        ]
+    );
+    // The cells are no longer loose headings or paragraphs.
+    assert!(
+        !record.sections.iter().any(|s| s.title.value == "Northfold"),
+        "{toml}"
+    );
+    assert_eq!(record.sections.len(), 2, "{toml}");
+
+    let run = project.run(&["render", rel, "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    let mut at = 0;
+    for row in [
+        "Northfold 12 1.52 3 0.40",
+        "Eastmarch 7 0.83 0 0.00",
+        "Total 19 2.35 3 0.40",
+    ] {
+        let found = text[at..]
+            .find(row)
+            .unwrap_or_else(|| panic!("row {row:?} missing or out of order in: {text}"));
+        at += found + row.len();
+    }
+}
+
+#[test]
+fn cells_that_do_not_form_rows_are_reported_and_kept_as_text() {
+    let project = TestProject::empty();
+    let page = "Examplestan\nCasualties and Victim Assistance\nLast updated: 12 July 2023\nSummary: Casualties fell.\nCasualties\nYear\nKilled\nInjured\n2021\n3\n4\n2022\n5\nsix\n7\n";
+    project.file("archive/examplestan-2023-casualties.txt", page);
+    let run = project.run(&[
+        "import",
+        "archive/examplestan-2023-casualties.txt",
+        "--iso",
+        "XE",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("look like a table") || run.stdout.contains("look like a table"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let toml = String::from_utf8(
+        project.read("profiles/2023/examplestan.casualties-and-victim-assistance.toml"),
+    )
+    .expect("utf-8");
+    assert!(!toml.contains("[[tables]]"), "{toml}");
+    assert!(toml.contains("six"), "the text is kept: {toml}");
+}
+
+#[test]
+fn the_differ_compares_tables_cell_by_cell() {
+    let project = TestProject::empty();
+    let old = MINE_ACTION
+        .replace("edition = 2023", "edition = 2022")
+        .replace("last_updated = 2023-06-01", "last_updated = 2022-06-01");
+    project.file("profiles/2022/examplestan.mine-action.toml", &old);
+    // One figure corrected, one row gone, one row added; the rest unchanged.
+    let new = MINE_ACTION
+        .replace(
+            r#"["Northfold", "12", "1.52", "3", "0.40"],"#,
+            r#"["Northfold", "12", "1.61", "3", "0.40"],"#,
+        )
+        .replace(
+            r#"["Eastmarch", "7", "0.83", "0", "0.00"],"#,
+            r#"["Westvale", "7", "0.83", "0", "0.00"],"#,
+        )
+        .replace(
+            r#"["Total", "19", "2.35", "3", "0.40"],"#,
+            r#"["Total", "19", "2.44", "3", "0.40"],"#,
+        );
+    project.file("profiles/2023/examplestan.mine-action.toml", &new);
+    let run = project.run(&["diff", "2022", "2023", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let changes = value["records"][0]["changes"].as_array().expect("changes");
+    let find = |path: &str| {
+        changes
+            .iter()
+            .find(|c| c["path"] == path)
+            .unwrap_or_else(|| panic!("no change at {path}: {changes:#?}"))
+    };
+    let area = find("tables.contamination.Northfold.Area (3)");
+    assert_eq!(
+        (area["old"].as_str(), area["new"].as_str()),
+        (Some("1.52"), Some("1.61"))
+    );
+    let total = find("tables.contamination.Total.Area (3)");
+    assert_eq!(total["new"], "2.44");
+    assert!(find("tables.contamination.Eastmarch.Confirmed hazardous areas")["new"].is_null());
+    assert!(find("tables.contamination.Westvale.Confirmed hazardous areas")["old"].is_null());
+    assert!(
+        !changes
+            .iter()
+            .any(|c| c["path"] == "tables.contamination.Northfold.Confirmed hazardous areas"),
+        "an unchanged cell is no change: {changes:#?}"
+    );
+}
+
+#[test]
+fn the_key_facts_box_shows_the_article_5_deadline_and_whether_on_track() {
+    let project = TestProject::empty();
+    let record = format!(
+        "{MINE_ACTION}\n[clearance]\noriginal_deadline = 2013-03-01\ndeadline = 2021-03-01\non_track = false\n\n[[clearance.extensions]]\ngranted = \"MBT-12MSP\"\nuntil = 2018-03-01\n\n[[clearance.extensions]]\ngranted = \"MBT-16MSP\"\nuntil = 2021-03-01\n"
+    );
+    project.file("profiles/2023/examplestan.mine-action.toml", &record);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    // The box is a grid: pdftotext reads its labels, then its values.
+    for words in [
+        "Article 5 deadline",
+        "On track to meet the deadline",
+        "1 March 2021",
+        "extended 2 times (originally 1 March 2013)",
+        "No Contamination",
+    ] {
+        assert!(text.contains(words), "{words:?} missing in: {text}");
+    }
+}
