@@ -531,6 +531,7 @@ impl Renderer {
             &sheet?,
             &format!("book-{}", book.edition),
             BINDING_OFFSET,
+            &pdf::FontPrograms::new(self.base.font_files()),
         )?;
         Ok((assembled, warnings))
     }
