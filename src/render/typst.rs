@@ -94,9 +94,15 @@ impl Base {
             .collect();
         let mut files = HashMap::new();
         let mut assets = HashMap::new();
-        let mut paths = Vec::new();
-        collect_files(templates_dir, &mut paths)?;
-        paths.sort();
+        let found = crate::walk::walk(templates_dir, crate::walk::WalkOptions::default());
+        if let Some(unreadable) = found.skipped.first() {
+            return Err(std::io::Error::other(format!(
+                "{}: {}",
+                unreadable.path.display(),
+                unreadable.reason
+            )));
+        }
+        let paths = found.files;
         let mut hasher = Sha256::new();
         for path in paths {
             let rel = path.strip_prefix(templates_dir).unwrap_or(&path);
@@ -233,19 +239,6 @@ fn plain_error(message: String) -> TypstDiagnostic {
         location: None,
         hints: Vec::new(),
     }
-}
-
-fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            collect_files(&entry.path(), out)?;
-        } else if kind.is_file() {
-            out.push(entry.path());
-        }
-    }
-    Ok(())
 }
 
 /// The interned id of a project path such as `/templates/profile.typ`.
