@@ -10,79 +10,23 @@ use std::collections::HashMap;
 use crate::record::{Prose, Record, Topic};
 
 /// The record as plain text.
-#[expect(
-    clippy::too_many_lines,
-    reason = "long function: split into named steps"
-)]
 pub fn to_text(record: &Record) -> String {
     let numbers = footnote_numbers(record);
-    let mut out = String::new();
-    let mut line = |text: &str| {
-        out.push_str(text);
-        out.push('\n');
-    };
-    line(&record.country.value);
-    line(record.topic.label());
+    let mut page = Page::default();
+    page.line(&record.country.value);
+    page.line(record.topic.label());
     if let Some(date) = &record.last_updated {
-        line(&format!(
+        page.line(&format!(
             "Last updated: {}",
             date.value.0.format("%d %B %Y")
         ));
     }
-    if record.summary.is_some() || record.summary_label.is_some() {
-        let label = record
-            .summary_label
-            .as_ref()
-            .map_or("Summary", |l| l.value.as_str());
-        let paragraphs = record
-            .summary
-            .as_ref()
-            .map(|s| paragraphs(&s.value, &numbers))
-            .unwrap_or_default();
-        match paragraphs.split_first() {
-            Some((first, rest)) => {
-                line(&format!("{label}: {first}"));
-                for p in rest {
-                    line(p);
-                }
-            }
-            None => line(label),
-        }
-    }
-    if let Some(o) = &record.overview {
-        let mine_ban = record.topic.value == Topic::MineBanPolicy;
-        let (heading, treaty, key) = if mine_ban {
-            (
-                "Mine ban policy overview",
-                "Mine Ban Treaty",
-                "Key Developments",
-            )
-        } else {
-            (
-                "Commitment to the Convention on Cluster Munitions",
-                "Convention on Cluster Munitions",
-                "Key developments",
-            )
-        };
-        line(heading);
-        let status = format!("{treaty} status");
-        let participation = format!("Participation in {treaty} meetings");
-        for (label, value) in [
-            (status.as_str(), &o.status),
-            ("National implementation legislation", &o.legislation),
-            (participation.as_str(), &o.participation),
-            (key, &o.key_developments),
-        ] {
-            if let Some(value) = value {
-                line(label);
-                line(&paragraphs(&value.value, &numbers).join(" "));
-            }
-        }
-    }
+    summary(record, &numbers, &mut page);
+    overview(record, &numbers, &mut page);
     for section in &record.sections {
-        line(&section.title.value);
+        page.line(&section.title.value);
         for p in paragraphs(&section.text.value, &numbers) {
-            line(&p);
+            page.line(&p);
         }
     }
     for citation in &record.citations {
@@ -91,17 +35,88 @@ pub fn to_text(record: &Record) -> String {
             .copied()
             .unwrap_or(0);
         let text = paragraphs(&citation.text.value, &numbers);
-        match text.split_first() {
+        page.labelled(&format!("[{number}]"), " ", &text);
+    }
+    page.text
+}
+
+/// The text of a page being written, one line at a time.
+#[derive(Default)]
+struct Page {
+    text: String,
+}
+
+impl Page {
+    fn line(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
+
+    /// `label` then the first paragraph on its line (after `separator`), the others below;
+    /// the label alone when there are no paragraphs.
+    fn labelled(&mut self, label: &str, separator: &str, paragraphs: &[String]) {
+        match paragraphs.split_first() {
             Some((first, rest)) => {
-                line(&format!("[{number}] {first}"));
+                self.line(&format!("{label}{separator}{first}"));
                 for p in rest {
-                    line(p);
+                    self.line(p);
                 }
             }
-            None => line(&format!("[{number}]")),
+            None => self.line(label),
         }
     }
-    out
+}
+
+/// The summary under its label ("Summary: ..."), when the record has one.
+fn summary(record: &Record, numbers: &HashMap<&str, u32>, page: &mut Page) {
+    if record.summary.is_none() && record.summary_label.is_none() {
+        return;
+    }
+    let label = record
+        .summary_label
+        .as_ref()
+        .map_or("Summary", |l| l.value.as_str());
+    let text = record
+        .summary
+        .as_ref()
+        .map(|s| paragraphs(&s.value, numbers))
+        .unwrap_or_default();
+    page.labelled(label, ": ", &text);
+}
+
+/// The overview block of the 2010–2014 pages, when the record has one.
+fn overview(record: &Record, numbers: &HashMap<&str, u32>, page: &mut Page) {
+    let Some(o) = &record.overview else {
+        return;
+    };
+    let mine_ban = record.topic.value == Topic::MineBanPolicy;
+    let (heading, treaty, key) = if mine_ban {
+        (
+            "Mine ban policy overview",
+            "Mine Ban Treaty",
+            "Key Developments",
+        )
+    } else {
+        (
+            "Commitment to the Convention on Cluster Munitions",
+            "Convention on Cluster Munitions",
+            "Key developments",
+        )
+    };
+    page.line(heading);
+    let status = format!("{treaty} status");
+    let participation = format!("Participation in {treaty} meetings");
+    for (label, value) in [
+        (status.as_str(), &o.status),
+        ("National implementation legislation", &o.legislation),
+        (participation.as_str(), &o.participation),
+        (key, &o.key_developments),
+    ] {
+        if let Some(value) = value {
+            page.line(label);
+            page.line(&paragraphs(&value.value, numbers).join(" "));
+        }
+    }
 }
 
 /// The published number of each citation key: `n3` (and `n3-2`) is 3; other keys are
