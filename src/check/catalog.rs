@@ -3,7 +3,7 @@
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
 use super::rules::{
-    across, citations, claim_rules, dates, footnotes, incomplete, lint, review, tables,
+    across, citations, claim_rules, dates, footnotes, incomplete, lint, quantities, review, tables,
 };
 use super::{Ctx, Draft, Severity};
 
@@ -253,6 +253,11 @@ rules! {
         "The deadline and whether the state is on track are the key facts of a mine action profile; the extension history decides them.",
         "deadline = 2020-04-01 with an extension granted until 2023-03-01.",
         "Set `deadline` to the last extension's `until`, or correct the extension list.";
+    "DOS604" "quantity-mismatch" Warning Some(quantities::quantity_mismatch),
+        "One quantity stated twice in a record with two figures (\"58 mined areas\" in the summary, \"63 mined areas\" in the body), for the same years, or a figure against the table column of the same name (its row for the one year the sentence names, else its Total row). Sentences that speak of a change, a part or an estimate (\"from\", \"remaining\", \"more than\", \"another\"...) and sentences that compare two figures of one thing are passed over.",
+        "A figure updated in one place and not in the other leaves the reader two answers to one question; the summary is the one that gets quoted.",
+        "Summary: \"at the end of 2022 Examplestan reported 58 mined areas\"; Contamination: \"at the end of 2022 there were 63 mined areas\".",
+        "Correct the figure that is out of date, or say what each figure counts (\"58 confirmed mined areas\", \"63 mined areas in all\").";
 }
 
 /// Looks a rule up by code ("DOS101", any case) or name ("last-meeting-contradiction").

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod footnotes;
 pub mod incomplete;
 pub mod lint;
+pub mod quantities;
 pub mod review;
 pub mod tables;
 
