@@ -17,4 +17,5 @@ pub mod registry;
 pub mod render;
 pub mod synth;
 pub mod typography;
+pub mod walk;
 pub mod workflow;

@@ -131,63 +131,37 @@ pub fn relative_to_cwd(path: &Path) -> PathBuf {
     }
 }
 
-/// Files passed over while collecting records (not `.toml`, hidden, unreadable...).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The file.
-    pub path: PathBuf,
-    /// Why it was skipped.
-    pub reason: String,
-}
+pub use crate::walk::Skipped;
 
-/// Collects record files from files and directories (directories are searched recursively),
-/// sorted and without duplicates. Non-TOML files inside directories are reported as skipped.
+/// Collects record files from files and directories (directories are walked with
+/// [`crate::walk::walk`], so ignore files and hidden names are honoured), sorted and without
+/// duplicates. Other files inside directories, and entries that cannot be read, are reported
+/// as skipped.
 pub fn collect_record_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            walk(path, &mut files, &mut skipped);
-        } else {
+        if !path.is_dir() {
             files.push(path.clone());
+            continue;
+        }
+        let found = crate::walk::walk(path, crate::walk::WalkOptions::default());
+        skipped.extend(found.skipped);
+        for file in found.files {
+            if file.extension().is_some_and(|ext| ext == "toml") {
+                files.push(file);
+            } else {
+                skipped.push(Skipped {
+                    path: file,
+                    reason: "not a .toml record".into(),
+                });
+            }
         }
     }
     files.sort();
     files.dedup();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (files, skipped)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            skipped.push(Skipped {
-                path: dir.to_path_buf(),
-                reason: format!("cannot read directory: {e}"),
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with('.') {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, files, skipped),
-            Ok(t) if t.is_file() && name.ends_with(".toml") => files.push(path),
-            Ok(_) => skipped.push(Skipped {
-                path,
-                reason: "not a .toml record".into(),
-            }),
-            Err(e) => skipped.push(Skipped {
-                path,
-                reason: e.to_string(),
-            }),
-        }
-    }
 }
 
 /// Loads record files in parallel, keeping the input order.

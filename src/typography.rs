@@ -6,10 +6,9 @@
 //! is laid out, and [`fold`] maps typeset text back to plain characters so that the differ
 //! never reports a typographic normalisation as a change of wording.
 //!
-//! Web addresses are left exactly as written, and so are citation keys (they are not text:
-//! they never reach these functions).
+//! Web addresses and `code spans` in backticks are left exactly as written, and so are
+//! citation keys (they are not text: they never reach these functions).
 
-use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -79,7 +78,7 @@ pub fn typeset(text: &str, language: Language, context: Context) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut last = 0;
     let mut before = context.before;
-    for url in URL.find_iter(text) {
+    for url in VERBATIM.find_iter(text) {
         let plain = &text[last..url.start()];
         let after = Some(url.as_str().chars().next().unwrap_or(' '));
         out.push_str(&typeset_plain(plain, language, Context { before, after }));
@@ -159,9 +158,10 @@ pub fn plain_form(text: &str) -> String {
     fold(&typeset(text, Language::English, Context::default()))
 }
 
-/// Web addresses, which keep every character as written.
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"]+[^\s<>".,;:!?)\]]"#).expect("URL pattern")
+/// Web addresses and code spans, which keep every character as written.
+static VERBATIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"]+[^\s<>".,;:!?)\]]|`[^`\n]*`"#)
+        .expect("verbatim pattern")
 });
 
 /// `2012-2013`, `2012-13`: a range of years.
@@ -202,7 +202,9 @@ fn typeset_plain(text: &str, language: Language, context: Context) -> String {
 /// En dashes in ranges of years (ascending only), days and months.
 fn replace_ranges(text: &str) -> String {
     let years = YEAR_RANGE.replace_all(text, |c: &regex::Captures<'_>| {
-        if ascending_years(&c[1], &c[2]) {
+        let end = c.get(0).map_or(text.len(), |m| m.end());
+        let part_of_a_date = text[end..].starts_with('-');
+        if ascending_years(&c[1], &c[2]) && !part_of_a_date {
             format!("{}\u{2013}{}", &c[1], &c[2])
         } else {
             c[0].to_string()
@@ -296,11 +298,6 @@ fn opens(before: Option<char>, after: Option<char>) -> bool {
                 && !after_space
         }
     }
-}
-
-/// The byte ranges of web addresses in `text`, which typesetting leaves as written.
-pub fn urls(text: &str) -> Vec<Range<usize>> {
-    URL.find_iter(text).map(|m| m.range()).collect()
 }
 
 #[cfg(test)]
@@ -400,6 +397,7 @@ mod tests {
             "Note 2014-2012",
             "Resolution 76/47",
             "a 155-mm projectile",
+            "LOV 2009-12-15 nr 28",
             "the 5-6 options",
         ] {
             assert_eq!(en(kept), kept);
@@ -418,13 +416,15 @@ mod tests {
     }
 
     #[test]
-    fn web_addresses_are_left_as_written() {
+    fn web_addresses_and_code_spans_are_left_as_written() {
         let text = r#"See "https://example.org/a-b/2012-2013?q='x'" for 2012-2013."#;
         assert_eq!(
             en(text),
             "See \u{201C}https://example.org/a-b/2012-2013?q='x'\u{201D} for 2012\u{2013}2013."
         );
-        assert_eq!(urls(text).len(), 1);
+        assert_eq!(VERBATIM.find_iter(text).count(), 1);
+        let code = "run `say \"2012-2013\"` then \"go\"";
+        assert_eq!(en(code), "run `say \"2012-2013\"` then \u{201C}go\u{201D}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::facts::{ClaimPatterns, Fact, extract};
 use crate::record::{LoadError, Record, load_record};
 use crate::registry::{Registry, TreatyId};
+use crate::walk::{WalkOptions, walk};
 
 pub use catalog::{RULES, Rule, rule_by_code_or_name};
 
@@ -309,12 +310,16 @@ pub struct Outcome {
 /// the nearest lower year directory under `profiles` holding the same file name.
 pub fn previous_edition_path(profiles: &Path, path: &Path, edition: i32) -> Option<PathBuf> {
     let name = path.file_name()?;
-    let mut years: Vec<(i32, PathBuf)> = std::fs::read_dir(profiles)
-        .ok()?
-        .flatten()
-        .filter_map(|e| {
-            let year: i32 = e.file_name().to_str()?.parse().ok()?;
-            (year < edition).then(|| (year, e.path()))
+    let listing = WalkOptions {
+        max_depth: Some(1),
+        ..WalkOptions::default()
+    };
+    let mut years: Vec<(i32, PathBuf)> = walk(profiles, listing)
+        .dirs
+        .into_iter()
+        .filter_map(|dir| {
+            let year: i32 = dir.file_name()?.to_str()?.parse().ok()?;
+            (year < edition).then_some((year, dir))
         })
         .collect();
     years.sort();
@@ -342,17 +347,16 @@ fn sibling_paths(
         } else {
             dir
         };
-        let mut names: Vec<String> = std::fs::read_dir(read_from)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                    .filter(|n| n.ends_with(".toml"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
+        let listing = WalkOptions {
+            max_depth: Some(1),
+            ..WalkOptions::default()
+        };
+        walk(read_from, listing)
+            .files
+            .iter()
+            .filter_map(|file| file.file_name()?.to_str().map(str::to_string))
+            .filter(|n| n.ends_with(".toml"))
+            .collect::<Vec<String>>()
     });
     let own = path.file_name().and_then(|n| n.to_str());
     let prefix = format!("{country}.");

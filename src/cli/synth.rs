@@ -1,9 +1,10 @@
 //! `dossier synth`: a synthetic corpus in a new project directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use dossier::project::{Project, ProjectError};
 use dossier::registry::Registry;
+use dossier::render::copy_dir;
 use dossier::synth::{SynthOptions, write};
 
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
@@ -83,18 +84,4 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
             EXIT_ERROR
         }
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
 }

@@ -14,6 +14,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices, get_diff_ratio};
 use crate::record::prose::{Segment, marker_at};
 use crate::record::{Prose, Record};
 use crate::registry::Registry;
+use crate::typography::{Language, fold, typeset_segments};
 
 use super::{Change, ChangeKind, ChangeSource};
 
@@ -141,10 +142,13 @@ pub(crate) fn without_markers(text: &str) -> String {
     normalize_space(&out)
 }
 
+/// A paragraph's words and markers as tokens. Text is taken as it prints (typeset), and
+/// words compare by their plain form, so a change of typography alone (`"` to `“`, `2012-13`
+/// to `2012–13`, `4.9km2` to `4.9 km²`) is no change of wording.
 fn tokenize(segments: &[Segment], record: &Record) -> Para {
     let mut tokens: Vec<Token> = Vec::new();
     let mut pending_space = false;
-    for seg in segments {
+    for seg in &typeset_segments(segments, Language::English) {
         match seg {
             Segment::Text(t) | Segment::Italic(t) => {
                 let italic = matches!(seg, Segment::Italic(_));
@@ -156,9 +160,9 @@ fn tokenize(segments: &[Segment], record: &Record) -> Para {
                         note: None,
                         space_before: space && !tokens.is_empty(),
                         key: if italic {
-                            format!("_{word}")
+                            format!("_{}", fold(word))
                         } else {
-                            word.to_string()
+                            fold(word)
                         },
                     });
                     space = true;
@@ -941,6 +945,27 @@ mod tests {
         assert_eq!(blocks[0].paragraphs.len(), 1);
         assert_eq!(blocks[0].paragraphs[0].status, ParagraphStatus::Changed);
         assert_eq!(blocks[1].paragraphs[0].status, ParagraphStatus::Unchanged);
+    }
+
+    #[test]
+    fn typography_alone_is_no_change_of_wording() {
+        let old = record(
+            "It called it \"under consideration\" in 2012-2013.[^a]\n",
+            "About 4.9km2 remain, it's said.\n",
+        );
+        let new = record(
+            "It called it \u{201C}under consideration\u{201D} in 2012\u{2013}2013.[^a]\n",
+            "About 4.9\u{00A0}km² remain, it\u{2019}s said.\n",
+        );
+        let blocks = diff(&old, &new);
+        assert!(blocks.iter().all(BlockDiff::unchanged), "{blocks:?}");
+        let edited = record(
+            "It called it \u{201C}under review\u{201D} in 2012\u{2013}2013.[^a]\n",
+            "About 4.9\u{00A0}km² remain, it\u{2019}s said.\n",
+        );
+        let blocks = diff(&old, &edited);
+        assert_eq!(blocks[0].paragraphs[0].status, ParagraphStatus::Changed);
+        assert!(blocks[1].unchanged(), "{:?}", blocks[1]);
     }
 
     #[test]

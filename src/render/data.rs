@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::record::prose::{Paragraph, Segment as ProseSegment};
 use crate::record::{Prose, Record, VoteCast};
 use crate::registry::Registry;
+use crate::typography::{Language, typeset_segments};
 
 /// Paper sizes the templates know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Deserialize)]
@@ -500,13 +501,17 @@ fn paragraphs(
         .collect()
 }
 
+/// The language of the printed text, as the templates set it (`style.typ`): its quotation
+/// marks are the ones prose gets.
+const PRINT_LANGUAGE: Language = Language::English;
+
 fn paragraph(
     p: &Paragraph,
     record: &Record,
     id: &str,
     footnotes: &mut FootnoteState,
 ) -> Vec<Segment> {
-    p.segments
+    typeset_segments(&p.segments, PRINT_LANGUAGE)
         .iter()
         .map(|s| match s {
             ProseSegment::Text(t) => Segment::Text { text: t.clone() },
@@ -541,7 +546,7 @@ fn note_segments(prose: &Prose) -> Vec<Segment> {
         if i > 0 {
             out.push(Segment::Text { text: " ".into() });
         }
-        for s in &p.segments {
+        for s in &typeset_segments(&p.segments, PRINT_LANGUAGE) {
             out.push(match s {
                 ProseSegment::Text(t) => Segment::Text { text: t.clone() },
                 ProseSegment::Italic(t) => Segment::Italic { italic: t.clone() },

@@ -30,6 +30,7 @@ pub use typst::{Base, Conformance, Document, TypstDiagnostic};
 
 use crate::record::Record;
 use crate::registry::Registry;
+use crate::walk::{WalkOptions, walk};
 
 /// How bad a render diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -531,6 +532,7 @@ impl Renderer {
             &sheet?,
             &format!("book-{}", book.edition),
             BINDING_OFFSET,
+            &pdf::FontPrograms::new(self.base.font_files()),
         )?;
         Ok((assembled, warnings))
     }
@@ -838,34 +840,41 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Removes temporary files left in `dir` (recursively) by an interrupted render: hidden
 /// files ending in `.tmp`, as [`write_atomically`] names them. Returns how many it removed.
 pub fn remove_stale_temporaries(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
+    let options = WalkOptions {
+        hidden: true,
+        ignore_files: false,
+        max_depth: None,
     };
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => removed += remove_stale_temporaries(&entry.path()),
-            Ok(t) if t.is_file() && name.starts_with('.') && name.ends_with(".tmp") => {
-                removed += usize::from(std::fs::remove_file(entry.path()).is_ok());
-            }
-            _ => {}
-        }
-    }
-    removed
+    walk(dir, options)
+        .files
+        .iter()
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with('.') && name.ends_with(".tmp"))
+        })
+        .filter(|path| std::fs::remove_file(path).is_ok())
+        .count()
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies the files under `from` (as [`walk`] lists them: ignore files honoured, hidden
+/// names left out) to the same places under `to`, each written atomically.
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    let found = walk(from, WalkOptions::default());
+    if let Some(unreadable) = found.skipped.first() {
+        return Err(std::io::Error::other(format!(
+            "{}: {}",
+            unreadable.path.display(),
+            unreadable.reason
+        )));
+    }
     std::fs::create_dir_all(to)?;
-    let mut entries: Vec<_> = std::fs::read_dir(from)?.flatten().collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            write_atomically(&target, &std::fs::read(entry.path())?)?;
+    for file in &found.files {
+        let target = to.join(file.strip_prefix(from).map_err(std::io::Error::other)?);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
         }
+        write_atomically(&target, &std::fs::read(file)?)?;
     }
     Ok(())
 }

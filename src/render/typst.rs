@@ -94,9 +94,15 @@ impl Base {
             .collect();
         let mut files = HashMap::new();
         let mut assets = HashMap::new();
-        let mut paths = Vec::new();
-        collect_files(templates_dir, &mut paths)?;
-        paths.sort();
+        let found = crate::walk::walk(templates_dir, crate::walk::WalkOptions::default());
+        if let Some(unreadable) = found.skipped.first() {
+            return Err(std::io::Error::other(format!(
+                "{}: {}",
+                unreadable.path.display(),
+                unreadable.reason
+            )));
+        }
+        let paths = found.files;
         let mut hasher = Sha256::new();
         for path in paths {
             let rel = path.strip_prefix(templates_dir).unwrap_or(&path);
@@ -143,6 +149,13 @@ impl Base {
     /// cache key of every output.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// Every font documents are laid out with: its file's bytes and its index in the file.
+    pub fn font_files(&self) -> impl Iterator<Item = (&[u8], u32)> {
+        self.fonts
+            .iter()
+            .map(|font| (font.data().as_slice(), font.index()))
     }
 
     /// Characters of `text` that no bundled font can show, each once, in order of appearance.
@@ -226,19 +239,6 @@ fn plain_error(message: String) -> TypstDiagnostic {
         location: None,
         hints: Vec::new(),
     }
-}
-
-fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            collect_files(&entry.path(), out)?;
-        } else if kind.is_file() {
-            out.push(entry.path());
-        }
-    }
-    Ok(())
 }
 
 /// The interned id of a project path such as `/templates/profile.typ`.

@@ -367,20 +367,9 @@ struct Touched {
 
 /// The stamp of every file under a templates directory.
 fn template_stamps(dir: &Path) -> BTreeMap<PathBuf, Stamp> {
-    fn walk(dir: &Path, into: &mut BTreeMap<PathBuf, Stamp>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, into);
-            } else if let Some(s) = stamp(&path) {
-                into.insert(path, s);
-            }
-        }
-    }
-    let mut stamps = BTreeMap::new();
-    walk(dir, &mut stamps);
-    stamps
+    crate::walk::walk(dir, crate::walk::WalkOptions::default())
+        .files
+        .into_iter()
+        .filter_map(|path| stamp(&path).map(|s| (path, s)))
+        .collect()
 }

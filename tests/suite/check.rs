@@ -441,3 +441,16 @@ fn a_bad_rule_setting_names_its_file_and_position() {
         run.stderr
     );
 }
+
+#[test]
+fn records_named_in_an_ignore_file_are_left_out_of_a_directory_walk() {
+    let project = TestProject::with_samples();
+    project.file("profiles/2023/draft/broken.toml", "this is = = not toml\n");
+    let before = project.run(&["check", "profiles/2023"]);
+    assert_eq!(before.code, 2, "{}", before.stderr);
+    assert!(before.stderr.contains("broken.toml"), "{}", before.stderr);
+    project.file("profiles/.gitignore", "draft/\n");
+    let after = project.run(&["check", "profiles/2023"]);
+    assert!(!after.stderr.contains("broken.toml"), "{}", after.stderr);
+    assert_ne!(after.code, 2, "{}", after.stderr);
+}

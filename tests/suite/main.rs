@@ -8,6 +8,7 @@
 mod support;
 
 mod archive_page;
+mod book_fonts;
 
 mod build;
 mod check;

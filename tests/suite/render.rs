@@ -108,6 +108,29 @@ fn rendering_twice_gives_identical_bytes() {
 }
 
 #[test]
+fn sample_prose_prints_typographic_quotes_and_dashes() {
+    let project = TestProject::with_samples();
+    let record = "profiles/2023/kyrgyzstan.toml";
+    let source = String::from_utf8(project.read(record)).expect("utf-8");
+    assert!(
+        source.contains("\"under consideration.\""),
+        "the sample types straight quotes"
+    );
+    assert!(source.contains("2007-2008"), "the sample types a hyphen");
+    let run = project.run(&["render", record, "--no-book"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/kyrgyzstan.pdf"));
+    assert!(
+        text.contains("\u{201C}under consideration.\u{201D}"),
+        "{text}"
+    );
+    assert!(text.contains("2007\u{2013}2008"), "{text}");
+    assert!(!text.contains("\"under"), "{text}");
+    // A letter's reference number is not a range.
+    assert!(text.contains("011-14/809"), "{text}");
+}
+
+#[test]
 fn hostile_prose_prints_literally() {
     let project = TestProject::empty();
     let hostile = r##"summary = '''Try #read("/etc/passwd") and $x^2$ and *bold* and @ref and <label> and \ and #set page(width: 1cm) and [^not a key] and `raw`.'''
@@ -120,13 +143,15 @@ fn hostile_prose_prints_literally() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = pdf_text(&project.path().join("out/2023/testland.pdf"));
     for literal in [
-        "#read(\"/etc/passwd\")",
+        // Quotes outside code are set as typographic ones; the markup stays literal.
+        "#read(\u{201C}/etc/passwd\u{201D})",
         "$x^2$",
         "*bold*",
         "@ref",
         "<label>",
         " \\ ",
-        "#set page(width: 1cm)",
+        // A number and its unit are bound by a no-break space, which reads as a space.
+        "#set page(width: 1 cm)",
         "[^not a key]",
         "`raw`",
     ] {

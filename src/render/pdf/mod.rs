@@ -18,6 +18,11 @@ use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, SaveOptions, Stream, 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod fonts;
+
+use fonts::BookFonts;
+pub use fonts::{FontError, FontPrograms};
+
 /// A PDF that cannot be read or put together.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -77,6 +82,15 @@ pub enum PdfError {
     /// The PDF could not be written.
     #[error("cannot write the PDF: {0}")]
     Write(#[source] std::io::Error),
+    /// A document's text could not be moved to the book's shared font subsets.
+    #[error("{what}: {source}")]
+    Fonts {
+        /// Which document.
+        what: String,
+        /// Why.
+        #[source]
+        source: FontError,
+    },
 }
 
 type Result<T> = std::result::Result<T, PdfError>;
@@ -101,14 +115,29 @@ fn load(bytes: &[u8], what: &str) -> Result<Pdf> {
     })
 }
 
-/// Writes a PDF, without the objects nothing refers to. `compact` packs small objects into
-/// compressed object streams: a third of the size of a profile, but slow on a whole book's
-/// tens of thousands of objects, which are written one by one.
-fn save(mut pdf: Pdf, compact: bool) -> Result<Vec<u8>> {
+/// How small objects are packed into compressed object streams when a PDF is written.
+#[derive(Clone, Copy)]
+enum Packing {
+    /// A profile: a few hundred objects, packed fast (flate level 1, 100 per stream).
+    Profile,
+    /// A book: tens of thousands of structure elements, much alike, packed 1,000 to a
+    /// stream at flate level 6 (a third smaller than a profile's packing).
+    Book,
+}
+
+/// Writes a PDF, without the objects nothing refers to, small objects packed into object
+/// streams (the builder's default compression, 0, would leave those streams plain).
+fn save(mut pdf: Pdf, packing: Packing) -> Result<Vec<u8>> {
     // Without the objects nothing reachable from the trailer refers to.
     pdf.prune_objects();
+    let (level, per_stream) = match packing {
+        Packing::Profile => (1, 100),
+        Packing::Book => (6, 1000),
+    };
     let options = SaveOptions::builder()
-        .use_object_streams(compact)
+        .use_object_streams(true)
+        .compression_level(level)
+        .max_objects_per_stream(per_stream)
         .use_xref_streams(true)
         .build();
     let mut bytes = Vec::new();
@@ -140,7 +169,7 @@ impl Pages {
 /// [`Pages::stamp_folios`], on the read document.
 fn stamp_folios(mut doc: Pdf, sheet: &[u8]) -> Result<Vec<u8>> {
     let pages: Vec<ObjectId> = doc.page_iter().collect();
-    let forms = import_folio_forms(&mut doc, sheet)?;
+    let (forms, _) = import_folio_forms(&mut doc, load(sheet, "the folio sheet")?)?;
     if forms.len() < pages.len() {
         return Err(PdfError::TooFewFolios {
             sheet: forms.len(),
@@ -175,7 +204,7 @@ fn stamp_folios(mut doc: Pdf, sheet: &[u8]) -> Result<Vec<u8>> {
         };
         dict.set("Contents", contents);
     }
-    save(doc, true)
+    save(doc, Packing::Profile)
 }
 
 /// One profile of a book, as [`Pages::stamp_folios`] wrote it.
@@ -228,21 +257,36 @@ impl BookParts {
     /// blank page to an even count, its pages numbered by the folio sheet's pages in order.
     /// `ident` is the book's stable identifier for the PDF's file id. Every page is moved
     /// `binding` points towards the spine (right on right-hand pages, left on left-hand
-    /// ones), so the inner margins leave room for the binding.
+    /// ones), so the inner margins leave room for the binding. Each font cut from `programs`
+    /// is embedded once, as one subset holding every glyph the book shows.
     pub fn assemble(
         self,
         front: &[u8],
         sheet: &[u8],
         ident: &str,
         binding: f32,
+        programs: &FontPrograms<'_>,
     ) -> Result<Vec<u8>> {
         let needed: usize = self.page_counts().iter().sum();
         let mut digest = self.digest;
         digest.update(front);
         digest.update(sheet);
-        let (mut book, placeholders) = Book::start(front, sheet, self.parts.len(), needed)?;
-        for ((id, label, part), placeholder) in self.parts.into_iter().zip(placeholders) {
+        let mut front = load(front, "the book's front matter")?;
+        let mut sheet = load(sheet, "the folio sheet")?;
+        let mut parts = self.parts;
+        let fonts = BookFonts::share(&mut front, &mut sheet, &mut parts, programs)?;
+        let (mut book, placeholders) = Book::start(front, sheet, parts.len(), needed)?;
+        let mut moved = fonts.front_fonts(0);
+        moved.extend(fonts.sheet_fonts(book.sheet_shift));
+        for (i, ((id, label, part), placeholder)) in parts.into_iter().zip(placeholders).enumerate()
+        {
+            let shift = book.pdf.max_id;
             book.add_part(&id, label, part, placeholder)?;
+            moved.extend(fonts.part_fonts(i, shift));
+        }
+        let replaced = fonts.install(&mut book.pdf, moved);
+        for object in book.pdf.objects.values_mut() {
+            replace_references(object, &replaced);
         }
         book.finish(ident, &digest.finalize(), binding)
     }
@@ -265,18 +309,19 @@ struct Book {
     starts: HashMap<ObjectId, ObjectId>,
     /// The folio sheet's forms not used yet.
     folios: std::vec::IntoIter<ObjectId>,
+    /// How far the folio sheet's objects moved into the book.
+    sheet_shift: u32,
 }
 
 impl Book {
-    /// Reads the front matter and the folio sheet (which must have `needed` pages); returns
-    /// the book and the front matter's `parts` placeholder pages.
+    /// Starts from the front matter and the folio sheet (which must have `needed` pages);
+    /// returns the book and the front matter's `parts` placeholder pages.
     fn start(
-        front: &[u8],
-        sheet: &[u8],
+        mut pdf: Pdf,
+        sheet: Pdf,
         parts: usize,
         needed: usize,
     ) -> Result<(Self, Vec<ObjectId>)> {
-        let mut pdf = load(front, "the book's front matter")?;
         let front_max = max_id(&pdf);
         // From here on every object added or moved in keeps `max_id` up to date.
         pdf.max_id = front_max;
@@ -287,7 +332,7 @@ impl Book {
             ));
         }
         let (front_pages, placeholders) = all_pages.split_at(all_pages.len() - parts);
-        let forms = import_folio_forms(&mut pdf, sheet)?;
+        let (forms, sheet_shift) = import_folio_forms(&mut pdf, sheet)?;
         if forms.len() < needed {
             return Err(PdfError::TooFewFolios {
                 sheet: forms.len(),
@@ -312,6 +357,7 @@ impl Book {
             kids: front_pages.iter().map(|&p| Object::Reference(p)).collect(),
             starts: HashMap::new(),
             folios: forms.into_iter(),
+            sheet_shift,
             pdf,
         };
         Ok((book, placeholders.to_vec()))
@@ -406,7 +452,7 @@ impl Book {
             "ID",
             Object::Array(vec![id_part(ident.as_bytes()), id_part(digest)]),
         );
-        save(self.pdf, false)
+        save(self.pdf, Packing::Book)
     }
 }
 
@@ -732,9 +778,9 @@ fn move_objects(book: &mut Pdf, part: Pdf, shift: u32, adjust: &dyn Fn(&mut Obje
     book.max_id = top;
 }
 
-/// Reads a folio sheet into `pdf` and turns each of its pages into a Form XObject.
-fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
-    let mut sheet = load(sheet, "the folio sheet")?;
+/// Moves a folio sheet into `pdf` and turns each of its pages into a Form XObject; returns
+/// the forms and how far the sheet's objects moved.
+fn import_folio_forms(pdf: &mut Pdf, mut sheet: Pdf) -> Result<(Vec<ObjectId>, u32)> {
     inherit_page_attributes(&mut sheet)?;
     let pages: Vec<ObjectId> = sheet.page_iter().collect();
     let mut forms = Vec::with_capacity(pages.len());
@@ -769,7 +815,7 @@ fn import_folio_forms(pdf: &mut Pdf, sheet: &[u8]) -> Result<Vec<ObjectId>> {
         let _ = stream.compress();
         ids.push(pdf.add_object(stream));
     }
-    Ok(ids)
+    Ok((ids, shift))
 }
 
 fn shift_references(object: &mut Object, shift: u32) {
