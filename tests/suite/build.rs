@@ -51,7 +51,7 @@ fn the_readme_quick_start_renders_everything_and_reports_findings() {
     assert!(report.contains("DOS101"), "{report}");
     assert!(report.contains("DOS301"), "{report}");
     assert!(
-        report.contains("2 errors, 0 warnings, 0 info in 9 records"),
+        report.contains("2 errors, 0 warnings, 0 info in 17 records"),
         "{report}"
     );
 }

@@ -129,6 +129,39 @@ fn georgia_news_is_news() {
 }
 
 #[test]
+fn table_cells_that_changed_between_editions_are_listed_by_row_and_column() {
+    let project = TestProject::with_samples();
+    let report = json_diff(&project, &["profiles/2022", "profiles/2023"]);
+    let casualties = record(&report, "examplestan.casualties-and-victim-assistance");
+    let restated = changes(casualties)
+        .iter()
+        .find(|c| c["path"] == "tables.casualties.2021.Total")
+        .unwrap_or_else(|| panic!("no change of the 2021 total: {casualties:#}"));
+    assert_eq!(restated["kind"], "correction", "{restated}");
+    assert_eq!(
+        (&restated["old"], &restated["new"]),
+        (&Value::from("36"), &Value::from("37"))
+    );
+    let added = changes(casualties)
+        .iter()
+        .find(|c| c["path"] == "tables.casualties.2022.Total")
+        .unwrap_or_else(|| panic!("no new 2022 row: {casualties:#}"));
+    assert_eq!(
+        (&added["kind"], &added["old"]),
+        (&Value::from("news"), &Value::Null)
+    );
+    let action = record(&report, "examplestan.mine-action");
+    let area = changes(action)
+        .iter()
+        .find(|c| c["path"] == "tables.contamination.Total.Area")
+        .unwrap_or_else(|| panic!("no change of the contaminated area: {action:#}"));
+    assert_eq!(
+        (&area["old"], &area["new"]),
+        (&Value::from("5.60"), &Value::from("4.35"))
+    );
+}
+
+#[test]
 fn json_is_versioned_with_summary_counts() {
     let project = TestProject::with_samples();
     let report = json_diff(&project, &["profiles/2022", "profiles/2023"]);
@@ -213,7 +246,7 @@ fn identical_editions_are_an_empty_diff() {
     assert!(run.stdout.contains("no differences"), "{}", run.stdout);
     let report = json_diff(&project, &["2023", "2023", "--exit-code"]);
     assert_eq!(report["records"].as_array().unwrap().len(), 0);
-    assert_eq!(report["summary"]["unchanged"], 3);
+    assert_eq!(report["summary"]["unchanged"], 7);
 }
 
 #[test]

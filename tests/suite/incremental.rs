@@ -67,16 +67,16 @@ fn editing_one_record_rerenders_only_it_and_its_book() {
     let project = TestProject::with_samples();
     let first = project.run(&["render"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(first.stderr.contains("11 PDFs written"), "{}", first.stderr);
+    assert!(first.stderr.contains("19 PDFs written"), "{}", first.stderr);
     assert!(project.path().join("out/.dossier-manifest.json").is_file());
     let before = snapshot(&project.path().join("out"));
-    assert_eq!(before.len(), 11, "{:?}", before.keys());
+    assert_eq!(before.len(), 19, "{:?}", before.keys());
 
     tick(&project);
     let unchanged = project.run(&["render"]);
     assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
     assert!(
-        unchanged.stderr.contains("11 up to date"),
+        unchanged.stderr.contains("19 up to date"),
         "{}",
         unchanged.stderr
     );
@@ -101,7 +101,7 @@ fn editing_one_record_rerenders_only_it_and_its_book() {
     tick(&project);
     let again = project.run(&["render"]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    assert!(again.stderr.contains("9 up to date"), "{}", again.stderr);
+    assert!(again.stderr.contains("17 up to date"), "{}", again.stderr);
     assert!(again.stderr.contains("2 PDFs written"), "{}", again.stderr);
     let after = snapshot(&project.path().join("out"));
     assert_eq!(
@@ -126,10 +126,10 @@ fn force_rerenders_everything() {
     tick(&project);
     let run = project.run(&["render", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("11 PDFs written"), "{}", run.stderr);
+    assert!(run.stderr.contains("19 PDFs written"), "{}", run.stderr);
     assert_eq!(
         changed(&before, &snapshot(&project.path().join("out"))).len(),
-        11
+        19
     );
 }
 
@@ -146,10 +146,10 @@ fn a_template_change_invalidates_every_output() {
     tick(&project);
     let run = project.run(&["render"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("11 PDFs written"), "{}", run.stderr);
+    assert!(run.stderr.contains("19 PDFs written"), "{}", run.stderr);
     assert_eq!(
         changed(&before, &snapshot(&project.path().join("out"))).len(),
-        11
+        19
     );
 }
 
@@ -172,7 +172,7 @@ fn a_deleted_pdf_is_rendered_again_and_a_failed_one_is_retried() {
     project.file("templates/profile.typ", &profile);
     let fixed = project.run(&["render", "--no-book"]);
     assert_eq!(fixed.code, 0, "{}", fixed.stderr);
-    assert!(fixed.stderr.contains("9 PDFs written"), "{}", fixed.stderr);
+    assert!(fixed.stderr.contains("17 PDFs written"), "{}", fixed.stderr);
 }
 
 #[test]
