@@ -48,7 +48,7 @@ impl Page<'_> {
 }
 
 /// The footnote text of citation `key`.
-fn citation<'r>(record: &'r Record, key: &str) -> &'r str {
+pub(crate) fn citation<'r>(record: &'r Record, key: &str) -> &'r str {
     &record
         .citation(key)
         .unwrap_or_else(|| panic!("no citation {key}"))

@@ -7,7 +7,7 @@ use dossier::import::{Generation, ImportOptions, Imported, import_text};
 use dossier::record::Record;
 use proptest::prelude::*;
 
-use crate::archive_page;
+use crate::archive_page::{self, citation};
 use crate::support::{TestProject, repo};
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -34,15 +34,6 @@ fn titles(record: &Record) -> Vec<&str> {
         .iter()
         .map(|s| s.title.value.as_str())
         .collect()
-}
-
-fn citation<'r>(record: &'r Record, key: &str) -> &'r str {
-    &record
-        .citation(key)
-        .unwrap_or_else(|| panic!("no citation {key}"))
-        .text
-        .value
-        .text
 }
 
 #[test]
