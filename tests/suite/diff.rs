@@ -445,3 +445,22 @@ fn works_as_a_git_diff_driver() {
     assert!(stdout.contains("correction"), "{stdout}");
     assert!(stdout.contains("[-2012.-]"), "{stdout}");
 }
+
+#[test]
+fn a_redline_of_two_empty_editions_is_refused_and_nothing_is_written() {
+    let project = TestProject::empty();
+    std::fs::create_dir_all(project.path().join("profiles/2022")).expect("dir");
+    std::fs::create_dir_all(project.path().join("profiles/2023")).expect("dir");
+    let run = project.run(&[
+        "diff",
+        "profiles/2022",
+        "profiles/2023",
+        "--format",
+        "pdf",
+        "--out",
+        "redline.pdf",
+    ]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("nothing to compare"), "{}", run.stderr);
+    assert!(!project.path().join("redline.pdf").exists());
+}

@@ -36,6 +36,18 @@ pub enum RedlineError {
     #[error("cannot write the redline's data: {0}")]
     #[diagnostic(code(dossier::diff::data))]
     Data(#[from] serde_json::Error),
+    /// Neither side holds a record: there is nothing to show, and no edition to date it by.
+    #[error("nothing to compare: neither {old} nor {new} holds a record")]
+    #[diagnostic(
+        code(dossier::diff::empty),
+        help("name edition directories or records that exist, e.g. profiles/2022 profiles/2023")
+    )]
+    Empty {
+        /// The old side as named.
+        old: String,
+        /// The new side as named.
+        new: String,
+    },
     /// Typst could not lay out the redline.
     #[error("cannot typeset the redline: {}", describe(.0))]
     #[diagnostic(code(dossier::diff::typeset))]
@@ -159,6 +171,18 @@ pub fn render(
     templates_dir: &Path,
     options: RedlineOptions,
 ) -> Result<Vec<u8>, RedlineError> {
+    // The newest edition compared dates the PDF, never the clock: a rerun gives the same bytes.
+    let Some(year) = diff
+        .records
+        .iter()
+        .filter_map(|r| r.new_edition.or(r.old_edition))
+        .max()
+    else {
+        return Err(RedlineError::Empty {
+            old: diff.old.clone(),
+            new: diff.new.clone(),
+        });
+    };
     let base = Base::new(templates_dir).map_err(|error| RedlineError::Templates {
         path: templates_dir.to_path_buf(),
         error,
@@ -175,14 +199,7 @@ pub fn render(
         data_path: "/redline.json".into(),
         data: bytes,
         ident,
-        // The newest edition compared, never the clock: a rerun gives the same bytes.
-        date: diff
-            .records
-            .iter()
-            .filter_map(|r| r.new_edition.or(r.old_edition))
-            .max()
-            .map(|year| (year, 1, 1))
-            .or(Some((1970, 1, 1))),
+        date: Some((year, 1, 1)),
         conformance: Conformance::Archival,
     };
     match base.compile_pdf(&document) {
