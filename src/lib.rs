@@ -15,6 +15,7 @@ pub mod project;
 pub mod record;
 pub mod registry;
 pub mod render;
+pub mod severity;
 pub mod synth;
 pub mod typography;
 pub mod walk;

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::facts::{ClaimPatterns, Fact, extract};
 use crate::record::{LoadError, Record, load_record};
@@ -24,28 +23,7 @@ use crate::walk::{WalkOptions, walk};
 
 pub use catalog::{RULES, Rule, rule_by_code_or_name};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; never fails a run by default.
-    Info,
-    /// Worth a reviewer's eye.
-    Warning,
-    /// Must be fixed before print.
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+pub use crate::severity::Severity;
 
 /// A checker rule's setting in `checks/rules.toml` or the `[rules]` table of `dossier.toml`:
 /// a [`Severity`], or off.

@@ -139,13 +139,10 @@ impl Reporter {
 
     /// Prints a render diagnostic (warnings only when not quiet).
     pub(crate) fn render_diagnostic(&self, d: &RenderDiagnostic) {
-        if d.severity == Severity::Warning && self.quiet {
+        if d.severity < Severity::Error && self.quiet {
             return;
         }
-        let kind = match d.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
+        let kind = d.severity.label();
         let at = d
             .location
             .as_ref()

@@ -32,14 +32,7 @@ use crate::record::Record;
 use crate::registry::Registry;
 use crate::walk::{WalkOptions, walk};
 
-/// How bad a render diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Output was written but deserves a look.
-    Warning,
-    /// No output was written.
-    Error,
-}
+pub use crate::severity::Severity;
 
 /// Something the renderer has to say about one output.
 #[derive(Debug, Clone, PartialEq, Eq)]
