@@ -405,11 +405,10 @@ fn field(path: impl Into<String>, span: &Range<usize>) -> Origin {
 pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     let mut facts = Vec::new();
     if let Some(d) = &record.last_updated {
-        facts.push(Fact {
-            claim: Claim::LastUpdated(d.value),
-            origin: field("last_updated", &d.span),
-            treaty: None,
-        });
+        facts.push(field_fact(
+            Claim::LastUpdated(d.value),
+            field("last_updated", &d.span),
+        ));
     }
     if let Some(status) = &record.status {
         status_facts(status, &mut facts);
@@ -423,21 +422,16 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
         conduct_facts(c, &mut facts);
     }
     for (claim, origin) in table_cells(record) {
-        facts.push(Fact {
-            claim,
-            origin,
-            treaty: None,
-        });
+        facts.push(field_fact(claim, origin));
     }
     for c in &record.citations {
-        facts.push(Fact {
-            claim: Claim::Citation {
+        facts.push(field_fact(
+            Claim::Citation {
                 key: c.key.value.clone(),
                 text: c.text.value.text.clone(),
             },
-            origin: field(format!("citations.{}", c.key.value), &c.text.span),
-            treaty: None,
-        });
+            field(format!("citations.{}", c.key.value), &c.text.span),
+        ));
     }
     for fact in &mut facts {
         fact.treaty = field_treaty(&fact.claim, record, registry);
@@ -445,25 +439,34 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     facts
 }
 
+/// A fact of a structured field; its treaty is decided once all field facts are known.
+fn field_fact(claim: Claim, origin: Origin) -> Fact {
+    Fact {
+        claim,
+        origin,
+        treaty: None,
+    }
+}
+
 /// A date fact of a field, when the field is set.
 fn date_fact(path: &str, kind: DateKind, value: Option<&Sp<Date>>) -> Option<Fact> {
-    value.map(|d| Fact {
-        claim: Claim::Date {
-            kind,
-            date: d.value,
-        },
-        origin: field(path, &d.span),
-        treaty: None,
+    value.map(|d| {
+        field_fact(
+            Claim::Date {
+                kind,
+                date: d.value,
+            },
+            field(path, &d.span),
+        )
     })
 }
 
 /// The facts of the `[status]` table: standing and dates.
 fn status_facts(status: &Status, facts: &mut Vec<Fact>) {
-    facts.push(Fact {
-        claim: Claim::Status(status.convention.value),
-        origin: field("status.convention", &status.convention.span),
-        treaty: None,
-    });
+    facts.push(field_fact(
+        Claim::Status(status.convention.value),
+        field("status.convention", &status.convention.span),
+    ));
     let dates = [
         ("status.signed", DateKind::Signed, &status.signed),
         ("status.deposited", DateKind::Deposited, &status.deposited),
@@ -498,14 +501,13 @@ fn treaty_facts(t: &Treaties, facts: &mut Vec<Fact>) {
         ("treaties.ccw", Treaty::Ccw, &t.ccw),
     ] {
         if let Some(s) = value {
-            facts.push(Fact {
-                claim: Claim::Treaty {
+            facts.push(field_fact(
+                Claim::Treaty {
                     treaty,
                     standing: s.value,
                 },
-                origin: field(path, &s.span),
-                treaty: None,
-            });
+                field(path, &s.span),
+            ));
         }
     }
 }
@@ -519,11 +521,7 @@ fn attendance_facts(meetings: &[Attendance], facts: &mut Vec<Fact>) {
             part: a.part.as_ref().map(|p| p.value),
         };
         let span = a.meeting.span.start..a.role.span.end.max(a.meeting.span.end);
-        facts.push(Fact {
-            claim,
-            origin: field(format!("meetings[{i}]"), &span),
-            treaty: None,
-        });
+        facts.push(field_fact(claim, field(format!("meetings[{i}]"), &span)));
     }
 }
 
@@ -552,15 +550,14 @@ fn vote_facts(votes: &[Vote], registry: &Registry, treaty: TreatyId, facts: &mut
             .or(v.resolution.as_ref().map(|r| r.span.start))
             .unwrap_or(v.vote.span.start);
         let span = start.min(v.vote.span.start)..v.vote.span.end.max(start);
-        facts.push(Fact {
-            claim: Claim::Vote {
+        facts.push(field_fact(
+            Claim::Vote {
                 resolution,
                 year,
                 vote: v.vote.value,
             },
-            origin: field(format!("votes[{i}]"), &span),
-            treaty: None,
-        });
+            field(format!("votes[{i}]"), &span),
+        ));
     }
 }
 
@@ -574,22 +571,20 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
     ];
     for (path, activity, value) in activities {
         if let Some(v) = value {
-            facts.push(Fact {
-                claim: Claim::Conduct {
+            facts.push(field_fact(
+                Claim::Conduct {
                     activity,
                     conduct: v.value,
                 },
-                origin: field(path, &v.span),
-                treaty: None,
-            });
+                field(path, &v.span),
+            ));
         }
     }
     if let Some(y) = &c.stated {
-        facts.push(Fact {
-            claim: Claim::ConductStated(y.value),
-            origin: field("conduct.stated", &y.span),
-            treaty: None,
-        });
+        facts.push(field_fact(
+            Claim::ConductStated(y.value),
+            field("conduct.stated", &y.span),
+        ));
     }
     facts.extend(date_fact(
         "conduct.stockpile_destroyed",
