@@ -62,7 +62,7 @@ static NEVER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static STATEMENT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\W*(?:Statement (?:of|by)|Letter (?:from|No\.|of)|Note verbale|Email from|Response (?:of|by|from)|Interview with)\b")
+    Regex::new(r"^\W*(?:(?:Statement (?:of|by)|Letter (?:from|of)|Note verbale|Email from|Response (?:of|by|from)|Interview with)\b|Letter No\.)")
         .expect("valid regex")
 });
 static ATTENDANCE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -175,7 +175,7 @@ static NAMED_MEETING: LazyLock<Regex> = LazyLock::new(|| {
 /// Meetings in the plural with their years: "Meetings of States Parties in 2012 and 2013".
 static MEETINGS_IN_YEARS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:Meetings of States Parties|meetings of the convention|intersessional meetings|Review Conferences)\b[^.;]{{0,20}}? in (?P<list>{YEAR}(?:(?:,|,? and) {YEAR})+)\b"
+        r"(?i)\b(?:Meetings of States Parties|meetings of the convention|intersessional meetings|Review Conferences)\b[^.;]{{0,20}}? in (?P<list>{YEAR}(?:(?:,| and|, and) {YEAR})+)\b"
     ))
     .expect("valid regex")
 });
@@ -185,7 +185,7 @@ static DOCUMENT_DATES: LazyLock<Regex> = LazyLock::new(|| {
     let date = format!(r"(?:\d{{1,2}} )?(?:(?:{MONTHS}) )?{YEAR}");
     let document = r"(?:letters?|statements?|notes? verbales?)";
     Regex::new(&format!(
-        r"(?i)\b{document}\b(?: [a-z]+){{0,3}}? (?:dated|of|on|in) (?P<dates>{date}(?:(?:,|,? and)(?: (?:a|an|another) {document})?(?: (?:dated|of|on|in))? {date})*)"
+        r"(?i)\b{document}\b(?: [a-z]+){{0,3}}? (?:dated|of|on|in) (?P<dates>{date}(?:(?:,| and|, and)(?: (?:a|an|another) {document})?(?: (?:dated|of|on|in))? {date})*)"
     ))
     .expect("valid regex")
 });
