@@ -17,7 +17,7 @@ use super::{ProseSentence, attended, of_the_convention, prose_sentences};
 /// "most recently ... in 2019", "the last time ... was in 2019", "its most recent vote ...
 /// 2020".
 static LATEST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:most recently|the last time|its (?:most recent|latest))\b[^.;]{0,80}?\b(?P<year>(?:19|20)\d\d)\b")
+    Regex::new(r"(?i)\b(?:most recently|the last time|its (?:most recent|latest))\b[^.;]{0,120}?\b(?P<year>(?:19|20)\d\d)\b")
         .expect("valid regex")
 });
 static MARKER: LazyLock<Regex> =
