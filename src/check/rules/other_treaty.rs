@@ -69,27 +69,20 @@ pub fn other_treaty_meeting(ctx: &Ctx<'_>) -> Vec<Draft> {
             if names_treaty(fact, meant) {
                 return None;
             }
+            let theirs = format!("the {} of the {}", meant.name, meant.treaty.label());
             Some(
                 Draft::new(
                     format!(
-                        "the {} of the {} was held in {}; the one named here ({}) is the {}'s",
+                        "the {} of the {} was held in {}; the one named here ({}) is {theirs}",
                         named.name,
                         named.treaty.label(),
                         named.when_where(),
                         meant.when_where(),
-                        meant.treaty.label()
                     ),
-                    vec![label(
-                        fact,
-                        format!("the {}'s {}", meant.treaty.label(), meant.name),
-                    )],
+                    vec![label(fact, theirs.clone())],
                 )
                 .help(format!(
-                    "name the {} (\"the {}'s {}\"), or give the {}'s meeting: {}",
-                    meant.treaty.label(),
-                    meant.treaty.label(),
-                    meant.name,
-                    named.treaty.label(),
+                    "name the other treaty (\"{theirs}\"), or correct the city and year to this treaty's meeting: {}",
                     named.when_where()
                 )),
             )
