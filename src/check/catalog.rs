@@ -255,7 +255,7 @@ rules! {
         "\"stockpiles of 155mm artillery projectiles\" and \"105 mm projectiles\" in one record",
         "Write \"155 mm\" (or \"155-mm projectiles\").";
     "DOS510" "count-mismatch" Warning Some(lint::count_mismatch),
-        "A count word against the years it introduces (\"three meetings: in 2011, 2012, 2013 and 2015\"), or one meeting in the singular said to be held in several years (\"the Meeting of States Parties in 2012 and 2013\").",
+        "A count word against the years it introduces (\"three meetings: in 2011, 2012, 2013 and 2015\"; \"several meetings: in 2013\", a plural for a list of one), or one meeting in the singular said to be held in several years (\"the Meeting of States Parties in 2012 and 2013\").",
         "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
         "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
         "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
