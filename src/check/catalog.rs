@@ -4,6 +4,7 @@
 
 use super::rules::{
     across, citations, claim_rules, dates, footnotes, incomplete, lint, quantities, review, tables,
+    words,
 };
 use super::{Ctx, Draft, Severity};
 
@@ -238,6 +239,11 @@ rules! {
         "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
         "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
         "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
+    "DOS511" "glued-words" Warning Some(words::glued_words),
+        "Two words run together (\"resolutionwhich\", \"Conventionon\", \"PartiesIn\", \"stockpileof\"): a token of body prose that is no word of the English word list (checks/english-words.txt, from SCOWL) nor a name the record, the country table, the treaties or the registries know, and that splits into two listed words, one of them a short function word (of, on, in, the, which...), the other at least three letters. A case change inside the token must be the split. Numbers, URLs, e-mail addresses, abbreviations, acronyms and hyphenated compounds are passed over.",
+        "A lost space survives a spell checker that knows neither half is wrong, and copying between documents loses spaces at line and footnote boundaries.",
+        "\"the annual resolutionwhich it supported\", \"the Meeting of States PartiesIn 2019\"",
+        "Add the space; if the token is a name, suppress the finding with `matching`.";
     "DOS601" "table-total-mismatch" Error Some(tables::totals),
         "A table's \"Total\" column that is not the sum of the row's other figures of the same unit, or a \"Total\" row that is not the sum of the rows above it.",
         "Tables are where readers take figures from; a total that does not add up discredits the whole table.",
