@@ -4,7 +4,7 @@
 
 use super::rules::{
     across, citations, claim_rules, dates, footnotes, incomplete, lint, quantities, review, tables,
-    words,
+    usage, words,
 };
 use super::{Ctx, Draft, Severity};
 
@@ -244,6 +244,16 @@ rules! {
         "A lost space survives a spell checker that knows neither half is wrong, and copying between documents loses spaces at line and footnote boundaries.",
         "\"the annual resolutionwhich it supported\", \"the Meeting of States PartiesIn 2019\"",
         "Add the space; if the token is a name, suppress the finding with `matching`.";
+    "DOS512" "misspelt-title" Warning Some(usage::misspelt_title),
+        "A treaty's name or a UN resolution's title, in the body or a footnote, within one to three letters of the spelling that the treaty table or the resolution registries give (\"Convention on Cluster Munition\", \"Mine Ban Traety\", \"Implementation of the Convention on Cluster Munitons\"). Case, spaces, hyphens and punctuation are not compared; a lower-case phrase is no title.",
+        "Titles are copied into footnotes and searched for; a misspelt one reads as careless and is not found.",
+        "\"“Implementation of the Convention on Cluster Munitons,” UNGA Resolution 77/79\"",
+        "Write the title as the registries spell it.";
+    "DOS513" "country-adjective" Warning Some(usage::country_adjective),
+        "A one-word country name used as an adjective before a noun that speaks for the state (\"the Chile delegation\", \"the France government\"): the nouns are delegation, government, representative(s), ministry, authorities, embassy, armed forces, army and military. Names of several words (\"the United States government\") and names in use as their own adjective (Kosovo, Palestine) are passed over.",
+        "House style writes the adjective (\"the Chilean delegation\") or \"the delegation of Chile\"; the noun form reads as translated.",
+        "\"the Chile delegation said it was reviewing the convention\"",
+        "Write the adjective, or \"the delegation of Chile\".";
     "DOS601" "table-total-mismatch" Error Some(tables::totals),
         "A table's \"Total\" column that is not the sum of the row's other figures of the same unit, or a \"Total\" row that is not the sum of the rows above it.",
         "Tables are where readers take figures from; a total that does not add up discredits the whole table.",

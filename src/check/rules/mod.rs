@@ -12,6 +12,7 @@ pub mod lint;
 pub mod quantities;
 pub mod review;
 pub mod tables;
+pub mod usage;
 pub mod words;
 
 use crate::facts::{Claim, Fact};
