@@ -165,7 +165,7 @@ rules! {
         "`[citations] old-letter = \"...\"` never cited.",
         "Cite it or delete it.";
     "DOS304" "citation-unbalanced-quotes" Warning Some(citations::unbalanced),
-        "A citation text with unbalanced quotation marks or parentheses.",
+        "A citation text with unbalanced quotation marks or parentheses; the label points at the mark that has no partner.",
         "Titles in footnotes lose their opening quote when copied.",
         "`Implementation of the Convention on Cluster Munitions,” UNGA Resolution 76/47`",
         "Add the missing quotation mark or parenthesis.";
@@ -190,14 +190,14 @@ rules! {
         "2022 last updated 2022-08-25; 2023 last updated 2021-09-13.",
         "Start the new edition from the latest one, and update the date.";
     "DOS501" "doubled-words" Warning Some(lint::doubled),
-        "A word or phrase written twice in a row.",
+        "A word or phrase written twice in a row, an article before a treaty name included (\"the the Convention\", \"a a\"). \"had had\" and \"that that\", which English doubles on purpose, pass.",
         "Editing slips survive proofreading surprisingly often.",
-        "\"did not participate did not participate\", \"has it has\".",
+        "\"did not participate did not participate\", \"has it has\", \"joined the the Convention\".",
         "Delete the repetition.";
     "DOS502" "missing-space" Warning Some(lint::missing_space),
-        "Words glued to numbers or to each other: \"in2015\", \"2014,Tajikistan\", \"FTajikistan\".",
+        "Words glued to numbers (\"in2019\", \"since2015\", \"of240\", \"2015and\"), to each other at a comma or semicolon (\"stockpile,which\", \"2014;Tajikistan\"), or to a stray capital (\"FTajikistan\"). Numbers (\"1,240\") and web and e-mail addresses pass; units glued to numbers are DOS509's.",
         "Lost spaces come from copying text between documents.",
-        "\"voted in favor in2015\".",
+        "\"voted in favor in2015\", \"its stockpile,which remains\".",
         "Add the space, or delete the stray character.";
     "DOS503" "mixed-spelling" Warning Some(lint::mixed_spelling),
         "One record mixing spelling variants (favor/favour, organization/organisation).",
@@ -210,7 +210,7 @@ rules! {
         "\"the Meeting of State Parties\".",
         "Write \"States Parties\".";
     "DOS505" "unbalanced-punctuation" Warning Some(lint::unbalanced),
-        "A paragraph of prose with unbalanced parentheses or quotation marks.",
+        "A paragraph of the summary or a section with unbalanced parentheses or quotation marks; the label points at the mark that has no partner. Apostrophes (\"Examplestan’s\", \"States Parties’\") are not quotation marks. Footnotes are DOS304's.",
         "The closing mark is usually lost in editing.",
         "\"the Convention on Conventional Weapons (CCW.\"",
         "Add the missing mark.";
