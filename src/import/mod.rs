@@ -914,4 +914,54 @@ mod tests {
             incomplete.value
         );
     }
+
+    #[test]
+    fn each_failure_is_its_own_error_naming_the_file() {
+        let named = |name: &str| ImportOptions {
+            source_name: Some(name.into()),
+            ..ImportOptions::default()
+        };
+        let page = "Westmark\n\nWestmark signed the convention in 2008.\n";
+        let empty = import_text(" \n\n", &named("blank.txt"));
+        assert!(
+            matches!(&empty, Err(ImportError::Empty { file }) if file == "blank.txt"),
+            "{empty:?}"
+        );
+        let no_edition = import_text(page, &named("westmark.txt"));
+        assert!(
+            matches!(no_edition, Err(ImportError::NoEdition { .. })),
+            "{no_edition:?}"
+        );
+        let early = ImportOptions {
+            edition: Some(1492),
+            ..named("westmark.txt")
+        };
+        let implausible = import_text(page, &early);
+        assert!(
+            matches!(
+                implausible,
+                Err(ImportError::ImplausibleEdition { edition: 1492, .. })
+            ),
+            "{implausible:?}"
+        );
+        let bad_code = ImportOptions {
+            iso: Some("not a code!".into()),
+            edition: Some(2013),
+            ..named("westmark.txt")
+        };
+        let area = import_text(page, &bad_code);
+        assert!(
+            matches!(&area, Err(ImportError::AreaCode { code, .. }) if code == "not a code!"),
+            "{area:?}"
+        );
+        let message = import_text(page, &named("westmark.txt"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "westmark.txt: cannot tell the edition: no year in the file name and no “Last updated” date"
+            )
+        );
+    }
 }
