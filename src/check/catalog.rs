@@ -174,9 +174,9 @@ rules! {
         "\"...its position.[^n3] It voted in favor.[^n5]\" with no [^n4] anywhere before.",
         "Restore the lost marker or footnote, or renumber the footnotes in reading order.";
     "DOS401" "topic-disagreement" Warning Some(across::topics),
-        "Two topics of one country in one edition state different treaty status or membership.",
+        "Two topics of one country in one edition state different shared facts: treaty status or membership (in fields or in prose), treaty dates, or contamination (\"contaminated by cluster munition remnants\", \"no known contamination\", an area in km² against the other topic's prose or its contamination table's total).",
         "Readers see all topics of a country side by side.",
-        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`.",
+        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`; Ban Policy \"has no known contamination\", Mine Action \"is contaminated by cluster munition remnants\".",
         "Make the topics agree.";
     "DOS402" "edition-fact-changed" Warning Some(across::editions),
         "A past fact of the previous edition (status, treaty date, membership, attendance, vote, conduct) that changed or vanished.",

@@ -58,6 +58,8 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::MeetingMention { .. } => "meeting mentioned",
         Claim::ResolutionCited { .. } => "resolution cited",
         Claim::CasualtyCount { .. } => "casualties in year",
+        Claim::Contamination { .. } => "contamination",
+        Claim::ContaminatedArea { .. } => "contaminated area",
         Claim::TableCell { .. } => "table cell",
         Claim::Status(_) => "status",
         Claim::Date { .. } => "date",
@@ -271,7 +273,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         | Claim::MeetingCount { .. }
         | Claim::OnlyAttendance
         | Claim::AllMeetings
-        | Claim::ActivityList { .. } => None,
+        | Claim::ActivityList { .. }
+        | Claim::Contamination { .. }
+        | Claim::ContaminatedArea { .. } => None,
     }
 }
 

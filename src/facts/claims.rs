@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use regex::{Captures, Regex};
 use serde::Deserialize;
 
-use super::{Activity, Claim, DateKind, Fact, Origin, Treaty};
+use super::{Activity, Claim, DateKind, Fact, Hazards, Origin, Treaty};
 use crate::record::{ConventionStatus, Date, Prose, Record, Role, TreatyStanding, VoteCast};
 use crate::registry::{Registry, TreatyId};
 
@@ -52,6 +52,10 @@ pub enum PatternKind {
     ResolutionCited,
     /// [`Claim::CasualtyCount`].
     CasualtyCount,
+    /// [`Claim::Contamination`]: contaminated, or not when the `neg` group matched.
+    Contamination,
+    /// [`Claim::ContaminatedArea`] of the `number` group, in km².
+    ContaminatedArea,
 }
 
 /// Which date a `date` pattern states.
@@ -657,6 +661,17 @@ fn claims_of(
                 _ => Vec::new(),
             }
         }
+        PatternKind::Contamination => vec![Claim::Contamination {
+            hazards: Hazards::named_in(sentence),
+            contaminated: caps.name("neg").is_none(),
+        }],
+        PatternKind::ContaminatedArea => group(caps, &["number", "number2"])
+            .map(|m| Claim::ContaminatedArea {
+                hazards: Hazards::named_in(sentence),
+                area: m.as_str().to_string(),
+            })
+            .into_iter()
+            .collect(),
         PatternKind::ResolutionCited => match caps.name("resolution") {
             Some(number) => vec![Claim::ResolutionCited {
                 number: number.as_str().to_string(),

@@ -70,6 +70,56 @@ impl Activity {
     }
 }
 
+/// What contamination a sentence or table speaks of: mines, cluster munition remnants, or
+/// (when it names neither) both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hazards {
+    /// Landmines (antipersonnel mines, mined areas).
+    pub mines: bool,
+    /// Cluster munition remnants.
+    pub cluster_munition_remnants: bool,
+}
+
+impl Hazards {
+    /// The hazards a text names; both when it names neither.
+    pub fn named_in(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        let remnants = lower.contains("cluster munition") || lower.contains("submunition");
+        let mines = lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            matches!(
+                w,
+                "mine" | "mines" | "mined" | "landmine" | "landmines" | "minefield" | "minefields"
+            )
+        });
+        if mines || remnants {
+            Self {
+                mines,
+                cluster_munition_remnants: remnants,
+            }
+        } else {
+            Self {
+                mines: true,
+                cluster_munition_remnants: true,
+            }
+        }
+    }
+
+    /// Whether the two speak of at least one hazard in common.
+    pub fn overlap(self, other: Self) -> bool {
+        (self.mines && other.mines)
+            || (self.cluster_munition_remnants && other.cluster_munition_remnants)
+    }
+
+    /// " by mines", " by cluster munition remnants", or "" when both are meant.
+    pub fn by(self) -> &'static str {
+        match (self.mines, self.cluster_munition_remnants) {
+            (true, false) => " by mines",
+            (false, true) => " by cluster munition remnants",
+            _ => "",
+        }
+    }
+}
+
 /// Which treaty-relevant date a [`Claim::Date`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DateKind {
@@ -230,6 +280,21 @@ pub enum Claim {
         /// The number of casualties stated.
         count: u64,
     },
+    /// Prose: whether the country is contaminated ("is contaminated by cluster munition
+    /// remnants", "has no known contamination").
+    Contamination {
+        /// The hazards the sentence speaks of.
+        hazards: Hazards,
+        /// Whether it says there is contamination.
+        contaminated: bool,
+    },
+    /// Prose: the extent of contamination in km² ("hazardous areas covering 4.35 km²").
+    ContaminatedArea {
+        /// The hazards the sentence speaks of.
+        hazards: Hazards,
+        /// The area as printed, in km².
+        area: String,
+    },
     /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
     ResolutionCited {
         /// The number, e.g. "76/47".
@@ -380,6 +445,20 @@ impl fmt::Display for Claim {
                 None => write!(f, "{meeting} placed in {year}"),
             },
             Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+            Claim::Contamination {
+                hazards,
+                contaminated,
+            } => {
+                let state = if *contaminated {
+                    "contaminated"
+                } else {
+                    "no known contamination"
+                };
+                write!(f, "{state}{}", hazards.by())
+            }
+            Claim::ContaminatedArea { hazards, area } => {
+                write!(f, "{area} km² contaminated{}", hazards.by())
+            }
             Claim::TableCell {
                 table,
                 row,
