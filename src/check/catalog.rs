@@ -119,7 +119,7 @@ rules! {
         "Deposited 8 September 2011, State Party 1 February 2012 (should be 1 March 2012).",
         "Recompute the date from the deposit date.";
     "DOS202" "article7-report-due" Error Some(dates::article7),
-        "The initial Article 7 report due date is not 180 days after entry into force for the state.",
+        "The initial Article 7 report due date is not 180 days after entry into force for the state (each treaty's dates against its own); or an annual report listed in `[article7]` is dated before the end of the year it covers, or the latest report's date is not the latest submission listed.",
         "The deadline is computed by treaty rule.",
         "State Party 1 March 2012, report due 1 September 2012 (should be 28 August 2012).",
         "Recompute the due date.";

@@ -67,6 +67,7 @@ enum DateName {
     InForce,
     ReportDue,
     StockpileDeadline,
+    LastReport,
 }
 
 impl DateName {
@@ -77,6 +78,7 @@ impl DateName {
             DateName::InForce => DateKind::InForce,
             DateName::ReportDue => DateKind::ReportDue,
             DateName::StockpileDeadline => DateKind::StockpileDeadline,
+            DateName::LastReport => DateKind::LastReport,
         }
     }
 }
@@ -170,7 +172,7 @@ pub enum PatternProblem {
     },
     /// A date pattern does not say which date it states.
     #[error(
-        "claim pattern `{0}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline)"
+        "claim pattern `{0}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline, last-report)"
     )]
     DateKindMissing(String),
 }
@@ -489,16 +491,20 @@ pub fn resolve_meeting<'r>(
     })
 }
 
-/// The treaty a prose claim is about: the one its matched words name, else the topic's.
-/// Membership of related treaties, citations and cited resolutions are about no one treaty;
-/// a resolved meeting is about its own.
+/// The treaty a prose claim is about: the one its matched words name, else the topic's; a
+/// treaty date, the treaty its sentence names ("The Mine Ban Treaty entered into force for X
+/// on ..."). Membership of related treaties, citations and cited resolutions are about no one
+/// treaty; a resolved meeting is about its own.
 fn prose_treaty(
     claim: &Claim,
-    matched: &str,
+    (matched, sentence): (&str, &str),
     topic: Option<TreatyId>,
     registry: &Registry,
 ) -> Option<TreatyId> {
     match claim {
+        Claim::Date { .. } => TreatyId::named_in(matched)
+            .or_else(|| TreatyId::named_in(sentence))
+            .or(topic),
         Claim::Treaty { .. } | Claim::Citation { .. } | Claim::ResolutionCited { .. } => None,
         Claim::Attendance { meeting, .. } | Claim::MeetingMention { meeting, .. } => {
             registry.meeting(meeting).map(|m| m.treaty)
@@ -562,7 +568,7 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
                         let raw = clean.raw_range(abs);
                         let span = block.prose.source_range(raw);
                         for claim in claims {
-                            let treaty = prose_treaty(&claim, matched, topic, registry);
+                            let treaty = prose_treaty(&claim, (matched, text), topic, registry);
                             facts.push(Fact {
                                 treaty,
                                 claim,

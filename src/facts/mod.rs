@@ -11,8 +11,8 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::record::{
-    Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status, Treaties,
-    TreatyStanding, Vote, VoteCast,
+    Article7, Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status,
+    Treaties, TreatyStanding, Vote, VoteCast,
 };
 use crate::registry::{Registry, TreatyId, record_treaty};
 
@@ -137,6 +137,8 @@ pub enum DateKind {
     StockpileDestroyed,
     /// National implementation legislation adopted.
     Legislation,
+    /// The latest Article 7 transparency report submitted.
+    LastReport,
 }
 
 impl DateKind {
@@ -150,6 +152,7 @@ impl DateKind {
             DateKind::StockpileDeadline => "stockpile destruction deadline",
             DateKind::StockpileDestroyed => "stockpile destruction completed",
             DateKind::Legislation => "implementation legislation",
+            DateKind::LastReport => "latest Article 7 report submitted",
         }
     }
 }
@@ -279,6 +282,13 @@ pub enum Claim {
         year: i32,
         /// The number of casualties stated.
         count: u64,
+    },
+    /// An Article 7 transparency report, by the calendar year it covers.
+    Article7Report {
+        /// The year covered.
+        covers: i32,
+        /// When it was submitted, when known.
+        submitted: Option<Date>,
     },
     /// Prose: whether the country is contaminated ("is contaminated by cluster munition
     /// remnants", "has no known contamination").
@@ -445,6 +455,10 @@ impl fmt::Display for Claim {
                 None => write!(f, "{meeting} placed in {year}"),
             },
             Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+            Claim::Article7Report { covers, submitted } => match submitted {
+                Some(d) => write!(f, "Article 7 report for {covers} submitted {d}"),
+                None => write!(f, "Article 7 report for {covers}"),
+            },
             Claim::Contamination {
                 hazards,
                 contaminated,
@@ -499,6 +513,9 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     vote_facts(&record.votes, registry, record_treaty(record), &mut facts);
     if let Some(c) = &record.conduct {
         conduct_facts(c, &mut facts);
+    }
+    if let Some(a) = &record.article7 {
+        article7_facts(a, &mut facts);
     }
     for (claim, origin) in table_cells(record) {
         facts.push(field_fact(claim, origin));
@@ -670,6 +687,31 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
         DateKind::StockpileDestroyed,
         c.stockpile_destroyed.as_ref(),
     ));
+}
+
+/// The facts of the `[article7]` table: the latest report's date and each report.
+fn article7_facts(a: &Article7, facts: &mut Vec<Fact>) {
+    facts.extend(date_fact(
+        "article7.last_submitted",
+        DateKind::LastReport,
+        a.last_submitted.as_ref(),
+    ));
+    for (i, r) in a.reports.iter().enumerate() {
+        let end = r
+            .submitted
+            .as_ref()
+            .map_or(r.covers.span.end, |s| s.span.end);
+        facts.push(field_fact(
+            Claim::Article7Report {
+                covers: r.covers.value,
+                submitted: r.submitted.as_ref().map(|s| s.value),
+            },
+            field(
+                format!("article7.reports[{i}]"),
+                &(r.covers.span.start..end.max(r.covers.span.end)),
+            ),
+        ));
+    }
 }
 
 /// The cells of a record's tables after each row's first (which names the row), as facts.

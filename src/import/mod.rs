@@ -703,6 +703,7 @@ fn build_record(
             })
             .collect(),
         clearance: None,
+        article7: None,
         tables: body
             .tables
             .iter()

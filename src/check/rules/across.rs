@@ -24,7 +24,7 @@ fn keyed(fact: &Fact) -> Option<(String, String, &'static str)> {
                 "treaty",
             ))
         }
-        Claim::Date { kind, date } if mine_ban => Some((
+        Claim::Date { kind, date } if mine_ban && *kind != DateKind::LastReport => Some((
             format!("Mine Ban Treaty {} date", kind.label()),
             date.to_string(),
             "date",
