@@ -6,6 +6,7 @@ pub mod across;
 pub mod carry_over;
 pub mod citations;
 pub mod claim_rules;
+pub mod contamination;
 pub mod dates;
 pub mod footnotes;
 pub mod incomplete;
@@ -15,6 +16,8 @@ pub mod positions;
 pub mod quantities;
 pub mod review;
 pub mod tables;
+pub mod usage;
+pub mod words;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;
