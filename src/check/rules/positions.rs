@@ -51,18 +51,23 @@ static POSITION: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b").expect("valid regex"));
 
+/// The first position a piece of prose states, and where.
+fn position_in(text: &str) -> Option<(JoiningPosition, Range<usize>)> {
+    let caps = POSITION.captures(text)?;
+    let position = if caps.name("no").is_some() {
+        JoiningPosition::NoPlans
+    } else if caps.name("considering").is_some() {
+        JoiningPosition::Considering
+    } else {
+        JoiningPosition::Intends
+    };
+    Some((position, caps.get(0)?.range()))
+}
+
 /// The first position a record states: the position, the sentence, where in it.
 fn stated(record: &Record) -> Option<(JoiningPosition, ProseSentence<'_>, Range<usize>)> {
     prose_sentences(record).into_iter().find_map(|sentence| {
-        let caps = POSITION.captures(sentence.text())?;
-        let position = if caps.name("no").is_some() {
-            JoiningPosition::NoPlans
-        } else if caps.name("considering").is_some() {
-            JoiningPosition::Considering
-        } else {
-            JoiningPosition::Intends
-        };
-        let range = caps.get(0)?.range();
+        let (position, range) = position_in(sentence.text())?;
         Some((position, sentence, range))
     })
 }
@@ -135,4 +140,40 @@ pub fn position_change(ctx: &Ctx<'_>) -> Vec<Draft> {
         )],
     });
     vec![draft]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{JoiningPosition, position_in};
+
+    #[test]
+    fn each_documented_phrasing_reads_as_its_position() {
+        let cases = [
+            (
+                "It has no plans to join the convention.",
+                JoiningPosition::NoPlans,
+            ),
+            ("It does not intend to accede.", JoiningPosition::NoPlans),
+            ("It has no intention of joining.", JoiningPosition::NoPlans),
+            ("It is not considering accession.", JoiningPosition::NoPlans),
+            ("It is considering accession.", JoiningPosition::Considering),
+            (
+                "It is actively considering joining.",
+                JoiningPosition::Considering,
+            ),
+            (
+                "It is studying the possibility of ratification.",
+                JoiningPosition::Considering,
+            ),
+            ("It intends to accede soon.", JoiningPosition::Intends),
+            (
+                "It is preparing to ratify the convention.",
+                JoiningPosition::Intends,
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(position_in(text).map(|p| p.0), Some(expected), "{text}");
+        }
+        assert_eq!(position_in("It attended the meeting as an observer."), None);
+    }
 }
