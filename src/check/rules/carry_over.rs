@@ -34,8 +34,9 @@ enum Latest {
     Vote,
 }
 
-fn about(sentence: &str) -> Option<Latest> {
-    let lower = sentence.to_lowercase();
+/// What the words from "most recently" to the year speak of.
+fn about(claim: &str) -> Option<Latest> {
+    let lower = claim.to_lowercase();
     if lower.contains("vote") || lower.contains("voted") || lower.contains("resolution") {
         Some(Latest::Vote)
     } else if lower.contains("meeting of states parties") || lower.contains("review conference") {
@@ -68,8 +69,8 @@ fn latest_sentences(record: &Record) -> Vec<(ProseSentence<'_>, i32, Latest, Ran
         .filter_map(|sentence| {
             let caps = LATEST.captures(sentence.text())?;
             let year = caps["year"].parse().ok()?;
-            let what = about(sentence.text())?;
             let range = caps.get(0)?.range();
+            let what = about(&sentence.text()[range.clone()])?;
             Some((sentence, year, what, range))
         })
         .collect()
