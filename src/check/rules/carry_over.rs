@@ -10,7 +10,7 @@ use regex::Regex;
 
 use crate::check::{Ctx, Draft, Elsewhere, Label};
 use crate::facts::{Claim, Fact};
-use crate::record::Record;
+use crate::record::{Record, VoteCast};
 
 use super::{ProseSentence, attended, of_the_convention, prose_sentences};
 
@@ -76,12 +76,20 @@ fn latest_sentences(record: &Record) -> Vec<(ProseSentence<'_>, i32, Latest, Ran
         .collect()
 }
 
-/// The latest year this edition's facts record for what a sentence is about, with the fact.
+/// The latest year this edition's facts record for what a sentence is about (a vote cast,
+/// not an absence from the vote), with the fact.
 fn latest_recorded<'f>(ctx: &Ctx<'f>, what: Latest) -> Option<(i32, &'f Fact)> {
     ctx.facts
         .iter()
         .filter_map(|f| match (&f.claim, what) {
-            (Claim::Vote { year: Some(y), .. }, Latest::Vote) => Some((*y, f)),
+            (
+                Claim::Vote {
+                    year: Some(y),
+                    vote,
+                    ..
+                },
+                Latest::Vote,
+            ) if *vote != VoteCast::Absent => Some((*y, f)),
             (Claim::Attendance { .. }, Latest::Meeting | Latest::FormalMeeting) => {
                 let (_, year, kind) = attended(f, ctx.registry)?;
                 let counts = match what {
