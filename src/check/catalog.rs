@@ -225,7 +225,7 @@ rules! {
         "\"342 casualties (74 killed; 260 injured)\".",
         "Correct the total or the parts.";
     "DOS508" "stray-space" Warning Some(lint::stray_space),
-        "A space before a footnote marker or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
+        "A space before a footnote marker (`[^n3]`, or a superscript number \"¹\" pasted from a published page) or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
         "Stray spaces survive copying from word processors and web pages; in print a marker or a comma set off by a space looks careless.",
         "\"its position .[^n3]\", \"the convention  in 2019\", \"as an observer. [^n4]\"",
         "Delete the space.";

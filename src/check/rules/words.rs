@@ -136,31 +136,41 @@ fn split_glued(token: &str) -> Option<(usize, String)> {
     best.map(|at| (at, format!("{} {}", &token[..at], &token[at..])))
 }
 
+/// The space-separated chunks of a cleaned paragraph, trimmed of surrounding punctuation,
+/// quotes and superscript footnote numbers: (offset of the trimmed core, core, whole chunk).
+pub(super) fn trimmed_chunks(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
+    text.split(' ')
+        .scan(0, |offset, chunk| {
+            let start = *offset;
+            *offset += chunk.len() + 1;
+            Some((start, chunk))
+        })
+        .filter_map(|(start, chunk)| {
+            let lead = chunk.len() - chunk.trim_start_matches(not_letter_or_digit).len();
+            let core = chunk.trim_matches(not_letter_or_digit);
+            (!core.is_empty()).then_some((start + lead, core, chunk))
+        })
+}
+
 /// The word tokens of a cleaned paragraph worth testing: letters only, cut at hyphens and
 /// apostrophes; chunks holding digits, URLs, e-mail addresses, paths or inner full stops
 /// (abbreviations, domains) are passed over.
 fn tokens(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut offset = 0;
-    for chunk in text.split(' ') {
-        let start = offset;
-        offset += chunk.len() + 1;
-        let trimmed = chunk.trim_matches(not_letter_or_digit);
-        if trimmed.is_empty()
-            || trimmed.contains(|c: char| c.is_ascii_digit() || "@/\\.:_=&?#".contains(c))
+    for (base, core, chunk) in trimmed_chunks(text) {
+        if core.contains(|c: char| c.is_ascii_digit() || "@/\\.:_=&?#".contains(c))
             || chunk.contains("www")
         {
             continue;
         }
-        let base = start + (chunk.len() - chunk.trim_start_matches(not_letter_or_digit).len());
         let mut part_start = 0;
-        for (i, c) in trimmed.char_indices() {
+        for (i, c) in core.char_indices() {
             if matches!(c, '-' | '–' | '\'' | '’') {
                 out.push(base + part_start..base + i);
                 part_start = i + c.len_utf8();
             }
         }
-        out.push(base + part_start..base + trimmed.len());
+        out.push(base + part_start..base + core.len());
     }
     out.retain(|r| !r.is_empty());
     out
