@@ -136,8 +136,22 @@ fn split_glued(token: &str) -> Option<(usize, String)> {
     best.map(|at| (at, format!("{} {}", &token[..at], &token[at..])))
 }
 
+/// `chunk` without the published footnote markers at its end ("Munitions.[1]" is
+/// "Munitions.", "[3][4]" is "").
+fn without_number_markers(mut chunk: &str) -> &str {
+    while let Some(inner) = chunk.strip_suffix(']')
+        && let Some(open) = inner.rfind('[')
+        && inner.len() > open + 1
+        && inner[open + 1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        chunk = &inner[..open];
+    }
+    chunk
+}
+
 /// The space-separated chunks of a cleaned paragraph, trimmed of surrounding punctuation,
-/// quotes and superscript footnote numbers: (offset of the trimmed core, core, whole chunk).
+/// quotes and footnote numbers (published `[1]` markers, superscripts): (offset of the
+/// trimmed core, core, whole chunk).
 pub(super) fn trimmed_chunks(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
     text.split(' ')
         .scan(0, |offset, chunk| {
@@ -147,7 +161,7 @@ pub(super) fn trimmed_chunks(text: &str) -> impl Iterator<Item = (usize, &str, &
         })
         .filter_map(|(start, chunk)| {
             let lead = chunk.len() - chunk.trim_start_matches(not_letter_or_digit).len();
-            let core = chunk.trim_matches(not_letter_or_digit);
+            let core = without_number_markers(chunk).trim_matches(not_letter_or_digit);
             (!core.is_empty()).then_some((start + lead, core, chunk))
         })
 }
@@ -262,6 +276,13 @@ mod tests {
         ] {
             assert_eq!(split_glued(token), None, "{token}");
         }
+    }
+
+    #[test]
+    fn chunks_lose_published_markers() {
+        let text = "Munitions.[1] Treaty[2][3] [4] x[a]";
+        let cores: Vec<&str> = trimmed_chunks(text).map(|(_, core, _)| core).collect();
+        assert_eq!(cores, vec!["Munitions", "Treaty", "x[a"]);
     }
 
     #[test]
