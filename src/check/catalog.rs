@@ -120,7 +120,7 @@ rules! {
         "Deposited 8 September 2011, State Party 1 February 2012 (should be 1 March 2012).",
         "Recompute the date from the deposit date.";
     "DOS202" "article7-report-due" Error Some(dates::article7),
-        "The initial Article 7 report due date is not 180 days after entry into force for the state.",
+        "The initial Article 7 report due date is not 180 days after entry into force for the state (each treaty's dates against its own); or an annual report listed in `[article7]` is dated before the end of the year it covers, or the latest report's date is not the latest submission listed.",
         "The deadline is computed by treaty rule.",
         "State Party 1 March 2012, report due 1 September 2012 (should be 28 August 2012).",
         "Recompute the due date.";
@@ -175,9 +175,9 @@ rules! {
         "\"...its position.[^n3] It voted in favor.[^n5]\" with no [^n4] anywhere before.",
         "Restore the lost marker or footnote, or renumber the footnotes in reading order.";
     "DOS401" "topic-disagreement" Warning Some(across::topics),
-        "Two topics of one country in one edition state different treaty status or membership.",
+        "Two topics of one country in one edition state different shared facts: treaty status or membership (in fields or in prose), treaty dates, or contamination (\"contaminated by cluster munition remnants\", \"no known contamination\", an area in km² against the other topic's prose or its contamination table's total).",
         "Readers see all topics of a country side by side.",
-        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`.",
+        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`; Ban Policy \"has no known contamination\", Mine Action \"is contaminated by cluster munition remnants\".",
         "Make the topics agree.";
     "DOS402" "edition-fact-changed" Warning Some(across::editions),
         "A past fact of the previous edition (status, treaty date, membership, attendance, vote, conduct) that changed or vanished.",

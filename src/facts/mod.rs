@@ -11,8 +11,8 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::record::{
-    Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status, Treaties,
-    TreatyStanding, Vote, VoteCast,
+    Article7, Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status,
+    Treaties, TreatyStanding, Vote, VoteCast,
 };
 use crate::registry::{Registry, TreatyId, record_treaty};
 
@@ -70,6 +70,56 @@ impl Activity {
     }
 }
 
+/// What contamination a sentence or table speaks of: mines, cluster munition remnants, or
+/// (when it names neither) both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hazards {
+    /// Landmines (antipersonnel mines, mined areas).
+    pub mines: bool,
+    /// Cluster munition remnants.
+    pub cluster_munition_remnants: bool,
+}
+
+impl Hazards {
+    /// The hazards a text names; both when it names neither.
+    pub fn named_in(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        let remnants = lower.contains("cluster munition") || lower.contains("submunition");
+        let mines = lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            matches!(
+                w,
+                "mine" | "mines" | "mined" | "landmine" | "landmines" | "minefield" | "minefields"
+            )
+        });
+        if mines || remnants {
+            Self {
+                mines,
+                cluster_munition_remnants: remnants,
+            }
+        } else {
+            Self {
+                mines: true,
+                cluster_munition_remnants: true,
+            }
+        }
+    }
+
+    /// Whether the two speak of at least one hazard in common.
+    pub fn overlap(self, other: Self) -> bool {
+        (self.mines && other.mines)
+            || (self.cluster_munition_remnants && other.cluster_munition_remnants)
+    }
+
+    /// " by mines", " by cluster munition remnants", or "" when both are meant.
+    pub fn by(self) -> &'static str {
+        match (self.mines, self.cluster_munition_remnants) {
+            (true, false) => " by mines",
+            (false, true) => " by cluster munition remnants",
+            _ => "",
+        }
+    }
+}
+
 /// Which treaty-relevant date a [`Claim::Date`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DateKind {
@@ -87,6 +137,8 @@ pub enum DateKind {
     StockpileDestroyed,
     /// National implementation legislation adopted.
     Legislation,
+    /// The latest Article 7 transparency report submitted.
+    LastReport,
 }
 
 impl DateKind {
@@ -100,6 +152,7 @@ impl DateKind {
             DateKind::StockpileDeadline => "stockpile destruction deadline",
             DateKind::StockpileDestroyed => "stockpile destruction completed",
             DateKind::Legislation => "implementation legislation",
+            DateKind::LastReport => "latest Article 7 report submitted",
         }
     }
 }
@@ -229,6 +282,28 @@ pub enum Claim {
         year: i32,
         /// The number of casualties stated.
         count: u64,
+    },
+    /// An Article 7 transparency report, by the calendar year it covers.
+    Article7Report {
+        /// The year covered.
+        covers: i32,
+        /// When it was submitted, when known.
+        submitted: Option<Date>,
+    },
+    /// Prose: whether the country is contaminated ("is contaminated by cluster munition
+    /// remnants", "has no known contamination").
+    Contamination {
+        /// The hazards the sentence speaks of.
+        hazards: Hazards,
+        /// Whether it says there is contamination.
+        contaminated: bool,
+    },
+    /// Prose: the extent of contamination in km² ("hazardous areas covering 4.35 km²").
+    ContaminatedArea {
+        /// The hazards the sentence speaks of.
+        hazards: Hazards,
+        /// The area as printed, in km².
+        area: String,
     },
     /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
     ResolutionCited {
@@ -380,6 +455,24 @@ impl fmt::Display for Claim {
                 None => write!(f, "{meeting} placed in {year}"),
             },
             Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+            Claim::Article7Report { covers, submitted } => match submitted {
+                Some(d) => write!(f, "Article 7 report for {covers} submitted {d}"),
+                None => write!(f, "Article 7 report for {covers}"),
+            },
+            Claim::Contamination {
+                hazards,
+                contaminated,
+            } => {
+                let state = if *contaminated {
+                    "contaminated"
+                } else {
+                    "no known contamination"
+                };
+                write!(f, "{state}{}", hazards.by())
+            }
+            Claim::ContaminatedArea { hazards, area } => {
+                write!(f, "{area} km² contaminated{}", hazards.by())
+            }
             Claim::TableCell {
                 table,
                 row,
@@ -420,6 +513,9 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     vote_facts(&record.votes, registry, record_treaty(record), &mut facts);
     if let Some(c) = &record.conduct {
         conduct_facts(c, &mut facts);
+    }
+    if let Some(a) = &record.article7 {
+        article7_facts(a, &mut facts);
     }
     for (claim, origin) in table_cells(record) {
         facts.push(field_fact(claim, origin));
@@ -591,6 +687,31 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
         DateKind::StockpileDestroyed,
         c.stockpile_destroyed.as_ref(),
     ));
+}
+
+/// The facts of the `[article7]` table: the latest report's date and each report.
+fn article7_facts(a: &Article7, facts: &mut Vec<Fact>) {
+    facts.extend(date_fact(
+        "article7.last_submitted",
+        DateKind::LastReport,
+        a.last_submitted.as_ref(),
+    ));
+    for (i, r) in a.reports.iter().enumerate() {
+        let end = r
+            .submitted
+            .as_ref()
+            .map_or(r.covers.span.end, |s| s.span.end);
+        facts.push(field_fact(
+            Claim::Article7Report {
+                covers: r.covers.value,
+                submitted: r.submitted.as_ref().map(|s| s.value),
+            },
+            field(
+                format!("article7.reports[{i}]"),
+                &(r.covers.span.start..end.max(r.covers.span.end)),
+            ),
+        ));
+    }
 }
 
 /// The cells of a record's tables after each row's first (which names the row), as facts.

@@ -5,6 +5,7 @@
 pub mod across;
 pub mod citations;
 pub mod claim_rules;
+pub mod contamination;
 pub mod dates;
 pub mod footnotes;
 pub mod incomplete;
