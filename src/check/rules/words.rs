@@ -65,11 +65,22 @@ fn is_word(word: &str) -> bool {
     WORDS.contains(word) || WORDS.contains(word.to_lowercase().as_str())
 }
 
-/// Names the record may use that no English list holds: the record's country, every
-/// country of the country table, the treaties, and the registries' meeting names, places and
-/// resolution titles, lower-cased word by word.
+/// Names the record may use that no English list holds: the record's country and the
+/// capitalised words of its footnotes (the names of the people, bodies and programmes it
+/// cites), every country of the country table, the treaties, and the registries' meeting
+/// names, places and resolution titles, lower-cased word by word.
 fn known_names(ctx: &Ctx<'_>) -> HashSet<String> {
     let mut texts: Vec<&str> = vec![ctx.record.country.value.as_str()];
+    for citation in &ctx.record.citations {
+        texts.extend(
+            citation
+                .text
+                .value
+                .text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.starts_with(char::is_uppercase)),
+        );
+    }
     for name in crate::record::countries::names() {
         texts.push(name);
     }
