@@ -287,25 +287,42 @@ pub struct Outcome {
 /// The previous edition's file for a record at `path` in edition directory `EDITION/`:
 /// the nearest lower year directory under `profiles` holding the same file name.
 pub fn previous_edition_path(profiles: &Path, path: &Path, edition: i32) -> Option<PathBuf> {
-    let name = path.file_name()?;
-    let listing = WalkOptions {
-        max_depth: Some(1),
-        ..WalkOptions::default()
-    };
-    let mut years: Vec<(i32, PathBuf)> = walk(profiles, listing)
-        .dirs
-        .into_iter()
-        .filter_map(|dir| {
-            let year: i32 = dir.file_name()?.to_str()?.parse().ok()?;
-            (year < edition).then_some((year, dir))
-        })
-        .collect();
-    years.sort();
-    years
-        .into_iter()
-        .rev()
-        .map(|(_, dir)| dir.join(name))
-        .find(|p| p.is_file())
+    EditionDirs::list(profiles).previous(path, edition)
+}
+
+/// The year directories under a `profiles` directory, listed once, in ascending year order.
+#[derive(Debug, Clone)]
+struct EditionDirs(Vec<(i32, PathBuf)>);
+
+impl EditionDirs {
+    /// Lists the directories of `profiles` whose name is a year.
+    fn list(profiles: &Path) -> Self {
+        let listing = WalkOptions {
+            max_depth: Some(1),
+            ..WalkOptions::default()
+        };
+        let mut years: Vec<(i32, PathBuf)> = walk(profiles, listing)
+            .dirs
+            .into_iter()
+            .filter_map(|dir| {
+                let year: i32 = dir.file_name()?.to_str()?.parse().ok()?;
+                Some((year, dir))
+            })
+            .collect();
+        years.sort();
+        Self(years)
+    }
+
+    /// The file of the same name in the nearest earlier edition that has one.
+    fn previous(&self, path: &Path, edition: i32) -> Option<PathBuf> {
+        let name = path.file_name()?;
+        self.0
+            .iter()
+            .rev()
+            .filter(|(year, _)| *year < edition)
+            .map(|(_, dir)| dir.join(name))
+            .find(|p| p.is_file())
+    }
 }
 
 /// Files in the same directory for the same country and another topic; directory
@@ -373,42 +390,25 @@ pub fn check_files(
             Err(e) => load_errors.push(e),
         }
     }
-    // Neighbours: previous editions and sibling topics, loaded once each.
-    let mut wanted: Vec<PathBuf> = Vec::new();
-    let mut links: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
-    let mut listings = HashMap::new();
-    for r in &records {
-        let prev =
-            previous_edition_path(profiles, &r.path, r.edition.value).map(|p| display_path(&p));
-        let sibs = sibling_paths(&r.path, &r.slug(), &mut listings);
-        wanted.extend(prev.iter().cloned());
-        wanted.extend(sibs.iter().cloned());
-        links.push((prev, sibs));
-    }
-    wanted.sort();
-    wanted.dedup();
-    let neighbours: HashMap<PathBuf, Checked> = wanted
-        .par_iter()
-        .filter_map(|p| {
-            let record = load_record(p).ok()?;
-            let facts = extract(&record, registry, patterns);
-            Some((p.clone(), Checked { record, facts }))
-        })
-        .collect();
-    let checked: Vec<Checked> = records
+    // Every record's facts are extracted once; a neighbour that is itself being checked is
+    // shared, only the others are loaded from disk.
+    let extracted: Vec<Checked> = records
         .into_par_iter()
         .map(|record| {
-            let facts = own_facts(&record, extract(&record, registry, patterns));
+            let facts = extract(&record, registry, patterns);
             Checked { record, facts }
         })
         .collect();
-    let mut findings: Vec<Finding> = checked
+    let links = neighbour_links(&extracted, profiles);
+    let neighbours = Neighbours::gather(&extracted, &links, registry, patterns);
+    let mut findings: Vec<Finding> = extracted
         .par_iter()
         .zip(links.par_iter())
         .flat_map_iter(|(c, (prev, sibs))| {
+            let facts = own_facts(&c.record, c.facts.clone());
             let ctx = Ctx {
                 record: &c.record,
-                facts: &c.facts,
+                facts: &facts,
                 registry,
                 previous: prev.as_ref().and_then(|p| neighbours.get(p)),
                 siblings: sibs.iter().filter_map(|p| neighbours.get(p)).collect(),
@@ -427,7 +427,72 @@ pub fn check_files(
     Outcome {
         findings,
         load_errors,
-        records: checked.len(),
+        records: extracted.len(),
+    }
+}
+
+/// Each record's previous edition and sibling topics, as paths.
+type NeighbourLinks = Vec<(Option<PathBuf>, Vec<PathBuf>)>;
+
+/// For each record, the path of its previous edition and those of its other topics.
+fn neighbour_links(records: &[Checked], profiles: &Path) -> NeighbourLinks {
+    let editions = EditionDirs::list(profiles);
+    let mut listings = HashMap::new();
+    records
+        .iter()
+        .map(|c| {
+            let r = &c.record;
+            let prev = editions
+                .previous(&r.path, r.edition.value)
+                .map(|p| display_path(&p));
+            (prev, sibling_paths(&r.path, &r.slug(), &mut listings))
+        })
+        .collect()
+}
+
+/// The records the checked ones are compared with: those checked in the same run, found by
+/// path, and the others, loaded from disk once each.
+struct Neighbours<'a> {
+    checked: HashMap<&'a Path, &'a Checked>,
+    loaded: HashMap<PathBuf, Checked>,
+}
+
+impl<'a> Neighbours<'a> {
+    /// Indexes `checked` and loads every other record `links` names.
+    fn gather(
+        checked: &'a [Checked],
+        links: &NeighbourLinks,
+        registry: &Registry,
+        patterns: &ClaimPatterns,
+    ) -> Self {
+        let checked: HashMap<&Path, &Checked> = checked
+            .iter()
+            .map(|c| (c.record.path.as_path(), c))
+            .collect();
+        let mut wanted: Vec<&PathBuf> = links
+            .iter()
+            .flat_map(|(prev, sibs)| prev.iter().chain(sibs))
+            .filter(|p| !checked.contains_key(p.as_path()))
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let loaded = wanted
+            .par_iter()
+            .filter_map(|p| {
+                let record = load_record(p).ok()?;
+                let facts = extract(&record, registry, patterns);
+                Some(((*p).clone(), Checked { record, facts }))
+            })
+            .collect();
+        Self { checked, loaded }
+    }
+
+    /// The record at `path`, when it exists and loads.
+    fn get(&self, path: &Path) -> Option<&Checked> {
+        self.checked
+            .get(path)
+            .copied()
+            .or_else(|| self.loaded.get(path))
     }
 }
 

@@ -149,7 +149,13 @@ pub fn editions(ctx: &Ctx<'_>) -> Vec<Draft> {
         .iter()
         .filter_map(|f| keyed(f).map(|k| k.2))
         .collect();
+    // The previous edition is compared on the facts this record is checked on: those about
+    // its topic's treaty, or about no one treaty.
+    let treaty = TreatyId::of_topic(ctx.record.topic.value);
     for g in &prev.facts {
+        if treaty.is_some_and(|t| !g.concerns(t)) {
+            continue;
+        }
         let Some((key, old, cat)) = keyed(g) else {
             continue;
         };
