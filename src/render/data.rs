@@ -666,6 +666,15 @@ fn clearance_rows(c: &crate::record::Clearance) -> Vec<(String, String)> {
         let judged = if on_track.value { "Yes" } else { "No" };
         rows.push(("On track to meet the deadline".into(), judged.into()));
     }
+    if let Some(d) = &c.cluster_munition_deadline {
+        rows.push((
+            "Convention on Cluster Munitions Article 4 deadline".into(),
+            d.value.to_string(),
+        ));
+    }
+    if let Some(extent) = &c.extent {
+        rows.push(("Extent of contamination".into(), extent.value.clone()));
+    }
     rows
 }
 
