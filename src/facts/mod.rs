@@ -454,6 +454,20 @@ impl fmt::Display for Claim {
                 Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
                 None => write!(f, "{meeting} placed in {year}"),
             },
+            Claim::CasualtyCount { .. }
+            | Claim::Article7Report { .. }
+            | Claim::Contamination { .. }
+            | Claim::ContaminatedArea { .. }
+            | Claim::TableCell { .. }
+            | Claim::ResolutionCited { .. } => self.fmt_figures(f),
+        }
+    }
+}
+
+impl Claim {
+    /// Display of the claims of figures, reports and resolutions.
+    fn fmt_figures(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
             Claim::Article7Report { covers, submitted } => match submitted {
                 Some(d) => write!(f, "Article 7 report for {covers} submitted {d}"),
@@ -483,6 +497,7 @@ impl fmt::Display for Claim {
                 Some(d) => write!(f, "resolution {number} of {d}"),
                 None => write!(f, "resolution {number}"),
             },
+            _ => Ok(()),
         }
     }
 }

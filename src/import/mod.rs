@@ -459,7 +459,7 @@ impl Body {
         if key_facts::read_line(&line.text, &mut self.key_facts) {
             return true;
         }
-        for (label, value) in self.key_facts.unreadable[before..].to_vec() {
+        for (label, value) in &self.key_facts.unreadable[before..] {
             self.warnings.push(format!(
                 "line {}: the key fact “{label}” gives “{value}”, which is no date; the line is kept as text",
                 line.no

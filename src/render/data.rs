@@ -286,12 +286,15 @@ pub struct BookData {
     pub date: DocDate,
     /// Edition year.
     pub edition: i32,
-    /// One contents entry per profile, in book order.
+    /// One contents entry per part, in book order: a profile, or the title page of a topic's
+    /// section when the book holds several topics.
     pub entries: Vec<BookEntry>,
     /// Paper size, as Typst names it.
     pub paper: String,
     /// PDF title.
     pub title: String,
+    /// The topics the book holds, in book order (labels).
+    pub topics: Vec<String>,
 }
 
 /// A contents entry of the book.
@@ -304,8 +307,29 @@ pub struct BookEntry {
     /// The book page the profile starts on; absent until the page counts are known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// Whether the entry is a section's title page (its `country` is empty) rather than a
+    /// profile.
+    pub section: bool,
     /// Topic label.
     pub topic: String,
+}
+
+/// What `book.typ`'s `book-section` receives: the title page of one topic's section of a
+/// book.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SectionPageData {
+    /// PDF author metadata.
+    pub author: String,
+    /// The book's date.
+    pub date: DocDate,
+    /// Edition year.
+    pub edition: i32,
+    /// Profiles in the section.
+    pub profiles: usize,
+    /// Paper size, as Typst names it.
+    pub paper: String,
+    /// The section's topic label, its title.
+    pub title: String,
 }
 
 /// What `templates/folios.typ` receives: one page per folio.
@@ -389,27 +413,80 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
 }
 
 /// The template data for an edition's front matter: title, date and one contents entry per
-/// profile, in order. Each entry's `page` (where the profile starts) is filled in once the
-/// profiles' page counts are known. `None` for an edition without profiles.
+/// part, in order: the profiles (given in book order, a topic's together), each topic's
+/// preceded by its section's title page when there are several topics. Each entry's `page`
+/// (where the part starts) is filled in once the parts' page counts are known. `None` for an
+/// edition without profiles.
 pub fn book_data(edition: i32, profiles: &[ProfileData], paper: Paper) -> Option<BookData> {
     let date = profiles.iter().map(|p| p.date).max_by_key(|d| d.ymd())?;
-    let entries = profiles
-        .iter()
-        .map(|p| BookEntry {
+    let mut topics: Vec<String> = profiles.iter().map(|p| p.topic.clone()).collect();
+    topics.dedup();
+    let mut entries = Vec::new();
+    for p in profiles {
+        let opens_section = entries
+            .last()
+            .is_none_or(|e: &BookEntry| e.topic != p.topic);
+        if topics.len() > 1 && opens_section {
+            entries.push(BookEntry {
+                id: section_id(edition, &p.topic),
+                country: String::new(),
+                topic: p.topic.clone(),
+                page: None,
+                section: true,
+            });
+        }
+        entries.push(BookEntry {
             id: p.id.clone(),
             country: p.country.clone(),
             topic: p.topic.clone(),
             page: None,
-        })
-        .collect();
+            section: false,
+        });
+    }
+    let title = match topics.as_slice() {
+        [one] => format!("{one}: Country Profiles {edition}"),
+        _ => format!("Country Profiles {edition}"),
+    };
     Some(BookData {
-        title: format!("Cluster Munition Ban Policy: Country Profiles {edition}"),
+        title,
         author: AUTHOR.to_string(),
         edition,
         paper: paper.typst_name().to_string(),
         date,
         entries,
+        topics,
     })
+}
+
+/// The id of a topic's section in an edition's book: `section-2023-mine-action`.
+fn section_id(edition: i32, topic: &str) -> String {
+    format!("section-{edition}-{}", crate::record::slugify(topic))
+}
+
+/// The template data of the title page of each section of a book, with the entry it stands
+/// for (by id).
+pub fn section_pages(front: &BookData, paper: Paper) -> Vec<(String, SectionPageData)> {
+    front
+        .entries
+        .iter()
+        .filter(|e| e.section)
+        .map(|e| {
+            let profiles = front
+                .entries
+                .iter()
+                .filter(|p| !p.section && p.topic == e.topic)
+                .count();
+            let data = SectionPageData {
+                author: AUTHOR.to_string(),
+                date: front.date,
+                edition: front.edition,
+                profiles,
+                paper: paper.typst_name().to_string(),
+                title: e.topic.clone(),
+            };
+            (e.id.clone(), data)
+        })
+        .collect()
 }
 
 /// The template data for a folio sheet: one page per folio.
