@@ -97,7 +97,7 @@ pub struct ProfileData {
     pub sections: Vec<SectionData>,
     /// The summary's paragraphs (empty when there is no summary).
     pub summary: Vec<Vec<Segment>>,
-    /// Tables of figures, in record order.
+    /// Tables of figures, in print order (each after its section, the others at the end).
     pub tables: Vec<TableData>,
     /// PDF title, `Kyrgyzstan: Cluster Munition Ban Policy (2022)`.
     pub title: String,
@@ -139,7 +139,7 @@ pub enum Segment {
 pub struct TableData {
     /// Its columns, left to right.
     pub columns: Vec<ColumnData>,
-    /// Its footnotes as text, "row, column: note".
+    /// Footnotes on a row or cell the table does not have, as text: "row, column: note".
     pub notes: Vec<String>,
     /// Its rows.
     pub rows: Vec<RowData>,
@@ -165,13 +165,22 @@ pub struct ColumnData {
 pub struct RowData {
     /// Its cells as printed.
     pub cells: Vec<String>,
+    /// The footnote markers after each cell (one list per cell, of citation segments): a
+    /// note on the whole row follows its first cell.
+    pub marks: Vec<Vec<Segment>>,
     /// Whether it is the total row (set in bold).
     pub total: bool,
 }
 
 /// A data table for `tables.typ`: columns with their unit and whether they hold figures,
-/// rows with whether they are the total row, notes as text.
-fn table_data(table: &crate::record::Table, record: &Record) -> TableData {
+/// rows with whether they are the total row and the footnote markers of their cells, and the
+/// notes that name no row or cell of the table as text.
+fn table_data(
+    table: &crate::record::Table,
+    record: &Record,
+    id: &str,
+    footnotes: &mut FootnoteState,
+) -> TableData {
     use crate::record::table::figure;
     let columns = table
         .columns
@@ -188,18 +197,36 @@ fn table_data(table: &crate::record::Table, record: &Record) -> TableData {
             unit: table.unit(i).unwrap_or("").to_string(),
         })
         .collect();
-    let rows = table
-        .rows
-        .iter()
-        .map(|r| RowData {
+    let mut placed = vec![false; table.notes.len()];
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for r in &table.rows {
+        let name = r.value.first().map_or("", |c| c.value.trim());
+        let mut marks = vec![Vec::new(); r.value.len()];
+        for (n, note) in table.notes.iter().enumerate() {
+            if !note.row.value.trim().eq_ignore_ascii_case(name) {
+                continue;
+            }
+            let cell = match &note.column {
+                Some(c) => table.column(&c.value),
+                None => Some(0),
+            };
+            if let Some(slot) = cell.and_then(|i| marks.get_mut(i)) {
+                slot.push(cite(&note.source.value, record, id, footnotes));
+                placed[n] = true;
+            }
+        }
+        rows.push(RowData {
             cells: r.value.iter().map(|c| c.value.clone()).collect(),
+            marks,
             total: crate::record::Table::is_total(&r.value),
-        })
-        .collect();
+        });
+    }
     let notes = table
         .notes
         .iter()
-        .map(|n| {
+        .zip(&placed)
+        .filter(|(_, placed)| !**placed)
+        .map(|(n, _)| {
             let place = match &n.column {
                 Some(c) => format!("{}, {}", n.row.value, c.value),
                 None => n.row.value.clone(),
@@ -371,14 +398,26 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         .as_ref()
         .map(|p| paragraphs(&p.value, record, &id, &mut footnotes))
         .unwrap_or_default();
-    let sections = record
-        .sections
-        .iter()
-        .map(|s| SectionData {
+    // Sections and tables in print order (each table after its section, the others at the
+    // end), so the first marker of each citation carries its footnote.
+    let mut sections = Vec::with_capacity(record.sections.len());
+    let mut tables = Vec::with_capacity(record.tables.len());
+    let mut printed = vec![false; record.tables.len()];
+    for s in &record.sections {
+        sections.push(SectionData {
             title: s.title.value.clone(),
             paragraphs: paragraphs(&s.text.value, record, &id, &mut footnotes),
-        })
-        .collect();
+        });
+        for (i, t) in record.tables.iter().enumerate() {
+            if !printed[i] && t.section.as_ref().is_some_and(|t| t.value == s.title.value) {
+                printed[i] = true;
+                tables.push(table_data(t, record, &id, &mut footnotes));
+            }
+        }
+    }
+    for (t, _) in record.tables.iter().zip(&printed).filter(|(_, p)| !**p) {
+        tables.push(table_data(t, record, &id, &mut footnotes));
+    }
     let title = format!(
         "{}: {} ({})",
         record.country.value,
@@ -404,11 +443,7 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         other_votes: other_votes(record, registry),
         summary,
         sections,
-        tables: record
-            .tables
-            .iter()
-            .map(|t| table_data(t, record))
-            .collect(),
+        tables,
     }
 }
 
@@ -593,27 +628,30 @@ fn paragraph(
         .map(|s| match s {
             ProseSegment::Text(t) => Segment::Text { text: t.clone() },
             ProseSegment::Italic(t) => Segment::Italic { italic: t.clone() },
-            ProseSegment::Cite(key) => {
-                let label = format!("fn-{id}-{key}");
-                let first = !footnotes.seen.contains(key);
-                if first {
-                    footnotes.seen.push(key.clone());
-                }
-                let note = match record.citation(key) {
-                    Some(c) => note_segments(&c.text.value),
-                    None => vec![Segment::Text {
-                        text: format!("[missing citation: {key}]"),
-                    }],
-                };
-                Segment::Cite {
-                    cite: key.clone(),
-                    first,
-                    label,
-                    note,
-                }
-            }
+            ProseSegment::Cite(key) => cite(key, record, id, footnotes),
         })
         .collect()
+}
+
+/// A citation marker: the first of its key in the profile carries the footnote.
+fn cite(key: &str, record: &Record, id: &str, footnotes: &mut FootnoteState) -> Segment {
+    let label = format!("fn-{id}-{key}");
+    let first = !footnotes.seen.iter().any(|k| k == key);
+    if first {
+        footnotes.seen.push(key.to_string());
+    }
+    let note = match record.citation(key) {
+        Some(c) => note_segments(&c.text.value),
+        None => vec![Segment::Text {
+            text: format!("[missing citation: {key}]"),
+        }],
+    };
+    Segment::Cite {
+        cite: key.to_string(),
+        first,
+        label,
+        note,
+    }
 }
 
 /// Footnote text: literal text and italics; a marker inside a footnote prints as written.
