@@ -589,6 +589,21 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
     facts
 }
 
+/// The vote claim of a "voted ... in YEAR" or "has voted ... since YEAR" match.
+fn vote_claim(kind: PatternKind, caps: &Captures<'_>) -> Option<Claim> {
+    let year = group_year(caps)?;
+    let vote = caps.name("vote").and_then(|v| parse_vote(v.as_str()))?;
+    Some(if kind == PatternKind::VotedSince {
+        Claim::VotedSince { year, vote }
+    } else {
+        Claim::VoteInYear {
+            year,
+            month: group_month(caps),
+            vote,
+        }
+    })
+}
+
 /// The claims one match of a pattern makes.
 fn claims_of(
     pattern: &ClaimPattern,
@@ -618,27 +633,8 @@ fn claims_of(
             });
             year.map(Claim::NotSince).into_iter().collect()
         }
-        PatternKind::VoteInYear => {
-            match (
-                group_year(caps),
-                caps.name("vote").and_then(|v| parse_vote(v.as_str())),
-            ) {
-                (Some(year), Some(vote)) => vec![Claim::VoteInYear {
-                    year,
-                    month: group_month(caps),
-                    vote,
-                }],
-                _ => Vec::new(),
-            }
-        }
-        PatternKind::VotedSince => {
-            match (
-                group_year(caps),
-                caps.name("vote").and_then(|v| parse_vote(v.as_str())),
-            ) {
-                (Some(year), Some(vote)) => vec![Claim::VotedSince { year, vote }],
-                _ => Vec::new(),
-            }
+        PatternKind::VoteInYear | PatternKind::VotedSince => {
+            vote_claim(pattern.kind, caps).into_iter().collect()
         }
         PatternKind::Status => status_claim(caps).into_iter().collect(),
         PatternKind::Treaty => treaty_claims(caps),

@@ -413,10 +413,10 @@ impl fmt::Display for Claim {
                 meeting,
                 role,
                 part,
-            } => match part {
-                Some(p) => write!(f, "{meeting} part {p}: {}", role.label()),
-                None => write!(f, "{meeting}: {}", role.label()),
-            },
+            } => {
+                let part = part.map(|p| format!(" part {p}")).unwrap_or_default();
+                write!(f, "{meeting}{part}: {}", role.label())
+            }
             Claim::Vote {
                 resolution, vote, ..
             } => write!(f, "vote on {resolution}: {}", vote.label()),
@@ -426,14 +426,14 @@ impl fmt::Display for Claim {
             Claim::ConductStated(y) => write!(f, "conduct statement made in {y}"),
             Claim::LastUpdated(d) => write!(f, "last updated {d}"),
             Claim::Citation { key, text } => write!(f, "citation {key}: {text}"),
-            Claim::LastMeetingYear { year, formal_only } => {
-                let what = if *formal_only {
-                    "Meeting of States Parties"
-                } else {
-                    "meeting of the convention"
-                };
-                write!(f, "last {what} attended in {year}")
-            }
+            Claim::LastMeetingYear {
+                year,
+                formal_only: true,
+            } => write!(f, "last Meeting of States Parties attended in {year}"),
+            Claim::LastMeetingYear {
+                year,
+                formal_only: false,
+            } => write!(f, "last meeting of the convention attended in {year}"),
             Claim::MeetingCount { count, .. } => match count {
                 Some(n) => write!(f, "attended {n} meeting(s)"),
                 None => write!(f, "attended several meetings"),
@@ -441,85 +441,98 @@ impl fmt::Display for Claim {
             Claim::OnlyAttendance => write!(f, "attended only one meeting"),
             Claim::AllMeetings => write!(f, "attended all meetings"),
             Claim::NotSince(y) => write!(f, "has not attended since {y}"),
-            Claim::VoteInYear { year, month, vote } => match month {
-                Some(m) => write!(f, "voted {} in {}/{year}", vote.label(), m),
-                None => write!(f, "voted {} in {year}", vote.label()),
-            },
+            Claim::VoteInYear { year, month, vote } => {
+                write!(f, "voted {} in {}", vote.label(), month_year(*month, *year))
+            }
             Claim::VotedSince { year, vote } => {
                 write!(f, "voted {} every year since {year}", vote.label())
             }
             Claim::ActivityList { activities, denied } => {
-                let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
                 write!(
                     f,
                     "{} {}",
-                    if *denied { "never" } else { "did" },
-                    names.join(", ")
+                    did_or_never(*denied),
+                    activity_names(activities)
                 )
             }
             Claim::MeetingMention {
                 meeting,
                 year,
                 month,
-            } => match month {
-                Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
-                None => write!(f, "{meeting} placed in {year}"),
-            },
+            } => write!(f, "{meeting} placed in {}", month_year(*month, *year)),
             Claim::CasualtyCount { .. }
             | Claim::Article7Report { .. }
             | Claim::Contamination { .. }
             | Claim::ContaminatedArea { .. }
             | Claim::TableCell { .. }
             | Claim::TableNote { .. }
-            | Claim::ResolutionCited { .. } => self.fmt_figures(f),
+            | Claim::ResolutionCited { .. } => fmt_topic_claim(self, f),
         }
     }
 }
 
-impl Claim {
-    /// Display of the claims of figures, reports and resolutions.
-    fn fmt_figures(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
-            Claim::Article7Report { covers, submitted } => match submitted {
-                Some(d) => write!(f, "Article 7 report for {covers} submitted {d}"),
-                None => write!(f, "Article 7 report for {covers}"),
-            },
-            Claim::Contamination {
-                hazards,
-                contaminated,
-            } => {
-                let state = if *contaminated {
-                    "contaminated"
-                } else {
-                    "no known contamination"
-                };
-                write!(f, "{state}{}", hazards.by())
-            }
-            Claim::ContaminatedArea { hazards, area } => {
-                write!(f, "{area} km² contaminated{}", hazards.by())
-            }
-            Claim::TableCell {
-                table,
-                row,
-                column,
-                value,
-            } => write!(f, "table {table}, {row}, {column}: {value}"),
-            Claim::TableNote {
-                table,
-                row,
-                column,
-                text,
-            } => match column {
-                Some(c) => write!(f, "note in table {table}, {row}, {c}: {text}"),
-                None => write!(f, "note in table {table}, {row}: {text}"),
-            },
-            Claim::ResolutionCited { number, date } => match date {
-                Some(d) => write!(f, "resolution {number} of {d}"),
-                None => write!(f, "resolution {number}"),
-            },
-            _ => Ok(()),
+/// Writes the claims about a topic's own facts (casualties, reports, contamination, table
+/// cells, cited resolutions); the other claims are written by `Display` itself.
+fn fmt_topic_claim(claim: &Claim, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match claim {
+        Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+        Claim::Article7Report { covers, submitted } => {
+            write!(f, "Article 7 report for {covers}")?;
+            submitted.map_or(Ok(()), |d| write!(f, " submitted {d}"))
         }
+        Claim::Contamination {
+            hazards,
+            contaminated: true,
+        } => write!(f, "contaminated{}", hazards.by()),
+        Claim::Contamination {
+            hazards,
+            contaminated: false,
+        } => write!(f, "no known contamination{}", hazards.by()),
+        Claim::ContaminatedArea { hazards, area } => {
+            write!(f, "{area} km² contaminated{}", hazards.by())
+        }
+        Claim::TableCell {
+            table,
+            row,
+            column,
+            value,
+        } => write!(f, "table {table}, {row}, {column}: {value}"),
+        Claim::TableNote {
+            table,
+            row,
+            column,
+            text,
+        } => {
+            let place = column
+                .as_ref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default();
+            write!(f, "note in table {table}, {row}{place}: {text}")
+        }
+        Claim::ResolutionCited { number, date } => match date {
+            Some(d) => write!(f, "resolution {number} of {d}"),
+            None => write!(f, "resolution {number}"),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// "never" for a denied list of activities, "did" for an affirmed one.
+fn did_or_never(denied: bool) -> &'static str {
+    if denied { "never" } else { "did" }
+}
+
+/// The activities' labels, joined with commas.
+fn activity_names(activities: &[Activity]) -> String {
+    let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
+    names.join(", ")
+}
+
+/// "5/2013" for a month and year, "2013" for a year alone.
+fn month_year(month: Option<u32>, year: i32) -> String {
+    match month {
+        Some(m) => format!("{m}/{year}"),
+        None => year.to_string(),
     }
 }
 

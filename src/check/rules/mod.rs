@@ -13,6 +13,8 @@ pub mod lint;
 pub mod quantities;
 pub mod review;
 pub mod tables;
+pub mod usage;
+pub mod words;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;
