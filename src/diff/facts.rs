@@ -167,6 +167,13 @@ fn field_identity(claim: &Claim, path: String, registry: &Registry) -> Identity 
             path,
             what: "source".into(),
         },
+        other => topic_identity(other, path),
+    }
+}
+
+/// A field fact of a topic's own: a table cell or note, an Article 7 report.
+fn topic_identity(claim: &Claim, path: String) -> Identity {
+    match claim {
         Claim::TableNote {
             table, row, column, ..
         } => {
@@ -216,9 +223,8 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         Claim::Conduct { conduct, .. } => conduct.label().into(),
         Claim::ConductStated(y) => y.to_string(),
         Claim::LastUpdated(d) => d.to_string(),
-        Claim::Citation { text, .. } => normalize_space(text),
+        Claim::Citation { text, .. } | Claim::TableNote { text, .. } => normalize_space(text),
         Claim::TableCell { value, .. } => value.clone(),
-        Claim::TableNote { text, .. } => normalize_space(text),
         Claim::Article7Report { submitted, .. } => {
             submitted.map_or_else(|| "submitted".to_string(), |d| d.to_string())
         }
