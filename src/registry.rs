@@ -52,21 +52,33 @@ impl TreatyId {
     /// The treaty a piece of prose names explicitly, when it names exactly one.
     pub fn named_in(text: &str) -> Option<Self> {
         let lower = text.to_lowercase();
-        let mine_ban = [
-            "mine ban treaty",
-            "ottawa convention",
-            "anti-personnel mine",
-        ]
-        .iter()
-        .any(|n| lower.contains(n));
-        let cluster = ["convention on cluster munitions", "cluster munition"]
-            .iter()
-            .any(|n| lower.contains(n));
-        match (mine_ban, cluster) {
+        match (
+            TreatyId::MineBanTreaty.named_in_lower(&lower),
+            TreatyId::ConventionOnClusterMunitions.named_in_lower(&lower),
+        ) {
             (true, false) => Some(TreatyId::MineBanTreaty),
             (false, true) => Some(TreatyId::ConventionOnClusterMunitions),
             _ => None,
         }
+    }
+
+    /// Whether a piece of prose names this treaty (among others, maybe).
+    pub fn is_named_in(self, text: &str) -> bool {
+        self.named_in_lower(&text.to_lowercase())
+    }
+
+    fn named_in_lower(self, lower: &str) -> bool {
+        let names: &[&str] = match self {
+            TreatyId::MineBanTreaty => &[
+                "mine ban treaty",
+                "ottawa convention",
+                "anti-personnel mine",
+            ],
+            TreatyId::ConventionOnClusterMunitions => {
+                &["convention on cluster munitions", "cluster munition"]
+            }
+        };
+        names.iter().any(|n| lower.contains(n))
     }
 
     /// The registry files of this treaty: meetings, then resolutions.

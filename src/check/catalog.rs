@@ -3,8 +3,8 @@
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
 use super::rules::{
-    across, citations, claim_rules, dates, footnotes, incomplete, lint, quantities, review, tables,
-    usage, words,
+    across, carry_over, citations, claim_rules, dates, footnotes, incomplete, lint, other_treaty,
+    positions, quantities, review, tables, usage, words,
 };
 use super::{Ctx, Draft, Severity};
 
@@ -114,6 +114,11 @@ rules! {
         "The footnote is the evidence; when it says the opposite of the sentence, one of them is wrong, and readers who check the source lose trust in the profile.",
         "\"It has never commented on its position.[^n4]\" with n4 = \"Statement of Examplestan, UNGA First Committee, 14 October 2019.\"",
         "Correct the sentence (\"has not commented since 2019\") or its date, or cite the right document.";
+    "DOS111" "footnote-two-events" Warning Some(footnotes::two_events),
+        "One footnote marker after a sentence that names two meetings or two documents (two Meetings of States Parties with their years, two dated letters or statements), whose footnote is a meeting record or a letter or statement naming only one of them. A footnote that names both, or a later report that names neither, passes.",
+        "Each event a sentence reports needs its source; a footnote that documents one of two events leaves the other unsupported, usually because a second marker was lost when the sentence was extended.",
+        "\"It attended the Second Meeting of States Parties in Beirut in 2011 and the Third Meeting of States Parties in Oslo in 2012.[^n5]\" with n5 = \"Report of the Second Meeting of States Parties, Beirut, September 2011.\"",
+        "Add a marker for the other event (or name its source in the same footnote), or drop the event the sources do not support.";
     "DOS201" "article17-in-force" Error Some(dates::article17),
         "The State Party date is not the first day of the sixth month after the deposit month (Article 17), or the convention's entry into force (1 August 2010) for the first thirty.",
         "The date is computed by treaty rule; any other date is a typo.",
@@ -149,6 +154,11 @@ rules! {
         "A page cannot report what happened after it was last updated: either the date or the event is wrong.",
         "last_updated = 2022-08-25 and \"In December 2022, X voted in favor\".",
         "Update `last_updated`, or correct the event's date.";
+    "DOS208" "other-treaty-meeting" Error Some(other_treaty::other_treaty_meeting),
+        "A meeting named as the record's treaty's whose year (and city, when named) are those of the other treaty's meeting of the same name, per checks/meetings.toml and checks/mbt-meetings.toml: a cluster munition record's \"Third Meeting of States Parties in Managua in 2001\" is the Mine Ban Treaty's, and the other way round.",
+        "Both treaties number their meetings the same way; a sentence copied from the other topic's profile names the wrong treaty's meeting and misdates this one's.",
+        "\"the convention's Third Meeting of States Parties in Managua in 2001\" in a Cluster Munition Ban Policy record (the convention's 3MSP was Oslo, September 2012).",
+        "Name the other treaty (\"the Mine Ban Treaty's Third Meeting of States Parties\"), or give this treaty's meeting its own city and year.";
     "DOS301" "duplicate-citation" Error Some(citations::duplicates),
         "The same source under two citation keys (after normalising spaces, quotes and case).",
         "Duplicate footnotes look careless in print and hide that two claims rest on one source.",
@@ -189,6 +199,16 @@ rules! {
         "A page copied from an older edition loses the newer edition's updates.",
         "2022 last updated 2022-08-25; 2023 last updated 2021-09-13.",
         "Start the new edition from the latest one, and update the date.";
+    "DOS404" "position-change-without-news" Warning Some(positions::position_change),
+        "The position on joining (no plans to join / considering joining / intends to join, each with its documented phrasings) differs from the previous edition's, and neither the paragraph stating it nor a footnote it cites names a year from the previous edition's last update on.",
+        "A position moves because of a statement or an event, and the profile must report it; a change with no news is usually a sentence copied from an older edition or from another country.",
+        "2022: \"Examplestan is considering accession to the convention.\"; 2023: \"Examplestan has no plans to join the convention.\" with no dated statement near it.",
+        "Report the statement or event that changed the position, with its date and source, or restore the previous edition's wording.";
+    "DOS405" "superseded-carry-over" Warning Some(carry_over::superseded),
+        "A sentence naming the latest meeting attended or the latest vote (\"most recently attended ... in 2019\", \"its most recent vote ... 2020\"), identical or nearly identical to a sentence of the previous edition, while this edition records a later attendance or vote. Sentences read as last-meeting, not-since or vote claims are left to DOS101, DOS104 and DOS105.",
+        "A sentence carried over unchanged from last year's profile goes stale as soon as the new edition's facts move on; readers take \"most recently\" at its word.",
+        "2022 and 2023: \"Examplestan most recently attended the Ninth Meeting of States Parties in 2019.\"; 2023 meetings list the Tenth Meeting of States Parties (2022) as attended.",
+        "Update the sentence to the latest recorded meeting or vote.";
     "DOS501" "doubled-words" Warning Some(lint::doubled),
         "A word or phrase written twice in a row, an article before a treaty name included (\"the the Convention\", \"a a\"). \"had had\" and \"that that\", which English doubles on purpose, pass.",
         "Editing slips survive proofreading surprisingly often.",
@@ -225,7 +245,7 @@ rules! {
         "\"342 casualties (74 killed; 260 injured)\".",
         "Correct the total or the parts.";
     "DOS508" "stray-space" Warning Some(lint::stray_space),
-        "A space before a footnote marker or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
+        "A space before a footnote marker (`[^n3]`, or a superscript number \"¹\" pasted from a published page) or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
         "Stray spaces survive copying from word processors and web pages; in print a marker or a comma set off by a space looks careless.",
         "\"its position .[^n3]\", \"the convention  in 2019\", \"as an observer. [^n4]\"",
         "Delete the space.";
@@ -235,12 +255,12 @@ rules! {
         "\"stockpiles of 155mm artillery projectiles\" and \"105 mm projectiles\" in one record",
         "Write \"155 mm\" (or \"155-mm projectiles\").";
     "DOS510" "count-mismatch" Warning Some(lint::count_mismatch),
-        "A count word against the years it introduces (\"three meetings: in 2011, 2012, 2013 and 2015\"), or one meeting in the singular said to be held in several years (\"the Meeting of States Parties in 2012 and 2013\").",
+        "A count word against the years it introduces (\"three meetings: in 2011, 2012, 2013 and 2015\"; \"several meetings: in 2013\", a plural for a list of one), or one meeting in the singular said to be held in several years (\"the Meeting of States Parties in 2012 and 2013\").",
         "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
         "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
         "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
     "DOS511" "glued-words" Warning Some(words::glued_words),
-        "Two words run together (\"resolutionwhich\", \"Conventionon\", \"PartiesIn\", \"stockpileof\"): a token of body prose that is no word of the English word list (checks/english-words.txt, from SCOWL) nor a name the record, the country table, the treaties or the registries know, and that splits into two listed words, one of them a short function word (of, on, in, the, which...), the other at least three letters. A case change inside the token must be the split. Numbers, URLs, e-mail addresses, abbreviations, acronyms and hyphenated compounds are passed over.",
+        "Two words run together (\"resolutionwhich\", \"Conventionon\", \"PartiesIn\", \"stockpileof\"): a token of body prose that is no word of the English word list (checks/english-words.txt, from SCOWL) nor a name that the record (its country, the capitalised words of its footnotes), the country table, the treaties or the registries know, and that splits into two listed words, one of them a short function word (of, on, in, the, which...), the other at least three letters (six before a two-letter word at the end: \"grantor\" passes). A case change inside the token must be the split. The parts of a hyphenated compound are tested one by one; numbers, URLs, e-mail addresses, abbreviations and acronyms are passed over.",
         "A lost space survives a spell checker that knows neither half is wrong, and copying between documents loses spaces at line and footnote boundaries.",
         "\"the annual resolutionwhich it supported\", \"the Meeting of States PartiesIn 2019\"",
         "Add the space; if the token is a name, suppress the finding with `matching`.";

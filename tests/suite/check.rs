@@ -323,9 +323,17 @@ fn suppressions_need_to_match_something() {
 #[test]
 fn a_cut_off_imported_page_gets_one_finding_about_its_cut_and_the_rest_is_checked() {
     let project = TestProject::empty();
-    for (page, year) in [
-        ("examplestan-2021-cut-in-body.txt", "2021"),
-        ("examplestan-2022-cut-in-footnote.txt", "2022"),
+    for (page, year, lost) in [
+        (
+            "examplestan-2021-cut-in-body.txt",
+            "2021",
+            ["the section “Policy”", "markers [1], [2] have no text"],
+        ),
+        (
+            "examplestan-2022-cut-in-footnote.txt",
+            "2022",
+            ["the rest of footnote [2]", "the text of footnote [3]"],
+        ),
     ] {
         let text = std::fs::read_to_string(repo().join("tests/fixtures/import").join(page))
             .expect("import fixture");
@@ -342,6 +350,20 @@ fn a_cut_off_imported_page_gets_one_finding_about_its_cut_and_the_rest_is_checke
             "{page}: {}",
             run.stdout
         );
+        let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        let said = value["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == "incomplete-record")
+            .and_then(|f| f["message"].as_str())
+            .unwrap_or_default();
+        for what in lost {
+            assert!(
+                said.contains(what),
+                "{page}: the finding does not say {what}: {said}"
+            );
+        }
         for about_the_cut in [
             "missing-citation",
             "unused-citation",

@@ -330,8 +330,12 @@ fn a_synthetic_corpus_restates_its_denials_consistently() {
     ]);
     let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("json report");
     let findings = report["findings"].as_array().expect("findings");
-    let activity_lists = findings.iter().filter(|f| f["code"] == "DOS107").count();
-    assert_eq!(activity_lists, 0, "{}", check.stdout);
+    // Nor do the rules on footnotes carrying two events, the other treaty's meetings,
+    // positions on joining and carried-over sentences: the generated text is consistent.
+    for code in ["DOS107", "DOS111", "DOS208", "DOS404", "DOS405"] {
+        let found = findings.iter().filter(|f| f["code"] == code).count();
+        assert_eq!(found, 0, "{code}: {}", check.stdout);
+    }
     // The corpus does carry the deliberate drift it is generated with.
     assert!(
         !findings.is_empty(),

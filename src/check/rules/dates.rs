@@ -204,7 +204,10 @@ pub fn meetings(ctx: &Ctx<'_>) -> Vec<Draft> {
                 let Some(m) = ctx.registry.meeting(meeting) else {
                     continue;
                 };
-                if !m.held_in(*year, *month) {
+                // The other treaty's meeting is DOS208's finding, or rightly placed when the
+                // sentence names that treaty.
+                let other_treatys = super::other_treaty::other_treatys_meeting(f, ctx.registry);
+                if !m.held_in(*year, *month) && other_treatys.is_none() {
                     let stated = match month {
                         Some(mm) => format!("{} {year}", month_name(*mm)),
                         None => year.to_string(),

@@ -2,14 +2,17 @@
 //! patterns: a denial of any statement or attendance whose own footnote is a statement, a
 //! letter or an attendance record; a dated letter or statement whose footnote is a document
 //! of the same kind dated differently. A footnote of another kind (a later report about the
-//! event) is never compared.
+//! event) is never compared. And one footnote carrying two events: a single marker after a
+//! sentence naming two meetings or two documents whose footnote names only one of them.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::check::{Ctx, Draft, Label};
+use crate::facts::claims::sentences;
 use crate::record::{Citation, Prose, Sp, month_number};
 
 /// The text a marker supports: from the previous marker (or the paragraph's start) to it.
@@ -59,7 +62,7 @@ static NEVER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static STATEMENT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\W*(?:Statement (?:of|by)|Letter (?:from|No\.|of)|Note verbale|Email from|Response (?:of|by|from)|Interview with)\b")
+    Regex::new(r"^\W*(?:(?:Statement (?:of|by)|Letter (?:from|of)|Note verbale|Email from|Response (?:of|by|from)|Interview with)\b|Letter No\.)")
         .expect("valid regex")
 });
 static ATTENDANCE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -156,4 +159,157 @@ fn dated_document(s: &Supported<'_>) -> Option<Draft> {
         )
         .help("use the date of the document the footnote cites, or cite the right document"),
     )
+}
+
+const ORDINALS: &str = "First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth|Nineteenth|Twentieth|Twenty-first|Twenty-second";
+const YEAR: &str = r"(?:19|20)\d\d";
+
+/// A meeting named by its ordinal with a year: "the Second Meeting of States Parties in
+/// Beirut in 2011".
+static NAMED_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:{ORDINALS}) (?:Meeting of States Parties|Review Conference)\b[^.;]{{0,40}}?\b(?P<year>{YEAR})\b"
+    ))
+    .expect("valid regex")
+});
+/// Meetings in the plural with their years: "Meetings of States Parties in 2012 and 2013".
+static MEETINGS_IN_YEARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:Meetings of States Parties|meetings of the convention|intersessional meetings|Review Conferences)\b[^.;]{{0,20}}? in (?P<list>{YEAR}(?:(?:,| and|, and) {YEAR})+)\b"
+    ))
+    .expect("valid regex")
+});
+/// A document with the dates that follow it: "letters dated 2 May 2012 and 14 March 2013",
+/// "a letter of 2 May 2012 and a statement in March 2013".
+static DOCUMENT_DATES: LazyLock<Regex> = LazyLock::new(|| {
+    let date = format!(r"(?:\d{{1,2}} )?(?:(?:{MONTHS}) )?{YEAR}");
+    let document = r"(?:letters?|statements?|notes? verbales?)";
+    Regex::new(&format!(
+        r"(?i)\b{document}\b(?: [a-z]+){{0,3}}? (?:dated|of|on|in) (?P<dates>{date}(?:(?:,| and|, and)(?: (?:a|an|another) {document})?(?: (?:dated|of|on|in))? {date})*)"
+    ))
+    .expect("valid regex")
+});
+/// A document dated before its noun: "a May 2013 letter".
+static DATED_DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:a|an|its) (?:\d{{1,2}} )?(?:(?:{MONTHS}) )?(?P<year>{YEAR}) (?:letter|statement|note verbale)\b"
+    ))
+    .expect("valid regex")
+});
+static ANY_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\b{YEAR}\b")).expect("valid regex"));
+/// A footnote about a meeting: its report, list of participants, or a statement made there.
+static MEETING_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)Meeting of States Parties|Review Conference|intersessional meeting|\b\d+MSP\b|List of participants|^\W*Statement (?:of|by)")
+        .expect("valid regex")
+});
+
+/// Two or more events of one kind a sentence names, by year, and where it names them.
+struct Events {
+    kind: &'static str,
+    years: BTreeSet<i32>,
+    range: Range<usize>,
+}
+
+fn years_in(text: &str) -> impl Iterator<Item = i32> + '_ {
+    ANY_YEAR
+        .find_iter(text)
+        .filter_map(|m| m.as_str().parse().ok())
+}
+
+/// The meetings and the documents a sentence names, each kind when it names two or more
+/// distinct years.
+fn events(sentence: &str) -> Vec<Events> {
+    let mut meetings: Vec<(i32, Range<usize>)> = NAMED_MEETING
+        .captures_iter(sentence)
+        .filter_map(|c| Some((c["year"].parse().ok()?, c.get(0)?.range())))
+        .collect();
+    for caps in MEETINGS_IN_YEARS.captures_iter(sentence) {
+        let Some(whole) = caps.get(0) else { continue };
+        meetings.extend(years_in(&caps["list"]).map(|y| (y, whole.range())));
+    }
+    let mut documents: Vec<(i32, Range<usize>)> = Vec::new();
+    for caps in DOCUMENT_DATES.captures_iter(sentence) {
+        let Some(whole) = caps.get(0) else { continue };
+        documents.extend(years_in(&caps["dates"]).map(|y| (y, whole.range())));
+    }
+    documents.extend(
+        DATED_DOCUMENT
+            .captures_iter(sentence)
+            .filter_map(|c| Some((c["year"].parse().ok()?, c.get(0)?.range()))),
+    );
+    [("meetings", meetings), ("documents", documents)]
+        .into_iter()
+        .filter_map(|(kind, found)| {
+            let years: BTreeSet<i32> = found.iter().map(|(y, _)| *y).collect();
+            let start = found.iter().map(|(_, r)| r.start).min()?;
+            let end = found.iter().map(|(_, r)| r.end).max()?;
+            (years.len() >= 2).then_some(Events {
+                kind,
+                years,
+                range: start..end,
+            })
+        })
+        .collect()
+}
+
+/// DOS111: one marker supporting a sentence that names two meetings or two documents,
+/// whose footnote names only one of them.
+pub fn two_events(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for s in supported(ctx) {
+        let Some(last) = sentences(s.text).pop() else {
+            continue;
+        };
+        let note = &s.citation.text.value.text;
+        let noted: BTreeSet<i32> = years_in(note).collect();
+        for events in events(&s.text[last.clone()]) {
+            let of_that_kind = match events.kind {
+                "meetings" => MEETING_NOTE.is_match(note),
+                _ => STATEMENT_NOTE.is_match(note),
+            };
+            let named: Vec<i32> = events.years.intersection(&noted).copied().collect();
+            if !of_that_kind || named.len() != 1 {
+                continue;
+            }
+            let missing: Vec<String> = events
+                .years
+                .iter()
+                .filter(|y| !named.contains(y))
+                .map(i32::to_string)
+                .collect();
+            let range = last.start + events.range.start..last.start + events.range.end;
+            out.push(
+                Draft::new(
+                    format!(
+                        "the sentence names {} of {}, its one footnote `{}` only the one of {}",
+                        events.kind,
+                        join_years(&events.years),
+                        s.citation.key.value,
+                        named[0]
+                    ),
+                    vec![
+                        Label::new(s.span(range), format!("{} of {}", events.kind, join_years(&events.years))),
+                        Label::new(
+                            s.citation.text.span.clone(),
+                            format!("names {} only", named[0]),
+                        ),
+                    ],
+                )
+                .help(format!(
+                    "cite the source of {} as well (its own marker, or a second source in the footnote)",
+                    missing.join(" and ")
+                )),
+            );
+        }
+    }
+    out
+}
+
+fn join_years(years: &BTreeSet<i32>) -> String {
+    let all: Vec<String> = years.iter().map(i32::to_string).collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => all.join(""),
+    }
 }

@@ -276,12 +276,12 @@ fn raw_paragraphs<'a>(
 }
 
 static STRAY_SPACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?P<marker> +\[\^[A-Za-z0-9_.:-]+\])|\S(?P<punct> +)[,;:.?!](?:\s|$|\[\^)|\S(?P<double> {2,})\S|\S(?P<trailing>[ \t]+)$")
+    Regex::new(r"(?m)(?P<marker> +(?:\[\^[A-Za-z0-9_.:-]+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))|\S(?P<punct> +)[,;:.?!](?:\s|$|\[\^|[¹²³⁴⁵⁶⁷⁸⁹⁰])|\S(?P<double> {2,})\S|\S(?P<trailing>[ \t]+)$")
         .expect("valid regex")
 });
 
-/// DOS508: a space before a footnote marker or before punctuation, doubled spaces, trailing
-/// spaces.
+/// DOS508: a space before a footnote marker (`[^key]`, or a superscript number as pasted from
+/// a published page) or before punctuation, doubled spaces, trailing spaces.
 pub fn stray_space(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for (range, prose) in raw_paragraphs(ctx) {
@@ -390,6 +390,11 @@ static COUNTED_LIST: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+/// A vague plural count introducing a list: "several meetings: in 2013".
+static VAGUE_COUNT_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<count>several|a number of|numerous|multiple|various) (?P<noun>(?:[A-Za-z]+ ){0,4}?(?:meetings|conferences|sessions|letters|statements|workshops|reports|votes))\b[^.;:()]{0,40}?: (?:in )?(?P<list>(?:19|20)\d\d)(?P<more>(?:, |,? and )(?:19|20)\d\d)?")
+        .expect("valid regex")
+});
 static SINGULAR_MEETING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"\b(?:the|a|its) (?P<noun>Meeting of States Parties|Review Conference|intersessional meeting|annual meeting) (?:(?:held )?in [A-Z][a-z]+ )?in {YEAR_LIST}"
@@ -408,7 +413,7 @@ fn count_word(word: &str) -> Option<usize> {
 }
 
 /// DOS510: a count word against the years it introduces ("three meetings: in 2011, 2012,
-/// 2013 and 2015"), or one meeting in the singular held in several years ("the Meeting of
+/// 2013 and 2015"; "several meetings: in 2013"), or one meeting in the singular held in several years ("the Meeting of
 /// States Parties in 2012 and 2013").
 pub fn count_mismatch(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = regex_rule(ctx, &COUNTED_LIST, |caps| {
@@ -424,6 +429,17 @@ pub fn count_mismatch(ctx: &Ctx<'_>) -> Vec<Draft> {
             )
         })
     });
+    out.extend(regex_rule(ctx, &VAGUE_COUNT_LIST, |caps| {
+        caps.name("more").is_none().then(|| {
+            (
+                format!(
+                    "\"{} {}\" introduces one year: {}",
+                    &caps["count"], &caps["noun"], &caps["list"]
+                ),
+                "a plural count, one item listed".to_string(),
+            )
+        })
+    }));
     out.extend(regex_rule(ctx, &SINGULAR_MEETING, |caps| {
         let noun = &caps["noun"];
         Some((

@@ -3,6 +3,7 @@
 //! code, name, severity and docs.
 
 pub mod across;
+pub mod carry_over;
 pub mod citations;
 pub mod claim_rules;
 pub mod contamination;
@@ -10,6 +11,8 @@ pub mod dates;
 pub mod footnotes;
 pub mod incomplete;
 pub mod lint;
+pub mod other_treaty;
+pub mod positions;
 pub mod quantities;
 pub mod review;
 pub mod tables;
@@ -86,4 +89,51 @@ fn role_verb(role: Role) -> &'static str {
         Role::Absent => "did not attend",
         Role::NotInvited => "not invited to",
     }
+}
+
+/// One sentence of a record's summary or sections, with the paragraph it is in.
+pub(crate) struct ProseSentence<'a> {
+    /// The prose block.
+    pub(crate) prose: &'a crate::record::Prose,
+    /// The paragraph's range in the block's text.
+    pub(crate) paragraph: std::ops::Range<usize>,
+    /// The sentence's range in the block's text.
+    pub(crate) range: std::ops::Range<usize>,
+}
+
+impl ProseSentence<'_> {
+    /// The sentence as written (markers included).
+    pub(crate) fn text(&self) -> &str {
+        &self.prose.text[self.range.clone()]
+    }
+
+    /// The paragraph as written.
+    pub(crate) fn paragraph_text(&self) -> &str {
+        &self.prose.text[self.paragraph.clone()]
+    }
+
+    /// The source span of a range of the sentence.
+    pub(crate) fn span(&self, within: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.prose
+            .source_range(self.range.start + within.start..self.range.start + within.end)
+    }
+}
+
+/// Every sentence of a record's summary and sections, in reading order.
+pub(crate) fn prose_sentences(record: &crate::record::Record) -> Vec<ProseSentence<'_>> {
+    let mut out = Vec::new();
+    for (_, block) in record.prose_blocks() {
+        let prose = &block.value;
+        for paragraph in crate::record::prose::paragraph_ranges(&prose.text) {
+            let text = &prose.text[paragraph.clone()];
+            for sentence in crate::facts::claims::sentences(text) {
+                out.push(ProseSentence {
+                    prose,
+                    paragraph: paragraph.clone(),
+                    range: paragraph.start + sentence.start..paragraph.start + sentence.end,
+                });
+            }
+        }
+    }
+    out
 }
