@@ -1,6 +1,7 @@
 //! Exporting records as plain text in the shape of the 2015-on published pages.
 //!
-//! One line per paragraph: country, topic, "Last updated", the summary under its label, the
+//! One line per paragraph: country, topic, "Last updated", the key-facts box of a Mine Action
+//! record (its `[clearance]` deadlines and extent), the summary under its label, the
 //! overview block (when the record has one), each section's heading (an empty line when the
 //! heading was lost) and paragraphs, then the footnotes as `[n] text`. Importing the text
 //! gives back the record it came from.
@@ -21,6 +22,7 @@ pub fn to_text(record: &Record) -> String {
             date.value.0.format("%d %B %Y")
         ));
     }
+    key_facts(record, &mut page);
     summary(record, &numbers, &mut page);
     overview(record, &numbers, &mut page);
     for section in &record.sections {
@@ -64,6 +66,35 @@ impl Page {
             }
             None => self.line(label),
         }
+    }
+}
+
+/// The key-facts box: "Mine Ban Treaty Article 5 deadline: 1 April 2020 (not on track)", the
+/// convention's Article 4 deadline and the extent of contamination, one per line.
+fn key_facts(record: &Record, page: &mut Page) {
+    let Some(c) = &record.clearance else {
+        return;
+    };
+    let long = |d: &crate::record::Date| d.0.format("%-d %B %Y").to_string();
+    if let Some(d) = &c.deadline {
+        let track = match c.on_track.as_ref().map(|b| b.value) {
+            Some(true) => " (on track)",
+            Some(false) => " (not on track)",
+            None => "",
+        };
+        page.line(&format!(
+            "Mine Ban Treaty Article 5 deadline: {}{track}",
+            long(&d.value)
+        ));
+    }
+    if let Some(d) = &c.cluster_munition_deadline {
+        page.line(&format!(
+            "Convention on Cluster Munitions Article 4 deadline: {}",
+            long(&d.value)
+        ));
+    }
+    if let Some(extent) = &c.extent {
+        page.line(&format!("Extent of contamination: {}", extent.value));
     }
 }
 

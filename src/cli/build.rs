@@ -14,6 +14,8 @@ pub(crate) struct Args {
     pub(crate) output: OutputArgs,
     #[command(flatten)]
     pub(crate) run: RunArgs,
+    #[command(flatten)]
+    pub(crate) book: super::render::BookArgs,
 }
 
 /// Runs `dossier build`: renders, then checks. Exits 2 when something could not be
@@ -28,6 +30,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         out_dir: args.output.out,
         paper: args.output.paper,
         books: true,
+        book_topics: args.book.book_topic,
         jobs: args.run.jobs,
         emit_typst: None,
         force: args.run.force,

@@ -21,9 +21,20 @@ pub(crate) struct Args {
     /// Do not render the edition books.
     #[arg(long)]
     pub(crate) no_book: bool,
+    #[command(flatten)]
+    pub(crate) book: BookArgs,
     /// Also write each document's Typst main file, data and the templates to DIR.
     #[arg(long, value_name = "DIR")]
     pub(crate) emit_typst: Option<PathBuf>,
+}
+
+/// Which topics the edition books hold.
+#[derive(Debug, clap::Args)]
+pub(crate) struct BookArgs {
+    /// Put only this topic in the books (repeatable; a section per topic when several);
+    /// every topic when not given.
+    #[arg(long, value_name = "TOPIC")]
+    pub(crate) book_topic: Vec<dossier::record::Topic>,
 }
 
 /// Runs `dossier render`.
@@ -36,6 +47,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         out_dir: args.output.out,
         paper: args.output.paper,
         books: !args.no_book,
+        book_topics: args.book.book_topic,
         jobs: args.run.jobs,
         emit_typst: args.emit_typst,
         force: args.run.force,

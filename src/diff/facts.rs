@@ -60,6 +60,7 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::CasualtyCount { .. } => "casualties in year",
         Claim::Contamination { .. } => "contamination",
         Claim::Article7Report { .. } => "Article 7 report",
+        Claim::TableNote { .. } => "table note",
         Claim::ContaminatedArea { .. } => "contaminated area",
         Claim::TableCell { .. } => "table cell",
         Claim::Status(_) => "status",
@@ -166,6 +167,26 @@ fn field_identity(claim: &Claim, path: String, registry: &Registry) -> Identity 
             path,
             what: "source".into(),
         },
+        other => topic_identity(other, path),
+    }
+}
+
+/// A field fact of a topic's own: a table cell or note, an Article 7 report.
+fn topic_identity(claim: &Claim, path: String) -> Identity {
+    match claim {
+        Claim::TableNote {
+            table, row, column, ..
+        } => {
+            let place = match column {
+                Some(c) => format!("{row}, {c}"),
+                None => row.clone(),
+            };
+            Identity {
+                id: format!("table-note:{table}:{place}"),
+                path,
+                what: format!("footnote on {place} in table {table}"),
+            }
+        }
         Claim::Article7Report { covers, .. } => Identity {
             id: format!("article7:{covers}"),
             path: format!("article7.reports.{covers}"),
@@ -202,7 +223,7 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         Claim::Conduct { conduct, .. } => conduct.label().into(),
         Claim::ConductStated(y) => y.to_string(),
         Claim::LastUpdated(d) => d.to_string(),
-        Claim::Citation { text, .. } => normalize_space(text),
+        Claim::Citation { text, .. } | Claim::TableNote { text, .. } => normalize_space(text),
         Claim::TableCell { value, .. } => value.clone(),
         Claim::Article7Report { submitted, .. } => {
             submitted.map_or_else(|| "submitted".to_string(), |d| d.to_string())
@@ -264,7 +285,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         Claim::LastMeetingYear { year, .. }
         | Claim::VotedSince { year, .. }
         | Claim::CasualtyCount { year, .. } => end_of_year(*year),
-        Claim::TableCell { row, .. } => row.parse().ok().and_then(end_of_year),
+        Claim::TableCell { row, .. } | Claim::TableNote { row, .. } => {
+            row.parse().ok().and_then(end_of_year)
+        }
         Claim::Article7Report { covers, submitted } => {
             submitted.map(|d| d.0).or_else(|| end_of_year(*covers))
         }

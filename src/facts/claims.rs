@@ -655,6 +655,23 @@ fn claims_of(
         PatternKind::MeetingMention => meeting_mention(caps, registry, treaty)
             .into_iter()
             .collect(),
+        PatternKind::CasualtyCount | PatternKind::Contamination | PatternKind::ContaminatedArea => {
+            figure_claims(pattern.kind, caps, sentence)
+        }
+        PatternKind::ResolutionCited => match caps.name("resolution") {
+            Some(number) => vec![Claim::ResolutionCited {
+                number: number.as_str().to_string(),
+                date: group_date(caps),
+            }],
+            None => Vec::new(),
+        },
+    }
+}
+
+/// The claims of casualty counts and contamination: a count in a year, whether there is
+/// contamination (and of what), an area in km².
+fn figure_claims(kind: PatternKind, caps: &Captures<'_>, sentence: &str) -> Vec<Claim> {
+    match kind {
         PatternKind::CasualtyCount => {
             let count = group(caps, &["number", "number2"])
                 .and_then(|m| m.as_str().replace(',', "").parse().ok());
@@ -674,13 +691,7 @@ fn claims_of(
             })
             .into_iter()
             .collect(),
-        PatternKind::ResolutionCited => match caps.name("resolution") {
-            Some(number) => vec![Claim::ResolutionCited {
-                number: number.as_str().to_string(),
-                date: group_date(caps),
-            }],
-            None => Vec::new(),
-        },
+        _ => Vec::new(),
     }
 }
 

@@ -276,6 +276,17 @@ pub enum Claim {
         /// The cell as printed.
         value: String,
     },
+    /// A footnote on a table row, or on one cell of it.
+    TableNote {
+        /// The table's id.
+        table: String,
+        /// The row's name.
+        row: String,
+        /// The column's heading, for a note on one cell.
+        column: Option<String>,
+        /// The text of the citation it names (its key when the record lacks it).
+        text: String,
+    },
     /// Prose: a count of casualties in a year ("42 casualties in 2019").
     CasualtyCount {
         /// The year.
@@ -454,6 +465,7 @@ impl fmt::Display for Claim {
             | Claim::Contamination { .. }
             | Claim::ContaminatedArea { .. }
             | Claim::TableCell { .. }
+            | Claim::TableNote { .. }
             | Claim::ResolutionCited { .. } => fmt_topic_claim(self, f),
         }
     }
@@ -485,6 +497,18 @@ fn fmt_topic_claim(claim: &Claim, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             column,
             value,
         } => write!(f, "table {table}, {row}, {column}: {value}"),
+        Claim::TableNote {
+            table,
+            row,
+            column,
+            text,
+        } => {
+            let place = column
+                .as_ref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default();
+            write!(f, "note in table {table}, {row}{place}: {text}")
+        }
         Claim::ResolutionCited { number, date } => match date {
             Some(d) => write!(f, "resolution {number} of {d}"),
             None => write!(f, "resolution {number}"),
@@ -770,6 +794,25 @@ fn table_cells(record: &Record) -> Vec<(Claim, Origin)> {
                 let path = format!("tables.{}.{}.{column}", t.id.value, name.value);
                 out.push((claim, field(path, &cell.span)));
             }
+        }
+        for n in &t.notes {
+            let text = record
+                .citation(&n.source.value)
+                .map_or_else(|| n.source.value.clone(), |c| c.text.value.text.clone());
+            let column = n.column.as_ref().map(|c| c.value.clone());
+            let path = format!(
+                "tables.{}.notes.{}{}",
+                t.id.value,
+                n.row.value,
+                column.as_ref().map(|c| format!(".{c}")).unwrap_or_default()
+            );
+            let claim = Claim::TableNote {
+                table: t.id.value.clone(),
+                row: n.row.value.clone(),
+                column,
+                text,
+            };
+            out.push((claim, field(path, &n.source.span)));
         }
     }
     out

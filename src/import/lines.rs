@@ -92,7 +92,7 @@ pub(super) fn date_line(text: &str) -> Option<DateLine> {
 }
 
 /// `5 September 2023` or `05 September 2023`.
-fn parse_day_month_year(text: &str) -> Option<Date> {
+pub(super) fn parse_day_month_year(text: &str) -> Option<Date> {
     let mut parts = text.split_whitespace();
     let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || day.len() > 2 || year.len() != 4 {

@@ -12,6 +12,7 @@
 //! becomes citation `nN`. A file cut off mid-way imports what is there and the record is
 //! marked `incomplete`. Facts are not extracted here: that is the checker's job.
 
+mod key_facts;
 mod lines;
 mod tables;
 
@@ -20,9 +21,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::record::{
-    Citation, Date, Overview, Prose, Record, Section, Sp, Topic, parse_record, record_slug, to_toml,
+    Citation, Clearance, Date, Overview, Prose, Record, Section, Sp, Topic, parse_record,
+    record_slug, to_toml,
 };
 
+use key_facts::KeyFacts;
 use lines::{DateLine, Line, OverviewField};
 
 /// What the caller knows about the files being imported; every field is optional.
@@ -346,6 +349,8 @@ struct Body {
     footnotes: Vec<Footnote>,
     /// Tables set one cell per line, each with the title of the section it follows.
     tables: Vec<(String, tables::FoundTable)>,
+    /// What the key-facts box says.
+    key_facts: KeyFacts,
     /// Lines that looked like a table but did not fall into rows.
     warnings: Vec<String>,
     /// Where the last paragraph went.
@@ -360,6 +365,7 @@ fn assemble_body(lines: &[Line], compact: bool, last_content_no: usize) -> Body 
         sections: Vec::new(),
         footnotes: Vec::new(),
         tables: Vec::new(),
+        key_facts: KeyFacts::default(),
         warnings: Vec::new(),
         target: Target::Start,
     };
@@ -367,7 +373,7 @@ fn assemble_body(lines: &[Line], compact: bool, last_content_no: usize) -> Body 
     let mut untitled_pending = false;
     let (found_tables, table_warnings) = tables::find_tables(lines);
     body.warnings = table_warnings;
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         if line.is_blank() {
             blank_run += 1;
             continue;
@@ -391,7 +397,10 @@ fn assemble_body(lines: &[Line], compact: bool, last_content_no: usize) -> Body 
             }
             continue;
         }
-        if body.footnote(&line.text) || body.summary_start(&line.text) {
+        if body.footnote(&line.text)
+            || body.summary_start(&line.text)
+            || body.key_facts_line(line, lines.get(i + 1..).unwrap_or_default())
+        {
             continue;
         }
         let text = line.text.as_str();
@@ -434,6 +443,29 @@ impl Body {
             last.paragraphs.push(convert_markers(text));
         }
         true
+    }
+
+    /// Takes a line of the key-facts box, or the title above it; false for other lines (a
+    /// box line whose deadline is no date stays text, with a warning).
+    fn key_facts_line(&mut self, line: &Line, rest: &[Line]) -> bool {
+        if self.target == Target::Footnotes {
+            return false;
+        }
+        if key_facts::box_title(&line.text) {
+            let next = rest.iter().find(|l| !l.is_blank());
+            return next.is_some_and(|n| key_facts::read_line(&n.text, &mut KeyFacts::default()));
+        }
+        let before = self.key_facts.unreadable.len();
+        if key_facts::read_line(&line.text, &mut self.key_facts) {
+            return true;
+        }
+        for (label, value) in &self.key_facts.unreadable[before..] {
+            self.warnings.push(format!(
+                "line {}: the key fact “{label}” gives “{value}”, which is no date; the line is kept as text",
+                line.no
+            ));
+        }
+        false
     }
 
     /// Takes the summary label line that opens the body; false for other lines.
@@ -737,7 +769,7 @@ fn build_record(
                 text: prose(paras),
             })
             .collect(),
-        clearance: None,
+        clearance: clearance(&body.key_facts),
         article7: None,
         tables: body
             .tables
@@ -748,6 +780,18 @@ fn build_record(
         citations: citations(&body.footnotes),
         suppress: Vec::new(),
     }
+}
+
+/// The `[clearance]` facts of a key-facts box; `None` when the page has none.
+fn clearance(facts: &KeyFacts) -> Option<Clearance> {
+    (!facts.is_empty()).then(|| Clearance {
+        original_deadline: None,
+        deadline: facts.article5.map(Sp::detached),
+        extensions: Vec::new(),
+        on_track: facts.on_track.map(Sp::detached),
+        cluster_munition_deadline: facts.article4.map(Sp::detached),
+        extent: facts.extent.clone().map(Sp::detached),
+    })
 }
 
 /// Whether paragraphs are written one per line (compact) rather than set apart by blank

@@ -5,7 +5,7 @@
 
 use super::lines::Line;
 use crate::record::table::figure;
-use crate::record::{Sp, Table, slugify};
+use crate::record::{Sp, Table, TableNote, slugify};
 
 /// A table rebuilt from the lines `first..=last` (1-based line numbers).
 #[derive(Debug, Clone, PartialEq)]
@@ -18,15 +18,31 @@ pub(super) struct FoundTable {
     pub columns: Vec<String>,
     /// Each column's unit ("" for none).
     pub units: Vec<String>,
-    /// The rows, one cell per column.
+    /// The rows, one cell per column, footnote markers taken off.
     pub rows: Vec<Vec<String>>,
+    /// The footnote markers found in cells: (row, column, footnote number).
+    pub marks: Vec<(usize, usize, u32)>,
 }
 
 /// Units recognised in parentheses at the end of a heading: "Area (km²)".
 const UNITS: [&str; 8] = ["km²", "m²", "km2", "m2", "sq km", "ha", "hectares", "%"];
 
+/// A cell without the footnote marker it ends with ("1.52[3]", "Northfold [2]"), and the
+/// marker's number.
+fn unmarked(text: &str) -> (&str, Option<u32>) {
+    if let Some(open) = text.rfind('[')
+        && let Some(number) = text[open + 1..].strip_suffix(']')
+        && let Ok(n) = number.parse::<u32>()
+        && open > 0
+    {
+        return (text[..open].trim_end(), Some(n));
+    }
+    (text, None)
+}
+
 /// Whether a line can be one cell: short, and not a sentence.
 fn cell_like(text: &str) -> bool {
+    let text = unmarked(text).0;
     !text.is_empty()
         && text.chars().count() <= 60
         && text.split_whitespace().count() <= 8
@@ -121,7 +137,21 @@ pub(super) fn to_table(found: &FoundTable, section: &str, n: usize) -> Table {
             .iter()
             .map(|r| Sp::detached(detached(r)))
             .collect(),
-        notes: Vec::new(),
+        notes: found
+            .marks
+            .iter()
+            .filter_map(|&(row, column, number)| {
+                let name = found.rows.get(row)?.first()?;
+                Some(TableNote {
+                    row: Sp::detached(name.clone()),
+                    column: (column > 0)
+                        .then(|| found.columns.get(column).cloned())
+                        .flatten()
+                        .map(Sp::detached),
+                    source: Sp::detached(format!("n{number}")),
+                })
+            })
+            .collect(),
     }
 }
 
@@ -141,7 +171,8 @@ pub(super) fn find_tables(lines: &[Line]) -> (Vec<FoundTable>, Vec<String>) {
             continue;
         }
         let run = &lines[start..i];
-        let cells: Vec<&str> = run.iter().map(|l| l.text.as_str()).collect();
+        let marked: Vec<(&str, Option<u32>)> = run.iter().map(|l| unmarked(&l.text)).collect();
+        let cells: Vec<&str> = marked.iter().map(|(c, _)| *c).collect();
         match best_table(&cells) {
             Some((skip, n, rows)) => {
                 let (columns, units) = cells[skip..skip + n]
@@ -149,7 +180,13 @@ pub(super) fn find_tables(lines: &[Line]) -> (Vec<FoundTable>, Vec<String>) {
                     .map(|h| heading_and_unit(h))
                     .unzip();
                 let body = &cells[skip + n..skip + n + rows * n];
+                let marks = marked[skip + n..skip + n + rows * n]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, mark))| mark.map(|m| (i / n, i % n, m)))
+                    .collect();
                 found.push(FoundTable {
+                    marks,
                     first: run[skip].no,
                     last: run[skip + n + rows * n - 1].no,
                     columns,

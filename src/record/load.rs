@@ -954,12 +954,17 @@ impl Reader<'_> {
             .optional(&mut t, "extensions", Self::extensions)
             .unwrap_or_default();
         let on_track = self.optional(&mut t, "on_track", Self::boolean);
+        let cluster_munition_deadline =
+            self.optional(&mut t, "cluster_munition_deadline", Self::date);
+        let extent = self.optional(&mut t, "extent", Self::string);
         self.finish(t);
         Some(Clearance {
             original_deadline,
             deadline,
             extensions,
             on_track,
+            cluster_munition_deadline,
+            extent,
         })
     }
 

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::{Date, Sp};
 
-/// Mine Action: the Mine Ban Treaty's Article 5 clearance deadline and its history.
+/// Mine Action's key facts: the Mine Ban Treaty's Article 5 clearance deadline and its
+/// history, the convention's Article 4 deadline, the extent of contamination.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Clearance {
@@ -20,6 +21,11 @@ pub struct Clearance {
     pub extensions: Vec<Extension>,
     /// Whether the profile judges the state on track to meet the deadline.
     pub on_track: Option<Sp<bool>>,
+    /// The Convention on Cluster Munitions' Article 4 clearance deadline, for a state party
+    /// to it with cluster munition remnants.
+    pub cluster_munition_deadline: Option<Sp<Date>>,
+    /// The extent of contamination as the key facts give it, e.g. "Heavy" or "4.35 km²".
+    pub extent: Option<Sp<String>>,
 }
 
 /// One extension of the Article 5 deadline.

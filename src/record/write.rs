@@ -486,6 +486,20 @@ fn clearance(w: &mut Writer, clearance: Option<&super::Clearance>) {
         on_track,
         "",
     );
+    let article4 = c.cluster_munition_deadline.as_ref().map(date);
+    w.key(
+        "cluster_munition_deadline",
+        "The Convention on Cluster Munitions' Article 4 clearance deadline.",
+        article4,
+        "",
+    );
+    let extent = c.extent.as_ref().map(text);
+    w.key(
+        "extent",
+        "The extent of contamination as the key facts give it.",
+        extent,
+        "",
+    );
     for e in &c.extensions {
         w.table(
             "[[clearance.extensions]]",

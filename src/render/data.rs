@@ -97,7 +97,7 @@ pub struct ProfileData {
     pub sections: Vec<SectionData>,
     /// The summary's paragraphs (empty when there is no summary).
     pub summary: Vec<Vec<Segment>>,
-    /// Tables of figures, in record order.
+    /// Tables of figures, in print order (each after its section, the others at the end).
     pub tables: Vec<TableData>,
     /// PDF title, `Kyrgyzstan: Cluster Munition Ban Policy (2022)`.
     pub title: String,
@@ -139,7 +139,7 @@ pub enum Segment {
 pub struct TableData {
     /// Its columns, left to right.
     pub columns: Vec<ColumnData>,
-    /// Its footnotes as text, "row, column: note".
+    /// Footnotes on a row or cell the table does not have, as text: "row, column: note".
     pub notes: Vec<String>,
     /// Its rows.
     pub rows: Vec<RowData>,
@@ -165,13 +165,22 @@ pub struct ColumnData {
 pub struct RowData {
     /// Its cells as printed.
     pub cells: Vec<String>,
+    /// The footnote markers after each cell (one list per cell, of citation segments): a
+    /// note on the whole row follows its first cell.
+    pub marks: Vec<Vec<Segment>>,
     /// Whether it is the total row (set in bold).
     pub total: bool,
 }
 
 /// A data table for `tables.typ`: columns with their unit and whether they hold figures,
-/// rows with whether they are the total row, notes as text.
-fn table_data(table: &crate::record::Table, record: &Record) -> TableData {
+/// rows with whether they are the total row and the footnote markers of their cells, and the
+/// notes that name no row or cell of the table as text.
+fn table_data(
+    table: &crate::record::Table,
+    record: &Record,
+    id: &str,
+    footnotes: &mut FootnoteState,
+) -> TableData {
     use crate::record::table::figure;
     let columns = table
         .columns
@@ -188,18 +197,36 @@ fn table_data(table: &crate::record::Table, record: &Record) -> TableData {
             unit: table.unit(i).unwrap_or("").to_string(),
         })
         .collect();
-    let rows = table
-        .rows
-        .iter()
-        .map(|r| RowData {
+    let mut placed = vec![false; table.notes.len()];
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for r in &table.rows {
+        let name = r.value.first().map_or("", |c| c.value.trim());
+        let mut marks = vec![Vec::new(); r.value.len()];
+        for (n, note) in table.notes.iter().enumerate() {
+            if !note.row.value.trim().eq_ignore_ascii_case(name) {
+                continue;
+            }
+            let cell = match &note.column {
+                Some(c) => table.column(&c.value),
+                None => Some(0),
+            };
+            if let Some(slot) = cell.and_then(|i| marks.get_mut(i)) {
+                slot.push(cite(&note.source.value, record, id, footnotes));
+                placed[n] = true;
+            }
+        }
+        rows.push(RowData {
             cells: r.value.iter().map(|c| c.value.clone()).collect(),
+            marks,
             total: crate::record::Table::is_total(&r.value),
-        })
-        .collect();
+        });
+    }
     let notes = table
         .notes
         .iter()
-        .map(|n| {
+        .zip(&placed)
+        .filter(|(_, placed)| !**placed)
+        .map(|(n, _)| {
             let place = match &n.column {
                 Some(c) => format!("{}, {}", n.row.value, c.value),
                 None => n.row.value.clone(),
@@ -286,12 +313,15 @@ pub struct BookData {
     pub date: DocDate,
     /// Edition year.
     pub edition: i32,
-    /// One contents entry per profile, in book order.
+    /// One contents entry per part, in book order: a profile, or the title page of a topic's
+    /// section when the book holds several topics.
     pub entries: Vec<BookEntry>,
     /// Paper size, as Typst names it.
     pub paper: String,
     /// PDF title.
     pub title: String,
+    /// The topics the book holds, in book order (labels).
+    pub topics: Vec<String>,
 }
 
 /// A contents entry of the book.
@@ -304,8 +334,29 @@ pub struct BookEntry {
     /// The book page the profile starts on; absent until the page counts are known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// Whether the entry is a section's title page (its `country` is empty) rather than a
+    /// profile.
+    pub section: bool,
     /// Topic label.
     pub topic: String,
+}
+
+/// What `book.typ`'s `book-section` receives: the title page of one topic's section of a
+/// book.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SectionPageData {
+    /// PDF author metadata.
+    pub author: String,
+    /// The book's date.
+    pub date: DocDate,
+    /// Edition year.
+    pub edition: i32,
+    /// Profiles in the section.
+    pub profiles: usize,
+    /// Paper size, as Typst names it.
+    pub paper: String,
+    /// The section's topic label, its title.
+    pub title: String,
 }
 
 /// What `templates/folios.typ` receives: one page per folio.
@@ -347,14 +398,26 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         .as_ref()
         .map(|p| paragraphs(&p.value, record, &id, &mut footnotes))
         .unwrap_or_default();
-    let sections = record
-        .sections
-        .iter()
-        .map(|s| SectionData {
+    // Sections and tables in print order (each table after its section, the others at the
+    // end), so the first marker of each citation carries its footnote.
+    let mut sections = Vec::with_capacity(record.sections.len());
+    let mut tables = Vec::with_capacity(record.tables.len());
+    let mut printed = vec![false; record.tables.len()];
+    for s in &record.sections {
+        sections.push(SectionData {
             title: s.title.value.clone(),
             paragraphs: paragraphs(&s.text.value, record, &id, &mut footnotes),
-        })
-        .collect();
+        });
+        for (i, t) in record.tables.iter().enumerate() {
+            if !printed[i] && t.section.as_ref().is_some_and(|t| t.value == s.title.value) {
+                printed[i] = true;
+                tables.push(table_data(t, record, &id, &mut footnotes));
+            }
+        }
+    }
+    for (t, _) in record.tables.iter().zip(&printed).filter(|(_, p)| !**p) {
+        tables.push(table_data(t, record, &id, &mut footnotes));
+    }
     let title = format!(
         "{}: {} ({})",
         record.country.value,
@@ -380,36 +443,85 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         other_votes: other_votes(record, registry),
         summary,
         sections,
-        tables: record
-            .tables
-            .iter()
-            .map(|t| table_data(t, record))
-            .collect(),
+        tables,
     }
 }
 
 /// The template data for an edition's front matter: title, date and one contents entry per
-/// profile, in order. Each entry's `page` (where the profile starts) is filled in once the
-/// profiles' page counts are known. `None` for an edition without profiles.
+/// part, in order: the profiles (given in book order, a topic's together), each topic's
+/// preceded by its section's title page when there are several topics. Each entry's `page`
+/// (where the part starts) is filled in once the parts' page counts are known. `None` for an
+/// edition without profiles.
 pub fn book_data(edition: i32, profiles: &[ProfileData], paper: Paper) -> Option<BookData> {
     let date = profiles.iter().map(|p| p.date).max_by_key(|d| d.ymd())?;
-    let entries = profiles
-        .iter()
-        .map(|p| BookEntry {
+    let mut topics: Vec<String> = profiles.iter().map(|p| p.topic.clone()).collect();
+    topics.dedup();
+    let mut entries = Vec::new();
+    for p in profiles {
+        let opens_section = entries
+            .last()
+            .is_none_or(|e: &BookEntry| e.topic != p.topic);
+        if topics.len() > 1 && opens_section {
+            entries.push(BookEntry {
+                id: section_id(edition, &p.topic),
+                country: String::new(),
+                topic: p.topic.clone(),
+                page: None,
+                section: true,
+            });
+        }
+        entries.push(BookEntry {
             id: p.id.clone(),
             country: p.country.clone(),
             topic: p.topic.clone(),
             page: None,
-        })
-        .collect();
+            section: false,
+        });
+    }
+    let title = match topics.as_slice() {
+        [one] => format!("{one}: Country Profiles {edition}"),
+        _ => format!("Country Profiles {edition}"),
+    };
     Some(BookData {
-        title: format!("Cluster Munition Ban Policy: Country Profiles {edition}"),
+        title,
         author: AUTHOR.to_string(),
         edition,
         paper: paper.typst_name().to_string(),
         date,
         entries,
+        topics,
     })
+}
+
+/// The id of a topic's section in an edition's book: `section-2023-mine-action`.
+fn section_id(edition: i32, topic: &str) -> String {
+    format!("section-{edition}-{}", crate::record::slugify(topic))
+}
+
+/// The template data of the title page of each section of a book, with the entry it stands
+/// for (by id).
+pub fn section_pages(front: &BookData, paper: Paper) -> Vec<(String, SectionPageData)> {
+    front
+        .entries
+        .iter()
+        .filter(|e| e.section)
+        .map(|e| {
+            let profiles = front
+                .entries
+                .iter()
+                .filter(|p| !p.section && p.topic == e.topic)
+                .count();
+            let data = SectionPageData {
+                author: AUTHOR.to_string(),
+                date: front.date,
+                edition: front.edition,
+                profiles,
+                paper: paper.typst_name().to_string(),
+                title: e.topic.clone(),
+            };
+            (e.id.clone(), data)
+        })
+        .collect()
 }
 
 /// The template data for a folio sheet: one page per folio.
@@ -516,27 +628,30 @@ fn paragraph(
         .map(|s| match s {
             ProseSegment::Text(t) => Segment::Text { text: t.clone() },
             ProseSegment::Italic(t) => Segment::Italic { italic: t.clone() },
-            ProseSegment::Cite(key) => {
-                let label = format!("fn-{id}-{key}");
-                let first = !footnotes.seen.contains(key);
-                if first {
-                    footnotes.seen.push(key.clone());
-                }
-                let note = match record.citation(key) {
-                    Some(c) => note_segments(&c.text.value),
-                    None => vec![Segment::Text {
-                        text: format!("[missing citation: {key}]"),
-                    }],
-                };
-                Segment::Cite {
-                    cite: key.clone(),
-                    first,
-                    label,
-                    note,
-                }
-            }
+            ProseSegment::Cite(key) => cite(key, record, id, footnotes),
         })
         .collect()
+}
+
+/// A citation marker: the first of its key in the profile carries the footnote.
+fn cite(key: &str, record: &Record, id: &str, footnotes: &mut FootnoteState) -> Segment {
+    let label = format!("fn-{id}-{key}");
+    let first = !footnotes.seen.iter().any(|k| k == key);
+    if first {
+        footnotes.seen.push(key.to_string());
+    }
+    let note = match record.citation(key) {
+        Some(c) => note_segments(&c.text.value),
+        None => vec![Segment::Text {
+            text: format!("[missing citation: {key}]"),
+        }],
+    };
+    Segment::Cite {
+        cite: key.to_string(),
+        first,
+        label,
+        note,
+    }
 }
 
 /// Footnote text: literal text and italics; a marker inside a footnote prints as written.
@@ -665,6 +780,15 @@ fn clearance_rows(c: &crate::record::Clearance) -> Vec<(String, String)> {
     if let Some(on_track) = &c.on_track {
         let judged = if on_track.value { "Yes" } else { "No" };
         rows.push(("On track to meet the deadline".into(), judged.into()));
+    }
+    if let Some(d) = &c.cluster_munition_deadline {
+        rows.push((
+            "Convention on Cluster Munitions Article 4 deadline".into(),
+            d.value.to_string(),
+        ));
+    }
+    if let Some(extent) = &c.extent {
+        rows.push(("Extent of contamination".into(), extent.value.clone()));
     }
     rows
 }

@@ -23,12 +23,12 @@ use sha2::{Digest, Sha256};
 pub use data::Paper;
 use data::{
     BookData, Folio, ProfileData, Side, book_data, folio_data, plain_strings, profile_data,
-    record_id, replace_missing_glyphs,
+    record_id, replace_missing_glyphs, section_pages,
 };
 pub use manifest::Manifest;
 pub use typst::{Base, Conformance, Document, TypstDiagnostic};
 
-use crate::record::Record;
+use crate::record::{Record, Topic};
 use crate::registry::Registry;
 use crate::walk::{WalkOptions, walk};
 
@@ -93,8 +93,17 @@ pub struct BookJob {
     pub front: BookData,
     /// Date for the PDF metadata: the latest profile's.
     pub date: (i32, u8, u8),
-    /// The profiles' PDFs, relative to the output directory, in book order.
-    pub profiles: Vec<PathBuf>,
+    /// The book's parts in order, one per contents entry.
+    pub parts: Vec<BookPiece>,
+}
+
+/// One part of a book.
+#[derive(Debug, Clone)]
+pub enum BookPiece {
+    /// A profile's PDF, relative to the output directory.
+    Profile(PathBuf),
+    /// The title page of a topic's section, laid out with the book.
+    Section(Document),
 }
 
 /// The outcome of one job.
@@ -115,6 +124,9 @@ pub struct RenderOptions {
     pub paper: Paper,
     /// Also render one book per edition.
     pub books: bool,
+    /// The topics the books hold, in a section each when there are several; empty for every
+    /// topic.
+    pub book_topics: Vec<Topic>,
 }
 
 impl Default for RenderOptions {
@@ -122,6 +134,7 @@ impl Default for RenderOptions {
         Self {
             paper: Paper::A4,
             books: true,
+            book_topics: Vec::new(),
         }
     }
 }
@@ -176,6 +189,9 @@ pub enum JobError {
     /// A template's data could not be written as JSON.
     #[error("cannot write the template data: {0}")]
     Data(#[from] serde_json::Error),
+    /// A section's title page was not laid out.
+    #[error("the title page of {0} was not laid out, so the book was not assembled")]
+    SectionMissing(String),
     /// A profile of the book failed in this run.
     #[error("{} failed to render, so the book was not assembled", .0.display())]
     ProfileFailed(PathBuf),
@@ -262,17 +278,25 @@ impl Renderer {
                 ))
         });
         let mut jobs = Vec::new();
-        let mut editions: BTreeMap<i32, (Vec<ProfileData>, Vec<usize>)> = BTreeMap::new();
+        let mut editions: BTreeMap<i32, Vec<(Topic, ProfileData, usize)>> = BTreeMap::new();
         for record in sorted {
             let (job, data) = self.profile_job(record)?;
-            let (profiles, members) = editions.entry(record.edition.value).or_default();
-            profiles.push(data);
-            members.push(jobs.len());
+            let topic = record.topic.value;
+            let wanted =
+                self.options.book_topics.is_empty() || self.options.book_topics.contains(&topic);
+            if wanted {
+                let members = editions.entry(record.edition.value).or_default();
+                members.push((topic, data, jobs.len()));
+            }
             jobs.push(job);
         }
         if self.options.books {
-            for (edition, (profiles, members)) in editions {
-                let members: Vec<&Job> = members.iter().map(|&m| &jobs[m]).collect();
+            for (edition, mut members) in editions {
+                // A topic's profiles together, in the order of the topics, then by country.
+                members.sort_by_key(|(topic, _, _)| *topic);
+                let profiles: Vec<ProfileData> =
+                    members.iter().map(|(_, data, _)| data.clone()).collect();
+                let members: Vec<&Job> = members.iter().map(|&(_, _, m)| &jobs[m]).collect();
                 if let Some(book) = self.book_job(edition, &profiles, &members)? {
                     jobs.push(book);
                 }
@@ -330,6 +354,7 @@ impl Renderer {
             return Ok(None);
         };
         let date = front.date.ymd();
+        let pieces = self.book_pieces(&front, members)?;
         let mut parts = vec![
             format!("book-{edition}"),
             serde_json::to_string(&front)?,
@@ -338,6 +363,11 @@ impl Renderer {
         for member in members {
             parts.push(member.output.display().to_string());
             parts.push(member.key.clone());
+        }
+        for piece in &pieces {
+            if let BookPiece::Section(document) = piece {
+                parts.push(document_key(document));
+            }
         }
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         Ok(Some(Job {
@@ -349,10 +379,44 @@ impl Renderer {
                 edition,
                 front,
                 date,
-                profiles: members.iter().map(|m| m.output.clone()).collect(),
+                parts: pieces,
             }),
             missing_glyphs: Vec::new(),
         }))
+    }
+
+    /// A book's parts in contents order: each profile's PDF, and the title page of each
+    /// topic's section (a document of `book.typ`'s `book-section`).
+    fn book_pieces(
+        &self,
+        front: &BookData,
+        members: &[&Job],
+    ) -> Result<Vec<BookPiece>, RenderError> {
+        let mut sections = section_pages(front, self.options.paper).into_iter();
+        let mut profiles = members.iter();
+        let mut pieces = Vec::with_capacity(front.entries.len());
+        for entry in &front.entries {
+            let piece = if entry.section {
+                let Some((id, data)) = sections.next() else {
+                    continue;
+                };
+                BookPiece::Section(document(
+                    &format!("/{id}"),
+                    "#import \"/templates/book.typ\": book-section\n#book-section(json(\"{data}\"))\n",
+                    &data,
+                    id.clone(),
+                    Some(front.date.ymd()),
+                    Conformance::Archival,
+                )?)
+            } else {
+                let Some(member) = profiles.next() else {
+                    continue;
+                };
+                BookPiece::Profile(member.output.clone())
+            };
+            pieces.push(piece);
+        }
+        Ok(pieces)
     }
 
     /// A cache key: `parts`, the template set, and the dossier and Typst versions.
@@ -504,7 +568,16 @@ impl Renderer {
         out_dir: &Path,
         fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
     ) -> Result<Made, JobError> {
-        let parts = book_parts(book, out_dir, fresh)?;
+        let mut warnings = Vec::new();
+        let mut sections = Vec::new();
+        for piece in &book.parts {
+            if let BookPiece::Section(document) = piece {
+                let (pdf, mut said) = self.profile_pdf(document)?;
+                warnings.append(&mut said);
+                sections.push(pdf);
+            }
+        }
+        let parts = book_parts(book, out_dir, fresh, sections)?;
         let (front, folios) = number_pages(&book.front, &parts.page_counts());
         let stem = format!("/book-{}", book.edition);
         let front_document = document(
@@ -519,7 +592,8 @@ impl Renderer {
             || self.base.compile_pdf(&front_document),
             || self.folio_sheet(&format!("{stem}-folios"), folios),
         );
-        let (front_pdf, warnings) = front_pdf.map_err(JobError::Typst)?;
+        let (front_pdf, mut front_warnings) = front_pdf.map_err(JobError::Typst)?;
+        warnings.append(&mut front_warnings);
         let assembled = parts.assemble(
             &front_pdf,
             &sheet?,
@@ -653,15 +727,31 @@ impl Renderer {
     }
 }
 
-/// Reads a book's profiles: the PDFs made in this run from `fresh`, the others from
-/// `out_dir`.
+/// Reads a book's parts: the profiles' PDFs made in this run from `fresh`, the others from
+/// `out_dir`, and the sections' title pages from `sections` (in book order).
 fn book_parts(
     book: &BookJob,
     out_dir: &Path,
     fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
+    sections: Vec<Vec<u8>>,
 ) -> Result<pdf::BookParts, JobError> {
-    let mut parts = Vec::with_capacity(book.profiles.len());
-    for (output, entry) in book.profiles.iter().zip(&book.front.entries) {
+    let mut parts = Vec::with_capacity(book.parts.len());
+    let mut sections = sections.into_iter();
+    for (piece, entry) in book.parts.iter().zip(&book.front.entries) {
+        let output = match piece {
+            BookPiece::Profile(output) => output,
+            BookPiece::Section(document) => {
+                let pdf = sections
+                    .next()
+                    .ok_or_else(|| JobError::SectionMissing(entry.id.clone()))?;
+                parts.push(pdf::BookPart {
+                    id: entry.id.clone(),
+                    name: document.main_path.clone(),
+                    pdf: Arc::new(pdf),
+                });
+                continue;
+            }
+        };
         let bytes = match fresh.get(output) {
             Some(Some(bytes)) => bytes.clone(),
             Some(None) => return Err(JobError::ProfileFailed(output.clone())),

@@ -26,6 +26,8 @@ pub struct RenderRequest {
     pub paper: Option<Paper>,
     /// Also render one book per edition.
     pub books: bool,
+    /// The topics the books hold (a section each when there are several); empty for all.
+    pub book_topics: Vec<crate::record::Topic>,
     /// Parallel jobs; `None` means one per core.
     pub jobs: Option<usize>,
     /// Also write each profile's Typst main file, data and the templates here.
@@ -112,6 +114,7 @@ pub fn render_project(
     let options = RenderOptions {
         paper: request.paper.or(project.config.paper).unwrap_or_default(),
         books: request.books,
+        book_topics: request.book_topics.clone(),
     };
     let renderer = Renderer::for_project(project, options)?;
     let paths = if request.paths.is_empty() {

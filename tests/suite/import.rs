@@ -426,3 +426,83 @@ fn an_area_without_an_iso_code_imports_with_its_slug_and_is_checked_and_diffed()
     ]);
     assert_eq!(bad.code, 2, "{}{}", bad.stdout, bad.stderr);
 }
+
+#[test]
+fn a_mine_action_key_facts_box_becomes_clearance_facts_not_a_heading() {
+    let imported = import("examplestan-2020-mine-action-key-facts.txt");
+    let record = &imported.record;
+    let clearance = record
+        .clearance
+        .as_ref()
+        .expect("the key facts as [clearance]");
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+    assert_eq!(
+        clearance.deadline.as_ref().map(|d| d.value.0),
+        Some(day(2020, 4, 1))
+    );
+    assert_eq!(
+        clearance
+            .cluster_munition_deadline
+            .as_ref()
+            .map(|d| d.value.0),
+        Some(day(2025, 8, 1))
+    );
+    assert_eq!(clearance.on_track.as_ref().map(|b| b.value), Some(false));
+    assert_eq!(
+        clearance.extent.as_ref().map(|e| e.value.as_str()),
+        Some("Medium")
+    );
+    // Nothing of the box is left as a heading or as prose; the summary and body follow.
+    assert_eq!(titles(record), ["Contamination"], "{}", imported.toml);
+    assert!(!imported.toml.contains("deadline:"), "{}", imported.toml);
+    assert!(
+        record
+            .summary
+            .as_ref()
+            .is_some_and(|s| s.value.text.starts_with("Examplestan did not finish")),
+        "{}",
+        imported.toml
+    );
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+
+    // The profile prints the facts in its key-facts box.
+    let project = TestProject::empty();
+    project.file("profiles/2020/examplestan.mine-action.toml", &imported.toml);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text =
+        crate::support::pdf_text(&project.path().join("out/2020/examplestan.mine-action.pdf"));
+    for words in [
+        "Article 5 deadline",
+        "1 April 2020",
+        "Convention on Cluster Munitions Article 4 deadline",
+        "1 August 2025",
+        "Extent of contamination",
+        "Medium",
+    ] {
+        assert!(text.contains(words), "{words:?} missing in: {text}");
+    }
+}
+
+#[test]
+fn a_key_fact_whose_deadline_is_no_date_stays_text_with_a_warning() {
+    let page = fixture("examplestan-2020-mine-action-key-facts.txt").replace(
+        "Extent of contamination: Medium",
+        "Mine Ban Treaty Article 5 deadline: to be set by the States Parties",
+    );
+    let options = ImportOptions {
+        iso: Some("XE".into()),
+        ..Default::default()
+    };
+    let imported = import_text(&page, &options).expect("imports");
+    assert!(
+        imported.toml.contains("to be set by the States Parties"),
+        "{}",
+        imported.toml
+    );
+    assert!(
+        imported.warnings.iter().any(|w| w.contains("no date")),
+        "{:?}",
+        imported.warnings
+    );
+}

@@ -242,6 +242,7 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
         .parse()
         .unwrap();
     let mut starts = Vec::new();
+    let mut sections = Vec::new();
     for page in 1..=pages {
         let p = page.to_string();
         let (_, t) = tool(
@@ -249,12 +250,18 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
             &["-f", &p, "-l", &p, book.to_str().unwrap(), "-"],
         )
         .unwrap();
-        if t.replace(char::is_whitespace, "")
-            .starts_with("CLUSTERMUNITIONBANPOLICY")
-        {
+        let squeezed = t.replace(char::is_whitespace, "");
+        if squeezed.starts_with("CLUSTERMUNITIONBANPOLICY") {
             starts.push(page);
         }
+        if squeezed.starts_with("COUNTRYPROFILES2022") {
+            sections.push(page);
+        }
     }
+    // The edition holds several topics: each has a section, whose title page comes first.
+    assert_eq!(sections.len(), 5, "section title pages: {sections:?}");
+    assert!(sections.iter().all(|p| p % 2 == 1), "{sections:?}");
+    assert_eq!(sections[0] + 2, starts[0], "{sections:?} {starts:?}");
     assert_eq!(starts.len(), 4, "profile starts: {starts:?}");
     assert!(
         starts.iter().all(|p| p % 2 == 1),
@@ -315,7 +322,7 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
         ranges,
         vec![
             (0, "/r".to_string()),
-            (starts[0] as u64 - 1, "/D".to_string())
+            (sections[0] as u64 - 1, "/D".to_string())
         ]
     );
     let bytes = std::fs::read(&book).unwrap();
@@ -388,10 +395,11 @@ fn book_pages_move_towards_the_spine() {
     assert_eq!(project.run(&["render", "profiles/2022"]).code, 0);
     let book = project.path().join("out/book-2022.pdf");
     let armenia = project.path().join("out/2022/armenia.pdf");
-    // Armenia is the first profile: book pages 5 (right-hand) and 6 (left-hand) are its
-    // pages 1 and 2, moved 8.5 pt right and left.
-    let recto = first_word_left(&book, 5) - first_word_left(&armenia, 1);
-    let verso = first_word_left(&book, 6) - first_word_left(&armenia, 2);
+    // Armenia is the first profile, after its section's title page (5) and a blank page: book
+    // pages 7 (right-hand) and 8 (left-hand) are its pages 1 and 2, moved 8.5 pt right and
+    // left.
+    let recto = first_word_left(&book, 7) - first_word_left(&armenia, 1);
+    let verso = first_word_left(&book, 8) - first_word_left(&armenia, 2);
     assert!(
         (recto - 8.5).abs() < 0.01,
         "right-hand page moved {recto} pt"
@@ -399,5 +407,108 @@ fn book_pages_move_towards_the_spine() {
     assert!(
         (verso + 8.5).abs() < 0.01,
         "left-hand page moved {verso} pt"
+    );
+}
+
+#[test]
+fn the_book_holds_a_section_per_topic_or_the_topics_asked_for() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render", "profiles/2023"]).code, 0);
+    let book = project.path().join("out/book-2023.pdf");
+    let path = book.to_str().unwrap();
+    // The contents list each topic, then its profiles, in the order of the topics.
+    let (_, contents) = tool("pdftotext", &["-layout", "-f", "3", "-l", "3", path, "-"]).unwrap();
+    let topics = [
+        "Cluster Munition Ban Policy",
+        "Mine Ban Policy",
+        "Mine Action",
+        "Casualties and Victim Assistance",
+        "Support for Mine Action",
+    ];
+    let mut at = 0;
+    for topic in topics {
+        let line = contents[at..]
+            .lines()
+            .find(|l| l.trim_start().starts_with(topic))
+            .unwrap_or_else(|| panic!("{topic} not in the contents: {contents}"));
+        let page: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+        at += contents[at..].find(line).unwrap() + line.len();
+        let next = contents[at..]
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap();
+        assert!(
+            next.trim_start().starts_with("Examplestan")
+                || next.trim_start().starts_with("Georgia"),
+            "{topic} is not followed by its profiles: {contents}"
+        );
+        // The section's title page is where the contents say, numbered like the others.
+        let physical = (1..=60).find(|p| {
+            let p = p.to_string();
+            let (_, t) = tool("pdftotext", &["-layout", "-f", &p, "-l", &p, path, "-"]).unwrap();
+            t.replace(char::is_whitespace, "")
+                .starts_with("COUNTRYPROFILES2023")
+                && t.contains(topic)
+                && t.lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .map(str::trim)
+                    == Some(page.to_string().as_str())
+        });
+        assert!(
+            physical.is_some(),
+            "no title page numbered {page} for {topic}"
+        );
+    }
+    let (_, outline) = tool("qpdf", &["--json", "--json-key=outlines", path]).unwrap();
+    for topic in topics {
+        assert!(
+            outline.contains(&format!("\"title\": \"{topic}\"")),
+            "no bookmark for {topic}: {outline}"
+        );
+    }
+    let (_, info) = tool("pdfinfo", &[path]).unwrap();
+    assert!(info.contains("Country Profiles 2023"), "{info}");
+
+    // One topic: no sections, its name in the title, only its profiles.
+    let run = project.run(&["render", "profiles/2023", "--book-topic", "mine-action"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&book);
+    assert!(!text.contains("Mine Ban Policy"), "{text}");
+    assert!(
+        !text.contains("COUNTRY PROFILES 2023\n\nMine Action"),
+        "{text}"
+    );
+    let (_, info) = tool("pdfinfo", &[path]).unwrap();
+    assert!(
+        info.contains("Mine Action: Country Profiles 2023"),
+        "{info}"
+    );
+    let (_, outline) = tool("qpdf", &["--json", "--json-key=outlines", path]).unwrap();
+    assert!(
+        !outline.contains("\"title\": \"Cluster Munition Ban Policy\""),
+        "{outline}"
+    );
+
+    // Two topics: a section each.
+    let run = project.run(&[
+        "render",
+        "profiles/2023",
+        "--book-topic",
+        "mine-action",
+        "--book-topic",
+        "mine-ban-policy",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let (_, outline) = tool("qpdf", &["--json", "--json-key=outlines", path]).unwrap();
+    for topic in ["Mine Ban Policy", "Mine Action"] {
+        assert!(
+            outline.contains(&format!("\"title\": \"{topic}\"")),
+            "{outline}"
+        );
+    }
+    assert!(
+        !outline.contains("\"title\": \"Support for Mine Action\""),
+        "{outline}"
     );
 }

@@ -271,3 +271,154 @@ fn the_key_facts_box_shows_the_article_5_deadline_and_whether_on_track() {
         assert!(text.contains(words), "{words:?} missing in: {text}");
     }
 }
+
+/// The contamination record with a footnote on one cell and one on a whole row.
+fn with_notes(cell_source: &str) -> String {
+    format!(
+        "{MINE_ACTION}\n[[tables.notes]]\nrow = \"Northfold\"\ncolumn = \"Confirmed hazardous areas\"\nsource = \"{cell_source}\"\n\n[[tables.notes]]\nrow = \"Total\"\nsource = \"survey\"\n\n[citations]\nsurvey = \"National survey of mined areas, 2022 (fictional).\"\nrecount = \"Recount of Northfold's hazardous areas, 2023 (fictional).\"\n"
+    )
+}
+
+#[test]
+fn a_footnote_on_a_cell_or_row_prints_as_a_marker_and_counts_as_a_citation() {
+    let project = TestProject::empty();
+    let path = "profiles/2023/examplestan.mine-action.toml";
+    project.file(path, &with_notes("recount"));
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    // Markers 1 and 2 follow their cells; the notes are footnotes, not lines under the table.
+    assert!(
+        text.contains("Northfold 121 1.52"),
+        "no marker after the cell: {text}"
+    );
+    assert!(
+        text.contains("Total2 19"),
+        "no marker after the row's name: {text}"
+    );
+    for note in [
+        "1Recount of Northfold’s hazardous areas",
+        "2National survey of mined areas",
+    ] {
+        assert!(text.contains(note), "footnote {note:?} missing: {text}");
+    }
+    assert!(!text.contains("Total: National"), "{text}");
+
+    // Both citations are used (no DOS303); a note naming no citation is DOS302.
+    let json = project.run(&["check", path, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let rules: Vec<&str> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or(""))
+        .collect();
+    assert!(!rules.contains(&"unused-citation"), "{}", json.stdout);
+    project.file(path, &with_notes("lost-source"));
+    let json = project.run(&["check", path, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let rules: Vec<&str> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or(""))
+        .collect();
+    assert!(rules.contains(&"missing-citation"), "{}", json.stdout);
+    assert!(
+        rules.contains(&"unused-citation"),
+        "recount is no longer cited: {}",
+        json.stdout
+    );
+}
+
+#[test]
+fn the_differ_shows_a_footnote_added_to_a_cell() {
+    let project = TestProject::empty();
+    let old = with_notes("recount")
+        .replace("edition = 2023", "edition = 2022")
+        .replace("last_updated = 2023-06-01", "last_updated = 2022-06-01")
+        .replace(
+            "[[tables.notes]]\nrow = \"Northfold\"\ncolumn = \"Confirmed hazardous areas\"\nsource = \"recount\"\n\n",
+            "",
+        );
+    project.file("profiles/2022/examplestan.mine-action.toml", &old);
+    project.file(
+        "profiles/2023/examplestan.mine-action.toml",
+        &with_notes("recount"),
+    );
+    let run = project.run(&["diff", "2022", "2023", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let changes = value["records"][0]["changes"].as_array().expect("changes");
+    let added = changes
+        .iter()
+        .find(|c| c["path"] == "tables.contamination.notes.Northfold.Confirmed hazardous areas")
+        .unwrap_or_else(|| panic!("no change for the new note: {changes:#?}"));
+    assert!(added["old"].is_null(), "{added}");
+    assert!(
+        added["new"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Recount of Northfold")),
+        "{added}"
+    );
+    assert!(
+        !changes
+            .iter()
+            .any(|c| c["path"] == "tables.contamination.notes.Total"),
+        "an unchanged note is no change: {changes:#?}"
+    );
+}
+
+#[test]
+fn markers_in_imported_cells_become_notes_on_those_cells() {
+    let page = std::fs::read_to_string(
+        crate::support::repo().join("tests/fixtures/archive/examplestan-2023-mine-action.txt"),
+    )
+    .expect("fixture")
+    .replacen("1.52\n", "1.52[2]\n", 1)
+    .replacen("Total\n", "Total [3]\n", 1)
+    .replace(
+        "[1] Examplestan, annual transparency report for calendar year 2022.",
+        "[1] Examplestan, annual transparency report for calendar year 2022.\n[2] Resurvey of Northfold, 2023.\n[3] Totals as reported by the national authority.",
+    );
+    let options = dossier::import::ImportOptions {
+        iso: Some("XE".into()),
+        ..Default::default()
+    };
+    let imported = dossier::import::import_text(&page, &options).expect("imports");
+    let table = &imported.record.tables[0];
+    let rows: Vec<&str> = table
+        .rows
+        .iter()
+        .map(|r| r.value[0].value.as_str())
+        .collect();
+    assert_eq!(
+        rows,
+        ["Northfold", "Eastmarch", "Total"],
+        "{}",
+        imported.toml
+    );
+    assert_eq!(table.rows[0].value[2].value, "1.52");
+    let notes: Vec<(&str, Option<&str>, &str)> = table
+        .notes
+        .iter()
+        .map(|n| {
+            (
+                n.row.value.as_str(),
+                n.column.as_ref().map(|c| c.value.as_str()),
+                n.source.value.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [("Northfold", Some("Area"), "n2"), ("Total", None, "n3")],
+        "{}",
+        imported.toml
+    );
+    assert!(
+        imported.record.citation("n2").is_some(),
+        "{}",
+        imported.toml
+    );
+}

@@ -83,7 +83,22 @@ fn references(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
         .iter()
         .filter_map(|m| m.source.as_ref())
         .chain(r.votes.iter().filter_map(|v| v.source.as_ref()))
-        .chain(r.conduct.iter().filter_map(|c| c.source.as_ref()));
+        .chain(r.conduct.iter().filter_map(|c| c.source.as_ref()))
+        .chain(
+            r.tables
+                .iter()
+                .flat_map(|t| t.notes.iter().map(|n| &n.source)),
+        )
+        .chain(
+            r.clearance
+                .iter()
+                .flat_map(|c| c.extensions.iter().filter_map(|e| e.source.as_ref())),
+        )
+        .chain(
+            r.article7
+                .iter()
+                .flat_map(|a| a.reports.iter().filter_map(|r| r.source.as_ref())),
+        );
     for s in sources {
         refs.push((s.value.clone(), s.span.clone()));
     }
