@@ -18,8 +18,10 @@ use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, SaveOptions, Stream, 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod content;
 mod fonts;
 
+pub use content::ContentError;
 use fonts::BookFonts;
 pub use fonts::{FontError, FontPrograms};
 
