@@ -581,14 +581,9 @@ impl SharedFont {
         let program = compressed(
             Dictionary::from_iter([("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
             self.program.clone(),
-            flate2::Compression::default(),
         );
         let program = book.add_object(program);
-        let cid_set = book.add_object(compressed(
-            Dictionary::new(),
-            cid_set(self.widths.len()),
-            flate2::Compression::default(),
-        ));
+        let cid_set = book.add_object(compressed(Dictionary::new(), cid_set(self.widths.len())));
         let mut descriptor_dict = descriptor;
         descriptor_dict.set("FontName", untagged(&descriptor_dict, b"FontName"));
         descriptor_dict.set(
@@ -605,11 +600,7 @@ impl SharedFont {
         let cid_font = book.add_object(cid_dict);
         let mut cmap_dict = Dictionary::from_iter([("Type", Object::Name(b"CMap".to_vec()))]);
         cmap_dict.set("WMode", Object::Integer(0));
-        let cmap = book.add_object(compressed(
-            cmap_dict,
-            cmap(&self.texts),
-            flate2::Compression::default(),
-        ));
+        let cmap = book.add_object(compressed(cmap_dict, cmap(&self.texts)));
         let mut font = type0;
         font.set("BaseFont", untagged(&font, b"BaseFont"));
         font.set(
@@ -622,8 +613,8 @@ impl SharedFont {
 }
 
 /// A flate-compressed stream.
-fn compressed(mut dict: Dictionary, content: Vec<u8>, level: flate2::Compression) -> Stream {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), level);
+fn compressed(mut dict: Dictionary, content: Vec<u8>) -> Stream {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     match encoder.write_all(&content).and_then(|()| encoder.finish()) {
         Ok(bytes) => {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
@@ -711,7 +702,7 @@ fn font_resources(pdf: &Pdf, holder: &Dictionary) -> HashMap<Vec<u8>, ObjectId> 
 type Holder = (Vec<ObjectId>, HashMap<Vec<u8>, ObjectId>);
 
 /// Rewrites the codes shown in one content stream with fonts in `fonts`; a stream that
-/// changes is compressed again at flate's fastest level.
+/// changes is compressed again.
 fn rewrite_stream(
     pdf: &mut Pdf,
     id: ObjectId,
@@ -732,7 +723,7 @@ fn rewrite_stream(
         dict.remove(b"Filter");
         dict.remove(b"DecodeParms");
         dict.remove(b"Length");
-        *stream = compressed(dict, bytes, flate2::Compression::fast());
+        *stream = compressed(dict, bytes);
     }
     Ok(())
 }

@@ -286,7 +286,8 @@ impl BookParts {
             book.add_part(&id, label, part, placeholder)?;
             moved.extend(fonts.part_fonts(i, shift));
         }
-        let replaced = fonts.install(&mut book.pdf, moved);
+        let mut replaced = fonts.install(&mut book.pdf, moved);
+        replaced.extend(duplicate_streams(&book.pdf));
         for object in book.pdf.objects.values_mut() {
             replace_references(object, &replaced);
         }
@@ -818,6 +819,43 @@ fn import_folio_forms(pdf: &mut Pdf, mut sheet: Pdf) -> Result<(Vec<ObjectId>, u
         ids.push(pdf.add_object(stream));
     }
     Ok((ids, shift))
+}
+
+/// Streams that repeat an earlier one (the same dictionary, without references, and the
+/// same bytes: each part's copy of the output intent's ICC profile, of the folio stamp),
+/// each to the first of its kind.
+fn duplicate_streams(pdf: &Pdf) -> HashMap<ObjectId, ObjectId> {
+    let mut first: HashMap<&[u8], Vec<(ObjectId, &Dictionary)>> = HashMap::new();
+    let mut duplicates = HashMap::new();
+    for (&id, object) in &pdf.objects {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if has_references(&stream.dict) {
+            continue;
+        }
+        let same = first.entry(stream.content.as_slice()).or_default();
+        match same.iter().find(|(_, dict)| **dict == stream.dict) {
+            Some(&(original, _)) => {
+                duplicates.insert(id, original);
+            }
+            None => same.push((id, &stream.dict)),
+        }
+    }
+    duplicates
+}
+
+/// Whether a dictionary refers to another object, at any depth.
+fn has_references(dict: &Dictionary) -> bool {
+    fn refers(object: &Object) -> bool {
+        match object {
+            Object::Reference(_) => true,
+            Object::Array(items) => items.iter().any(refers),
+            Object::Dictionary(dict) => has_references(dict),
+            _ => false,
+        }
+    }
+    dict.iter().any(|(_, value)| refers(value))
 }
 
 fn shift_references(object: &mut Object, shift: u32) {
