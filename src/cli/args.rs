@@ -65,6 +65,27 @@ pub(crate) struct RunArgs {
     pub(crate) force: bool,
 }
 
+/// The output format of a command whose formats are the values of `F`; the default is
+/// `F::default()`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct FormatArgs<F>
+where
+    F: clap::ValueEnum + Default + Clone + Send + Sync + 'static,
+{
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = default_name::<F>())]
+    pub(crate) format: F,
+}
+
+/// The name of `F`'s default value, as the command line spells it. (`default_value_t` cannot
+/// be used in a generic struct: its cached default would be shared by every `F`.)
+fn default_name<F: clap::ValueEnum + Default>() -> String {
+    F::default()
+        .to_possible_value()
+        .map(|value| value.get_name().to_string())
+        .unwrap_or_default()
+}
+
 /// Reads a `--topic` keyword.
 pub(crate) fn parse_topic(text: &str) -> Result<Topic, UnknownTopic> {
     text.parse()

@@ -8,7 +8,7 @@ use dossier::facts::ClaimPatterns;
 use dossier::project::{Project, ProjectError, collect_record_files};
 use dossier::registry::Registry;
 
-use super::args::PathArgs;
+use super::args::{FormatArgs, PathArgs};
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Reporter};
 
 /// The lowest severity that makes the run fail.
@@ -27,9 +27,8 @@ pub(crate) enum Deny {
 pub(crate) struct Args {
     #[command(flatten)]
     pub(crate) paths: PathArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) output: FormatArgs<Format>,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Deny::Error)]
     pub(crate) deny: Deny,
@@ -52,7 +51,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     check_and_print(
         &project,
         &paths,
-        args.format,
+        args.output.format,
         threshold,
         args.statistics,
         reporter,

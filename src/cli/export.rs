@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use dossier::export::to_text;
 use dossier::render::write_atomically;
 
+use super::args::FormatArgs;
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub(crate) enum Format {
     /// Plain text shaped like the 2015-on published pages.
+    #[default]
     Text,
 }
 
@@ -20,9 +22,8 @@ pub(crate) struct Args {
     /// Record files or directories.
     #[arg(required = true)]
     pub(crate) paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) output: FormatArgs<Format>,
     /// Write `DIR/EDITION/COUNTRY.txt` files instead of printing to standard output.
     #[arg(long, short, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
@@ -33,7 +34,7 @@ pub(super) fn run(args: Args, reporter: &Reporter) -> i32 {
     let (records, errors) = reporter.load_records(&args.paths);
     let mut failed = errors.len();
     for record in &records {
-        let text = match args.format {
+        let text = match args.output.format {
             Format::Text => to_text(record),
         };
         match &args.out {

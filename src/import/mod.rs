@@ -66,20 +66,78 @@ pub struct Imported {
     pub warnings: Vec<String>,
 }
 
-/// A text that could not be imported.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{file}{}: {message}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
-#[diagnostic(code(dossier::import))]
-pub struct ImportError {
-    /// The file (or `<text>` when the text had no name).
-    pub file: String,
-    /// The 1-based line the problem is at, when there is one.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    #[help]
-    pub help: Option<String>,
+/// A text that could not be imported. Each names the file (or `<text>` when the text had no
+/// name).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ImportError {
+    /// The text holds nothing but blank lines.
+    #[error("{file}: the file is empty: there is nothing to import")]
+    #[diagnostic(code(dossier::import::empty))]
+    Empty {
+        /// The file.
+        file: String,
+    },
+    /// No country line, and the file name names no known country.
+    #[error("{file}:1: the text has no country line and the file name names no known country")]
+    #[diagnostic(code(dossier::import::no_country), help("pass --country NAME"))]
+    NoCountry {
+        /// The file.
+        file: String,
+    },
+    /// The country name given or read is empty.
+    #[error("{file}: the country name is empty")]
+    #[diagnostic(code(dossier::import::empty_country), help("pass --country NAME"))]
+    EmptyCountry {
+        /// The file.
+        file: String,
+    },
+    /// The area code given with `--iso` is neither an ISO code nor a slug.
+    #[error("{file}: “{code}” is neither an ISO 3166-1 alpha-2 code nor an area slug")]
+    #[diagnostic(
+        code(dossier::import::area_code),
+        help("two capital letters, e.g. KG, or a slug such as western-sahara")
+    )]
+    AreaCode {
+        /// The file.
+        file: String,
+        /// The code as given.
+        code: String,
+    },
+    /// Neither the options, the file name nor the text tell the edition.
+    #[error("{file}: cannot tell the edition: no year in the file name and no “Last updated” date")]
+    #[diagnostic(code(dossier::import::no_edition), help("pass --edition YEAR"))]
+    NoEdition {
+        /// The file.
+        file: String,
+    },
+    /// The edition year is outside 1900–2200.
+    #[error("{file}: {edition} is not a plausible edition year")]
+    #[diagnostic(code(dossier::import::edition), help("pass --edition YEAR"))]
+    ImplausibleEdition {
+        /// The file.
+        file: String,
+        /// The year found.
+        edition: i32,
+    },
+    /// The record built from the text does not load back: a fault of the importer.
+    #[error("{file}: the imported record does not load back: {}", .source.brief())]
+    #[diagnostic(code(dossier::import::load_back))]
+    DoesNotLoadBack {
+        /// The file.
+        file: String,
+        /// What the loader said.
+        #[source]
+        source: Box<crate::record::LoadError>,
+    },
+}
+
+impl ImportOptions {
+    /// The name messages give the text: its file name, or `<text>`.
+    fn file_label(&self) -> String {
+        self.source_name
+            .clone()
+            .unwrap_or_else(|| "<text>".to_string())
+    }
 }
 
 /// A footnote as read: its published number, text paragraphs and line.
@@ -104,16 +162,6 @@ enum Target {
 /// Imports one saved profile page, in four steps: classify the header lines, assemble the
 /// overview, sections and footnotes, report what was lost, then build the record.
 pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
-    let file = options
-        .source_name
-        .clone()
-        .unwrap_or_else(|| "<text>".to_string());
-    let fail = |line: Option<usize>, message: String, help: Option<&str>| ImportError {
-        file: file.clone(),
-        line,
-        message,
-        help: help.map(str::to_string),
-    };
     let (lines, dropped) = lines::split_lines(text);
     let mut report = Report::default();
     if dropped > 0 {
@@ -123,11 +171,9 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
         ));
     }
     let Some(last) = lines.iter().rfind(|l| !l.is_blank()) else {
-        return Err(fail(
-            None,
-            "the file is empty: there is nothing to import".into(),
-            None,
-        ));
+        return Err(ImportError::Empty {
+            file: options.file_label(),
+        });
     };
     let compact = is_compact(&lines);
     let header = read_header(&lines, last.no, &mut report);
@@ -138,8 +184,7 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
     if let Some(note) = &incomplete {
         report.warnings.push(format!("the text looks {note}"));
     }
-    let identity = identify(options, &header, &mut report)
-        .map_err(|(line, message, help)| fail(line, message, help))?;
+    let identity = identify(options, &header, &mut report)?;
     let generation = if overview.is_some() {
         Generation::B
     } else if body.summary_label.is_some() || header.last_updated.is_some() {
@@ -155,12 +200,9 @@ pub fn import_text(text: &str, options: &ImportOptions) -> Result<Imported, Impo
             "{}.toml",
             record_slug(&identity.country, identity.topic)
         ));
-    let record = parse_record(&path, &toml).map_err(|e| {
-        fail(
-            None,
-            format!("the imported record does not load back: {}", e.brief()),
-            None,
-        )
+    let record = parse_record(&path, &toml).map_err(|e| ImportError::DoesNotLoadBack {
+        file: options.file_label(),
+        source: Box::new(e),
     })?;
     Ok(Imported {
         record,
@@ -490,15 +532,12 @@ struct Identity {
     edition: i32,
 }
 
-/// A problem identifying the record: line, message, help.
-type IdentifyProblem = (Option<usize>, String, Option<&'static str>);
-
 /// Country, ISO code, topic and edition: as given, else as read, else inferred (with a note).
 fn identify(
     options: &ImportOptions,
     header: &Header,
     report: &mut Report,
-) -> Result<Identity, IdentifyProblem> {
+) -> Result<Identity, ImportError> {
     let name = options.source_name.as_deref().map(|n| {
         Path::new(n)
             .file_name()
@@ -522,17 +561,15 @@ fn country(
     header: &Header,
     name: Option<&str>,
     report: &mut Report,
-) -> Result<String, IdentifyProblem> {
+) -> Result<String, ImportError> {
     let country = match (&options.country, &header.country_line) {
         (Some(c), _) => c.trim().to_string(),
         (None, Some((c, _))) => c.clone(),
         (None, None) => {
             let Some(c) = name.and_then(country_from_name) else {
-                return Err((
-                    Some(1),
-                    "the text has no country line and the file name names no known country".into(),
-                    Some("pass --country NAME"),
-                ));
+                return Err(ImportError::NoCountry {
+                    file: options.file_label(),
+                });
             };
             report
                 .notes
@@ -541,7 +578,9 @@ fn country(
         }
     };
     if country.is_empty() {
-        return Err((None, "the country name is empty".into(), None));
+        return Err(ImportError::EmptyCountry {
+            file: options.file_label(),
+        });
     }
     Ok(country)
 }
@@ -552,14 +591,13 @@ fn iso_code(
     options: &ImportOptions,
     country: &str,
     report: &mut Report,
-) -> Result<String, IdentifyProblem> {
+) -> Result<String, ImportError> {
     match &options.iso {
         Some(iso) if crate::record::is_area_code(iso) => Ok(iso.clone()),
-        Some(iso) => Err((
-            None,
-            format!("“{iso}” is neither an ISO 3166-1 alpha-2 code nor an area slug"),
-            Some("two capital letters, e.g. KG, or a slug such as western-sahara"),
-        )),
+        Some(iso) => Err(ImportError::AreaCode {
+            file: options.file_label(),
+            code: iso.clone(),
+        }),
         None => Ok(crate::record::countries::lookup(country)
             .map(|(_, code)| code.to_string())
             .unwrap_or_else(|| {
@@ -609,7 +647,7 @@ fn edition(
     header: &Header,
     name: Option<&str>,
     report: &mut Report,
-) -> Result<i32, IdentifyProblem> {
+) -> Result<i32, ImportError> {
     let edition = if let Some(e) = options.edition {
         e
     } else if let Some(y) = name.and_then(lines::year_in_name) {
@@ -624,18 +662,15 @@ fn edition(
             .push(format!("edition {y} inferred from the “Last updated” date"));
         y
     } else {
-        return Err((
-            None,
-            "cannot tell the edition: no year in the file name and no “Last updated” date".into(),
-            Some("pass --edition YEAR"),
-        ));
+        return Err(ImportError::NoEdition {
+            file: options.file_label(),
+        });
     };
     if !(1900..=2200).contains(&edition) {
-        return Err((
-            None,
-            format!("{edition} is not a plausible edition year"),
-            None,
-        ));
+        return Err(ImportError::ImplausibleEdition {
+            file: options.file_label(),
+            edition,
+        });
     }
     Ok(edition)
 }
@@ -877,6 +912,56 @@ mod tests {
             incomplete.contains("the footnote list"),
             "{}",
             incomplete.value
+        );
+    }
+
+    #[test]
+    fn each_failure_is_its_own_error_naming_the_file() {
+        let named = |name: &str| ImportOptions {
+            source_name: Some(name.into()),
+            ..ImportOptions::default()
+        };
+        let page = "Westmark\n\nWestmark signed the convention in 2008.\n";
+        let empty = import_text(" \n\n", &named("blank.txt"));
+        assert!(
+            matches!(&empty, Err(ImportError::Empty { file }) if file == "blank.txt"),
+            "{empty:?}"
+        );
+        let no_edition = import_text(page, &named("westmark.txt"));
+        assert!(
+            matches!(no_edition, Err(ImportError::NoEdition { .. })),
+            "{no_edition:?}"
+        );
+        let early = ImportOptions {
+            edition: Some(1492),
+            ..named("westmark.txt")
+        };
+        let implausible = import_text(page, &early);
+        assert!(
+            matches!(
+                implausible,
+                Err(ImportError::ImplausibleEdition { edition: 1492, .. })
+            ),
+            "{implausible:?}"
+        );
+        let bad_code = ImportOptions {
+            iso: Some("not a code!".into()),
+            edition: Some(2013),
+            ..named("westmark.txt")
+        };
+        let area = import_text(page, &bad_code);
+        assert!(
+            matches!(&area, Err(ImportError::AreaCode { code, .. }) if code == "not a code!"),
+            "{area:?}"
+        );
+        let message = import_text(page, &named("westmark.txt"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "westmark.txt: cannot tell the edition: no year in the file name and no “Last updated” date"
+            )
         );
     }
 }

@@ -10,9 +10,10 @@ mod window;
 use super::{Finding, counts};
 
 /// The output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Diagnostics with source snippets and labels, for people.
+    #[default]
     Human,
     /// Versioned JSON (`{"version": 1, ...}`), documented in README.md.
     Json,

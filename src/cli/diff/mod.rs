@@ -13,6 +13,7 @@ use dossier::record::load_record;
 use dossier::registry::Registry;
 use dossier::render::Paper;
 
+use super::args::FormatArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Reporter};
 
 /// Arguments of `dossier diff`.
@@ -22,9 +23,8 @@ pub(crate) struct Args {
     /// With `--git`: the arguments git passes to a diff driver.
     #[arg(required = true, num_args = 1.., value_name = "OLD NEW")]
     pub(crate) sides: Vec<String>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
-    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) output: FormatArgs<Format>,
     /// Write the output to FILE (for `--format pdf` the default is `out/redline.pdf`).
     #[arg(long, short, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
@@ -77,7 +77,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     let (old_label, new_label) = sides.labels.unwrap_or((sides.old, sides.new));
     let mut diff = compare((old_label, old), (new_label, new), &registry, &patterns);
     diff.filter(&args.country, &args.kind);
-    let written = match args.format {
+    let written = match args.output.format {
         Format::Pdf => output::write_redline(&diff, &args, project.as_ref(), reporter),
         format => output::write_text(&diff, format, args.out.as_deref(), reporter),
     };
