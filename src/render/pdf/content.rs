@@ -112,7 +112,7 @@ pub(super) fn recode_shown_text(
 
 /// The new codes of a string of two-byte codes.
 fn recode(text: &[u8], codes: &[u16]) -> Result<Vec<u8>, ContentError> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(ContentError::OddString);
     }
     let mut new = Vec::with_capacity(text.len());
@@ -290,7 +290,7 @@ impl Scanner<'_> {
                 _ => digits.push(hex_digit(b).ok_or(ContentError::Syntax(self.at - 1))?),
             }
         }
-        if digits.len() % 2 == 1 {
+        if !digits.len().is_multiple_of(2) {
             digits.push(0);
         }
         Ok(digits.chunks_exact(2).map(|d| d[0] << 4 | d[1]).collect())
