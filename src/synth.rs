@@ -567,6 +567,7 @@ impl Country {
                 section("Use, production, transfer, and stockpiling", &conduct),
             ],
             clearance: None,
+            article7: None,
             tables: Vec::new(),
             citations: notes.into_citations(),
             suppress: Vec::new(),

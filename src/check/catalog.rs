@@ -4,6 +4,7 @@
 
 use super::rules::{
     across, citations, claim_rules, dates, footnotes, incomplete, lint, quantities, review, tables,
+    usage, words,
 };
 use super::{Ctx, Draft, Severity};
 
@@ -119,7 +120,7 @@ rules! {
         "Deposited 8 September 2011, State Party 1 February 2012 (should be 1 March 2012).",
         "Recompute the date from the deposit date.";
     "DOS202" "article7-report-due" Error Some(dates::article7),
-        "The initial Article 7 report due date is not 180 days after entry into force for the state.",
+        "The initial Article 7 report due date is not 180 days after entry into force for the state (each treaty's dates against its own); or an annual report listed in `[article7]` is dated before the end of the year it covers, or the latest report's date is not the latest submission listed.",
         "The deadline is computed by treaty rule.",
         "State Party 1 March 2012, report due 1 September 2012 (should be 28 August 2012).",
         "Recompute the due date.";
@@ -164,7 +165,7 @@ rules! {
         "`[citations] old-letter = \"...\"` never cited.",
         "Cite it or delete it.";
     "DOS304" "citation-unbalanced-quotes" Warning Some(citations::unbalanced),
-        "A citation text with unbalanced quotation marks or parentheses.",
+        "A citation text with unbalanced quotation marks or parentheses; the label points at the mark that has no partner.",
         "Titles in footnotes lose their opening quote when copied.",
         "`Implementation of the Convention on Cluster Munitions,” UNGA Resolution 76/47`",
         "Add the missing quotation mark or parenthesis.";
@@ -174,9 +175,9 @@ rules! {
         "\"...its position.[^n3] It voted in favor.[^n5]\" with no [^n4] anywhere before.",
         "Restore the lost marker or footnote, or renumber the footnotes in reading order.";
     "DOS401" "topic-disagreement" Warning Some(across::topics),
-        "Two topics of one country in one edition state different treaty status or membership.",
+        "Two topics of one country in one edition state different shared facts: treaty status or membership (in fields or in prose), treaty dates, or contamination (\"contaminated by cluster munition remnants\", \"no known contamination\", an area in km² against the other topic's prose or its contamination table's total).",
         "Readers see all topics of a country side by side.",
-        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`.",
+        "Ban Policy `mine_ban_treaty = \"party\"`, Mine Action `mine_ban_treaty = \"not-party\"`; Ban Policy \"has no known contamination\", Mine Action \"is contaminated by cluster munition remnants\".",
         "Make the topics agree.";
     "DOS402" "edition-fact-changed" Warning Some(across::editions),
         "A past fact of the previous edition (status, treaty date, membership, attendance, vote, conduct) that changed or vanished.",
@@ -189,14 +190,14 @@ rules! {
         "2022 last updated 2022-08-25; 2023 last updated 2021-09-13.",
         "Start the new edition from the latest one, and update the date.";
     "DOS501" "doubled-words" Warning Some(lint::doubled),
-        "A word or phrase written twice in a row.",
+        "A word or phrase written twice in a row, an article before a treaty name included (\"the the Convention\", \"a a\"). \"had had\" and \"that that\", which English doubles on purpose, pass.",
         "Editing slips survive proofreading surprisingly often.",
-        "\"did not participate did not participate\", \"has it has\".",
+        "\"did not participate did not participate\", \"has it has\", \"joined the the Convention\".",
         "Delete the repetition.";
     "DOS502" "missing-space" Warning Some(lint::missing_space),
-        "Words glued to numbers or to each other: \"in2015\", \"2014,Tajikistan\", \"FTajikistan\".",
+        "Words glued to numbers (\"in2019\", \"since2015\", \"of240\", \"2015and\"), to each other at a comma or semicolon (\"stockpile,which\", \"2014;Tajikistan\"), or to a stray capital (\"FTajikistan\"). Numbers (\"1,240\") and web and e-mail addresses pass; units glued to numbers are DOS509's.",
         "Lost spaces come from copying text between documents.",
-        "\"voted in favor in2015\".",
+        "\"voted in favor in2015\", \"its stockpile,which remains\".",
         "Add the space, or delete the stray character.";
     "DOS503" "mixed-spelling" Warning Some(lint::mixed_spelling),
         "One record mixing spelling variants (favor/favour, organization/organisation).",
@@ -209,7 +210,7 @@ rules! {
         "\"the Meeting of State Parties\".",
         "Write \"States Parties\".";
     "DOS505" "unbalanced-punctuation" Warning Some(lint::unbalanced),
-        "A paragraph of prose with unbalanced parentheses or quotation marks.",
+        "A paragraph of the summary or a section with unbalanced parentheses or quotation marks; the label points at the mark that has no partner. Apostrophes (\"Examplestan’s\", \"States Parties’\") are not quotation marks. Footnotes are DOS304's.",
         "The closing mark is usually lost in editing.",
         "\"the Convention on Conventional Weapons (CCW.\"",
         "Add the missing mark.";
@@ -238,6 +239,21 @@ rules! {
         "A list that grew by one item while its count did not, or a plural that lost its s, is left behind when an edition adds a year.",
         "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
         "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
+    "DOS511" "glued-words" Warning Some(words::glued_words),
+        "Two words run together (\"resolutionwhich\", \"Conventionon\", \"PartiesIn\", \"stockpileof\"): a token of body prose that is no word of the English word list (checks/english-words.txt, from SCOWL) nor a name the record, the country table, the treaties or the registries know, and that splits into two listed words, one of them a short function word (of, on, in, the, which...), the other at least three letters. A case change inside the token must be the split. Numbers, URLs, e-mail addresses, abbreviations, acronyms and hyphenated compounds are passed over.",
+        "A lost space survives a spell checker that knows neither half is wrong, and copying between documents loses spaces at line and footnote boundaries.",
+        "\"the annual resolutionwhich it supported\", \"the Meeting of States PartiesIn 2019\"",
+        "Add the space; if the token is a name, suppress the finding with `matching`.";
+    "DOS512" "misspelt-title" Warning Some(usage::misspelt_title),
+        "A treaty's name or a UN resolution's title, in the body or a footnote, within one to three letters of the spelling that the treaty table or the resolution registries give (\"Convention on Cluster Munition\", \"Mine Ban Traety\", \"Implementation of the Convention on Cluster Munitons\"). Case, spaces, hyphens and punctuation are not compared; a lower-case phrase is no title.",
+        "Titles are copied into footnotes and searched for; a misspelt one reads as careless and is not found.",
+        "\"“Implementation of the Convention on Cluster Munitons,” UNGA Resolution 77/79\"",
+        "Write the title as the registries spell it.";
+    "DOS513" "country-adjective" Warning Some(usage::country_adjective),
+        "A one-word country name used as an adjective before a noun that speaks for the state (\"the Chile delegation\", \"the France government\"): the nouns are delegation, government, representative(s), ministry, authorities, embassy, armed forces, army and military. Names of several words (\"the United States government\") and names in use as their own adjective (Kosovo, Palestine) are passed over.",
+        "House style writes the adjective (\"the Chilean delegation\") or \"the delegation of Chile\"; the noun form reads as translated.",
+        "\"the Chile delegation said it was reviewing the convention\"",
+        "Write the adjective, or \"the delegation of Chile\".";
     "DOS601" "table-total-mismatch" Error Some(tables::totals),
         "A table's \"Total\" column that is not the sum of the row's other figures of the same unit, or a \"Total\" row that is not the sum of the rows above it.",
         "Tables are where readers take figures from; a total that does not add up discredits the whole table.",

@@ -58,6 +58,9 @@ fn prose_kind(claim: &Claim) -> &'static str {
         Claim::MeetingMention { .. } => "meeting mentioned",
         Claim::ResolutionCited { .. } => "resolution cited",
         Claim::CasualtyCount { .. } => "casualties in year",
+        Claim::Contamination { .. } => "contamination",
+        Claim::Article7Report { .. } => "Article 7 report",
+        Claim::ContaminatedArea { .. } => "contaminated area",
         Claim::TableCell { .. } => "table cell",
         Claim::Status(_) => "status",
         Claim::Date { .. } => "date",
@@ -163,6 +166,11 @@ fn field_identity(claim: &Claim, path: String, registry: &Registry) -> Identity 
             path,
             what: "source".into(),
         },
+        Claim::Article7Report { covers, .. } => Identity {
+            id: format!("article7:{covers}"),
+            path: format!("article7.reports.{covers}"),
+            what: format!("Article 7 report for {covers}"),
+        },
         Claim::TableCell {
             table, row, column, ..
         } => Identity {
@@ -196,6 +204,9 @@ fn value(claim: &Claim, registry: &Registry) -> String {
         Claim::LastUpdated(d) => d.to_string(),
         Claim::Citation { text, .. } => normalize_space(text),
         Claim::TableCell { value, .. } => value.clone(),
+        Claim::Article7Report { submitted, .. } => {
+            submitted.map_or_else(|| "submitted".to_string(), |d| d.to_string())
+        }
         Claim::VoteInYear { year, month, vote } => {
             format!("voted {} in {}", vote.label(), month_year(*year, *month))
         }
@@ -254,6 +265,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         | Claim::VotedSince { year, .. }
         | Claim::CasualtyCount { year, .. } => end_of_year(*year),
         Claim::TableCell { row, .. } => row.parse().ok().and_then(end_of_year),
+        Claim::Article7Report { covers, submitted } => {
+            submitted.map(|d| d.0).or_else(|| end_of_year(*covers))
+        }
         Claim::VoteInYear { year, month, .. } | Claim::MeetingMention { year, month, .. } => {
             match month {
                 Some(m) => last_of_month(*year, *m),
@@ -271,7 +285,9 @@ fn event_day(claim: &Claim, registry: &Registry) -> Option<NaiveDate> {
         | Claim::MeetingCount { .. }
         | Claim::OnlyAttendance
         | Claim::AllMeetings
-        | Claim::ActivityList { .. } => None,
+        | Claim::ActivityList { .. }
+        | Claim::Contamination { .. }
+        | Claim::ContaminatedArea { .. } => None,
     }
 }
 

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use regex::{Captures, Regex};
 use serde::Deserialize;
 
-use super::{Activity, Claim, DateKind, Fact, Origin, Treaty};
+use super::{Activity, Claim, DateKind, Fact, Hazards, Origin, Treaty};
 use crate::record::{ConventionStatus, Date, Prose, Record, Role, TreatyStanding, VoteCast};
 use crate::registry::{Registry, TreatyId};
 
@@ -52,6 +52,10 @@ pub enum PatternKind {
     ResolutionCited,
     /// [`Claim::CasualtyCount`].
     CasualtyCount,
+    /// [`Claim::Contamination`]: contaminated, or not when the `neg` group matched.
+    Contamination,
+    /// [`Claim::ContaminatedArea`] of the `number` group, in km².
+    ContaminatedArea,
 }
 
 /// Which date a `date` pattern states.
@@ -63,6 +67,7 @@ enum DateName {
     InForce,
     ReportDue,
     StockpileDeadline,
+    LastReport,
 }
 
 impl DateName {
@@ -73,6 +78,7 @@ impl DateName {
             DateName::InForce => DateKind::InForce,
             DateName::ReportDue => DateKind::ReportDue,
             DateName::StockpileDeadline => DateKind::StockpileDeadline,
+            DateName::LastReport => DateKind::LastReport,
         }
     }
 }
@@ -166,7 +172,7 @@ pub enum PatternProblem {
     },
     /// A date pattern does not say which date it states.
     #[error(
-        "claim pattern `{0}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline)"
+        "claim pattern `{0}`: kind \"date\" needs `date = \"signed\"` (or deposited, in-force, report-due, stockpile-deadline, last-report)"
     )]
     DateKindMissing(String),
 }
@@ -485,16 +491,20 @@ pub fn resolve_meeting<'r>(
     })
 }
 
-/// The treaty a prose claim is about: the one its matched words name, else the topic's.
-/// Membership of related treaties, citations and cited resolutions are about no one treaty;
-/// a resolved meeting is about its own.
+/// The treaty a prose claim is about: the one its matched words name, else the topic's; a
+/// treaty date, the treaty its sentence names ("The Mine Ban Treaty entered into force for X
+/// on ..."). Membership of related treaties, citations and cited resolutions are about no one
+/// treaty; a resolved meeting is about its own.
 fn prose_treaty(
     claim: &Claim,
-    matched: &str,
+    (matched, sentence): (&str, &str),
     topic: Option<TreatyId>,
     registry: &Registry,
 ) -> Option<TreatyId> {
     match claim {
+        Claim::Date { .. } => TreatyId::named_in(matched)
+            .or_else(|| TreatyId::named_in(sentence))
+            .or(topic),
         Claim::Treaty { .. } | Claim::Citation { .. } | Claim::ResolutionCited { .. } => None,
         Claim::Attendance { meeting, .. } | Claim::MeetingMention { meeting, .. } => {
             registry.meeting(meeting).map(|m| m.treaty)
@@ -558,7 +568,7 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
                         let raw = clean.raw_range(abs);
                         let span = block.prose.source_range(raw);
                         for claim in claims {
-                            let treaty = prose_treaty(&claim, matched, topic, registry);
+                            let treaty = prose_treaty(&claim, (matched, text), topic, registry);
                             facts.push(Fact {
                                 treaty,
                                 claim,
@@ -577,6 +587,21 @@ pub fn prose_facts(record: &Record, registry: &Registry, patterns: &ClaimPattern
     }
     facts.sort_by_key(|f| f.origin.span().start);
     facts
+}
+
+/// The vote claim of a "voted ... in YEAR" or "has voted ... since YEAR" match.
+fn vote_claim(kind: PatternKind, caps: &Captures<'_>) -> Option<Claim> {
+    let year = group_year(caps)?;
+    let vote = caps.name("vote").and_then(|v| parse_vote(v.as_str()))?;
+    Some(if kind == PatternKind::VotedSince {
+        Claim::VotedSince { year, vote }
+    } else {
+        Claim::VoteInYear {
+            year,
+            month: group_month(caps),
+            vote,
+        }
+    })
 }
 
 /// The claims one match of a pattern makes.
@@ -608,27 +633,8 @@ fn claims_of(
             });
             year.map(Claim::NotSince).into_iter().collect()
         }
-        PatternKind::VoteInYear => {
-            match (
-                group_year(caps),
-                caps.name("vote").and_then(|v| parse_vote(v.as_str())),
-            ) {
-                (Some(year), Some(vote)) => vec![Claim::VoteInYear {
-                    year,
-                    month: group_month(caps),
-                    vote,
-                }],
-                _ => Vec::new(),
-            }
-        }
-        PatternKind::VotedSince => {
-            match (
-                group_year(caps),
-                caps.name("vote").and_then(|v| parse_vote(v.as_str())),
-            ) {
-                (Some(year), Some(vote)) => vec![Claim::VotedSince { year, vote }],
-                _ => Vec::new(),
-            }
+        PatternKind::VoteInYear | PatternKind::VotedSince => {
+            vote_claim(pattern.kind, caps).into_iter().collect()
         }
         PatternKind::Status => status_claim(caps).into_iter().collect(),
         PatternKind::Treaty => treaty_claims(caps),
@@ -657,6 +663,17 @@ fn claims_of(
                 _ => Vec::new(),
             }
         }
+        PatternKind::Contamination => vec![Claim::Contamination {
+            hazards: Hazards::named_in(sentence),
+            contaminated: caps.name("neg").is_none(),
+        }],
+        PatternKind::ContaminatedArea => group(caps, &["number", "number2"])
+            .map(|m| Claim::ContaminatedArea {
+                hazards: Hazards::named_in(sentence),
+                area: m.as_str().to_string(),
+            })
+            .into_iter()
+            .collect(),
         PatternKind::ResolutionCited => match caps.name("resolution") {
             Some(number) => vec![Claim::ResolutionCited {
                 number: number.as_str().to_string(),

@@ -11,8 +11,8 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::record::{
-    Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status, Treaties,
-    TreatyStanding, Vote, VoteCast,
+    Article7, Attendance, Conduct, ConductFacts, ConventionStatus, Date, Record, Role, Sp, Status,
+    Treaties, TreatyStanding, Vote, VoteCast,
 };
 use crate::registry::{Registry, TreatyId, record_treaty};
 
@@ -70,6 +70,56 @@ impl Activity {
     }
 }
 
+/// What contamination a sentence or table speaks of: mines, cluster munition remnants, or
+/// (when it names neither) both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hazards {
+    /// Landmines (antipersonnel mines, mined areas).
+    pub mines: bool,
+    /// Cluster munition remnants.
+    pub cluster_munition_remnants: bool,
+}
+
+impl Hazards {
+    /// The hazards a text names; both when it names neither.
+    pub fn named_in(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        let remnants = lower.contains("cluster munition") || lower.contains("submunition");
+        let mines = lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            matches!(
+                w,
+                "mine" | "mines" | "mined" | "landmine" | "landmines" | "minefield" | "minefields"
+            )
+        });
+        if mines || remnants {
+            Self {
+                mines,
+                cluster_munition_remnants: remnants,
+            }
+        } else {
+            Self {
+                mines: true,
+                cluster_munition_remnants: true,
+            }
+        }
+    }
+
+    /// Whether the two speak of at least one hazard in common.
+    pub fn overlap(self, other: Self) -> bool {
+        (self.mines && other.mines)
+            || (self.cluster_munition_remnants && other.cluster_munition_remnants)
+    }
+
+    /// " by mines", " by cluster munition remnants", or "" when both are meant.
+    pub fn by(self) -> &'static str {
+        match (self.mines, self.cluster_munition_remnants) {
+            (true, false) => " by mines",
+            (false, true) => " by cluster munition remnants",
+            _ => "",
+        }
+    }
+}
+
 /// Which treaty-relevant date a [`Claim::Date`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DateKind {
@@ -87,6 +137,8 @@ pub enum DateKind {
     StockpileDestroyed,
     /// National implementation legislation adopted.
     Legislation,
+    /// The latest Article 7 transparency report submitted.
+    LastReport,
 }
 
 impl DateKind {
@@ -100,6 +152,7 @@ impl DateKind {
             DateKind::StockpileDeadline => "stockpile destruction deadline",
             DateKind::StockpileDestroyed => "stockpile destruction completed",
             DateKind::Legislation => "implementation legislation",
+            DateKind::LastReport => "latest Article 7 report submitted",
         }
     }
 }
@@ -230,6 +283,28 @@ pub enum Claim {
         /// The number of casualties stated.
         count: u64,
     },
+    /// An Article 7 transparency report, by the calendar year it covers.
+    Article7Report {
+        /// The year covered.
+        covers: i32,
+        /// When it was submitted, when known.
+        submitted: Option<Date>,
+    },
+    /// Prose: whether the country is contaminated ("is contaminated by cluster munition
+    /// remnants", "has no known contamination").
+    Contamination {
+        /// The hazards the sentence speaks of.
+        hazards: Hazards,
+        /// Whether it says there is contamination.
+        contaminated: bool,
+    },
+    /// Prose: the extent of contamination in km² ("hazardous areas covering 4.35 km²").
+    ContaminatedArea {
+        /// The hazards the sentence speaks of.
+        hazards: Hazards,
+        /// The area as printed, in km².
+        area: String,
+    },
     /// Prose or footnote: a UNGA resolution cited by number, maybe with a date.
     ResolutionCited {
         /// The number, e.g. "76/47".
@@ -327,10 +402,10 @@ impl fmt::Display for Claim {
                 meeting,
                 role,
                 part,
-            } => match part {
-                Some(p) => write!(f, "{meeting} part {p}: {}", role.label()),
-                None => write!(f, "{meeting}: {}", role.label()),
-            },
+            } => {
+                let part = part.map(|p| format!(" part {p}")).unwrap_or_default();
+                write!(f, "{meeting}{part}: {}", role.label())
+            }
             Claim::Vote {
                 resolution, vote, ..
             } => write!(f, "vote on {resolution}: {}", vote.label()),
@@ -340,14 +415,14 @@ impl fmt::Display for Claim {
             Claim::ConductStated(y) => write!(f, "conduct statement made in {y}"),
             Claim::LastUpdated(d) => write!(f, "last updated {d}"),
             Claim::Citation { key, text } => write!(f, "citation {key}: {text}"),
-            Claim::LastMeetingYear { year, formal_only } => {
-                let what = if *formal_only {
-                    "Meeting of States Parties"
-                } else {
-                    "meeting of the convention"
-                };
-                write!(f, "last {what} attended in {year}")
-            }
+            Claim::LastMeetingYear {
+                year,
+                formal_only: true,
+            } => write!(f, "last Meeting of States Parties attended in {year}"),
+            Claim::LastMeetingYear {
+                year,
+                formal_only: false,
+            } => write!(f, "last meeting of the convention attended in {year}"),
             Claim::MeetingCount { count, .. } => match count {
                 Some(n) => write!(f, "attended {n} meeting(s)"),
                 None => write!(f, "attended several meetings"),
@@ -355,42 +430,85 @@ impl fmt::Display for Claim {
             Claim::OnlyAttendance => write!(f, "attended only one meeting"),
             Claim::AllMeetings => write!(f, "attended all meetings"),
             Claim::NotSince(y) => write!(f, "has not attended since {y}"),
-            Claim::VoteInYear { year, month, vote } => match month {
-                Some(m) => write!(f, "voted {} in {}/{year}", vote.label(), m),
-                None => write!(f, "voted {} in {year}", vote.label()),
-            },
+            Claim::VoteInYear { year, month, vote } => {
+                write!(f, "voted {} in {}", vote.label(), month_year(*month, *year))
+            }
             Claim::VotedSince { year, vote } => {
                 write!(f, "voted {} every year since {year}", vote.label())
             }
             Claim::ActivityList { activities, denied } => {
-                let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
                 write!(
                     f,
                     "{} {}",
-                    if *denied { "never" } else { "did" },
-                    names.join(", ")
+                    did_or_never(*denied),
+                    activity_names(activities)
                 )
             }
             Claim::MeetingMention {
                 meeting,
                 year,
                 month,
-            } => match month {
-                Some(m) => write!(f, "{meeting} placed in {m}/{year}"),
-                None => write!(f, "{meeting} placed in {year}"),
-            },
-            Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
-            Claim::TableCell {
-                table,
-                row,
-                column,
-                value,
-            } => write!(f, "table {table}, {row}, {column}: {value}"),
-            Claim::ResolutionCited { number, date } => match date {
-                Some(d) => write!(f, "resolution {number} of {d}"),
-                None => write!(f, "resolution {number}"),
-            },
+            } => write!(f, "{meeting} placed in {}", month_year(*month, *year)),
+            Claim::CasualtyCount { .. }
+            | Claim::Article7Report { .. }
+            | Claim::Contamination { .. }
+            | Claim::ContaminatedArea { .. }
+            | Claim::TableCell { .. }
+            | Claim::ResolutionCited { .. } => fmt_topic_claim(self, f),
         }
+    }
+}
+
+/// Writes the claims about a topic's own facts (casualties, reports, contamination, table
+/// cells, cited resolutions); the other claims are written by `Display` itself.
+fn fmt_topic_claim(claim: &Claim, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match claim {
+        Claim::CasualtyCount { year, count } => write!(f, "{count} casualties in {year}"),
+        Claim::Article7Report { covers, submitted } => {
+            write!(f, "Article 7 report for {covers}")?;
+            submitted.map_or(Ok(()), |d| write!(f, " submitted {d}"))
+        }
+        Claim::Contamination {
+            hazards,
+            contaminated: true,
+        } => write!(f, "contaminated{}", hazards.by()),
+        Claim::Contamination {
+            hazards,
+            contaminated: false,
+        } => write!(f, "no known contamination{}", hazards.by()),
+        Claim::ContaminatedArea { hazards, area } => {
+            write!(f, "{area} km² contaminated{}", hazards.by())
+        }
+        Claim::TableCell {
+            table,
+            row,
+            column,
+            value,
+        } => write!(f, "table {table}, {row}, {column}: {value}"),
+        Claim::ResolutionCited { number, date } => match date {
+            Some(d) => write!(f, "resolution {number} of {d}"),
+            None => write!(f, "resolution {number}"),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// "never" for a denied list of activities, "did" for an affirmed one.
+fn did_or_never(denied: bool) -> &'static str {
+    if denied { "never" } else { "did" }
+}
+
+/// The activities' labels, joined with commas.
+fn activity_names(activities: &[Activity]) -> String {
+    let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
+    names.join(", ")
+}
+
+/// "5/2013" for a month and year, "2013" for a year alone.
+fn month_year(month: Option<u32>, year: i32) -> String {
+    match month {
+        Some(m) => format!("{m}/{year}"),
+        None => year.to_string(),
     }
 }
 
@@ -420,6 +538,9 @@ pub fn field_facts(record: &Record, registry: &Registry) -> Vec<Fact> {
     vote_facts(&record.votes, registry, record_treaty(record), &mut facts);
     if let Some(c) = &record.conduct {
         conduct_facts(c, &mut facts);
+    }
+    if let Some(a) = &record.article7 {
+        article7_facts(a, &mut facts);
     }
     for (claim, origin) in table_cells(record) {
         facts.push(field_fact(claim, origin));
@@ -591,6 +712,31 @@ fn conduct_facts(c: &ConductFacts, facts: &mut Vec<Fact>) {
         DateKind::StockpileDestroyed,
         c.stockpile_destroyed.as_ref(),
     ));
+}
+
+/// The facts of the `[article7]` table: the latest report's date and each report.
+fn article7_facts(a: &Article7, facts: &mut Vec<Fact>) {
+    facts.extend(date_fact(
+        "article7.last_submitted",
+        DateKind::LastReport,
+        a.last_submitted.as_ref(),
+    ));
+    for (i, r) in a.reports.iter().enumerate() {
+        let end = r
+            .submitted
+            .as_ref()
+            .map_or(r.covers.span.end, |s| s.span.end);
+        facts.push(field_fact(
+            Claim::Article7Report {
+                covers: r.covers.value,
+                submitted: r.submitted.as_ref().map(|s| s.value),
+            },
+            field(
+                format!("article7.reports[{i}]"),
+                &(r.covers.span.start..end.max(r.covers.span.end)),
+            ),
+        ));
+    }
 }
 
 /// The cells of a record's tables after each row's first (which names the row), as facts.

@@ -738,6 +738,7 @@ fn build_record(
             })
             .collect(),
         clearance: None,
+        article7: None,
         tables: body
             .tables
             .iter()

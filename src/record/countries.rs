@@ -454,6 +454,11 @@ const COUNTRIES: &[(&str, &str)] = &[
     ("Åland Islands", "AX"),
 ];
 
+/// Every name of the table, in table order (several names per country).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    COUNTRIES.iter().map(|&(name, _)| name)
+}
+
 /// The ISO code and the table's spelling of a country, matched by slug; `None` when unknown.
 pub fn lookup(name: &str) -> Option<(&'static str, &'static str)> {
     static BY_SLUG: OnceLock<HashMap<String, (&'static str, &'static str)>> = OnceLock::new();

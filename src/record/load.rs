@@ -696,6 +696,7 @@ impl Reader<'_> {
             .optional(&mut top, "sections", Self::sections)
             .unwrap_or_default();
         let clearance = self.optional(&mut top, "clearance", Self::clearance);
+        let article7 = self.optional(&mut top, "article7", Self::article7);
         let tables = self
             .optional(&mut top, "tables", Self::tables)
             .unwrap_or_default();
@@ -743,6 +744,7 @@ impl Reader<'_> {
             summary,
             sections,
             clearance,
+            article7,
             tables,
             citations,
             suppress,
@@ -972,6 +974,37 @@ impl Reader<'_> {
                 out.push(Extension {
                     granted,
                     until,
+                    source,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    fn article7(&mut self, v: &Value<'_>, path: &str) -> Option<Article7> {
+        let mut t = self.table(v, path)?;
+        let last_submitted = self.optional(&mut t, "last_submitted", Self::date);
+        let reports = self
+            .optional(&mut t, "reports", Self::article7_reports)
+            .unwrap_or_default();
+        self.finish(t);
+        Some(Article7 {
+            last_submitted,
+            reports,
+        })
+    }
+
+    fn article7_reports(&mut self, v: &Value<'_>, path: &str) -> Option<Vec<Article7Report>> {
+        let mut out = Vec::new();
+        for mut t in self.array_of_tables(v, path) {
+            let covers = self.required(&mut t, "covers", Self::year);
+            let submitted = self.optional(&mut t, "submitted", Self::date);
+            let source = self.optional(&mut t, "source", Self::string);
+            self.finish(t);
+            if let Some(covers) = covers {
+                out.push(Article7Report {
+                    covers,
+                    submitted,
                     source,
                 });
             }

@@ -23,7 +23,7 @@ use serde::Serialize;
 pub use load::{LoadError, LoadProblem, did_you_mean, load_record, parse_record};
 pub use prose::{Prose, Segment};
 pub use table::{Table, TableNote};
-pub use topics::{Clearance, Extension};
+pub use topics::{Article7, Article7Report, Clearance, Extension};
 pub use write::to_toml;
 
 /// A value with the byte range of the TOML source it was read from.
@@ -324,6 +324,8 @@ pub struct Record {
     pub sections: Vec<Section>,
     /// Mine Action: the Article 5 clearance deadline and its extensions.
     pub clearance: Option<Clearance>,
+    /// Mine Ban Policy: the Mine Ban Treaty's Article 7 transparency reports.
+    pub article7: Option<Article7>,
     /// Tables of figures (contamination, clearance, casualties...), printed as tables.
     #[serde(default)]
     pub tables: Vec<Table>,

@@ -65,6 +65,7 @@ pub fn write_record(record: &Record, options: &WriteOptions) -> String {
     conduct(&mut w, record.conduct.as_ref());
     sections(&mut w, record);
     clearance(&mut w, record.clearance.as_ref());
+    article7(&mut w, record.article7.as_ref());
     data_tables(&mut w, &record.tables);
     citations(&mut w, record);
     suppressions(&mut w, &record.suppress);
@@ -494,6 +495,38 @@ fn clearance(w: &mut Writer, clearance: Option<&super::Clearance>) {
         w.key("granted", "The meeting that granted it.", granted, "");
         w.key("until", "The new deadline.", Some(date(&e.until)), "");
         let source = e.source.as_ref().map(text);
+        w.key("source", "Citation key of the source.", source, "");
+    }
+}
+
+/// Mine Ban Policy's `[article7]` table and its reports.
+fn article7(w: &mut Writer, article7: Option<&super::Article7>) {
+    let Some(a) = article7 else { return };
+    w.table(
+        "[article7]",
+        "Mine Ban Policy: the Mine Ban Treaty's Article 7 transparency reports.",
+    );
+    let last = a.last_submitted.as_ref().map(date);
+    w.key(
+        "last_submitted",
+        "Date the latest report was submitted.",
+        last,
+        "",
+    );
+    for r in &a.reports {
+        w.table(
+            "[[article7.reports]]",
+            "One report, by the calendar year it covers, oldest first.",
+        );
+        w.key(
+            "covers",
+            "The calendar year it covers.",
+            Some(r.covers.value.to_string()),
+            "",
+        );
+        let submitted = r.submitted.as_ref().map(date);
+        w.key("submitted", "Date it was submitted.", submitted, "");
+        let source = r.source.as_ref().map(text);
         w.key("source", "Citation key of the source.", source, "");
     }
 }

@@ -607,6 +607,33 @@ fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
     if let Some(c) = &record.clearance {
         rows.extend(clearance_rows(c));
     }
+    if let Some(a) = &record.article7 {
+        rows.extend(article7_rows(a));
+    }
+    rows
+}
+
+/// Mine Ban Policy's key facts on transparency: the latest Article 7 report and the years
+/// the reports listed cover.
+fn article7_rows(a: &crate::record::Article7) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let latest = a.last_submitted.as_ref().map(|d| d.value).or_else(|| {
+        a.reports
+            .iter()
+            .filter_map(|r| r.submitted.as_ref().map(|s| s.value))
+            .max()
+    });
+    if let Some(d) = latest {
+        rows.push(("Latest Article 7 report".into(), d.to_string()));
+    }
+    if !a.reports.is_empty() {
+        let years: Vec<String> = a
+            .reports
+            .iter()
+            .map(|r| r.covers.value.to_string())
+            .collect();
+        rows.push(("Article 7 reports for".into(), years.join(", ")));
+    }
     rows
 }
 

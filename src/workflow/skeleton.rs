@@ -92,6 +92,7 @@ pub fn skeleton_record(new: &NewRecord) -> Record {
             text: prose(opening),
         }],
         clearance: None,
+        article7: None,
         tables: Vec::new(),
         citations: Vec::new(),
         suppress: Vec::new(),

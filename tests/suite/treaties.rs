@@ -229,3 +229,50 @@ fn a_mine_ban_policy_status_meets_the_other_topics_treaty_membership() {
     let found = findings(&project, path);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn mine_ban_article7_reports_print_in_the_key_facts_and_are_checked() {
+    let project = TestProject::empty();
+    let path = "profiles/2023/examplestan.mine-ban-policy.toml";
+    let reports = "\n[status]\nconvention = \"state-party\"\nin_force = 2001-10-01\nreport_due = 2002-03-30\n\n[article7]\nlast_submitted = 2023-04-26\n\n[[article7.reports]]\ncovers = 2021\nsubmitted = 2022-04-28\n\n[[article7.reports]]\ncovers = 2022\nsubmitted = 2023-04-26\n";
+    project.file(path, &record("mine-ban-policy", reports));
+    let found = findings(&project, path);
+    assert!(found.is_empty(), "{found:#?}");
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = crate::support::pdf_text(
+        &project
+            .path()
+            .join("out/2023/examplestan.mine-ban-policy.pdf"),
+    );
+    for words in [
+        "Latest Article 7 report",
+        "26 April 2023",
+        "Article 7 reports for",
+        "2021, 2022",
+    ] {
+        assert!(text.contains(words), "{words:?} missing in: {text}");
+    }
+
+    // A latest-report date behind the reports listed, in the record or in its prose.
+    let behind = reports.replace("last_submitted = 2023-04-26", "last_submitted = 2022-04-28");
+    project.file(path, &record("mine-ban-policy", &behind));
+    let found = findings(&project, path);
+    assert!(rules(&found).contains(&"article7-report-due"), "{found:#?}");
+
+    // The convention's dates in a cluster munition profile do not meet these.
+    let convention = "profiles/2023/examplestan.toml";
+    project.file(path, &record("mine-ban-policy", reports));
+    project.file(
+        convention,
+        &record(
+            "cluster-munition-ban-policy",
+            "\nsummary = \"\"\"\nThe Mine Ban Treaty entered into force for Examplestan on 1 October 2001.\n\"\"\"\n\n[status]\nconvention = \"state-party\"\ndeposited = 2011-09-08\nreport_due = 2012-08-28\n",
+        ),
+    );
+    let found = findings(&project, convention);
+    assert!(
+        !rules(&found).contains(&"article7-report-due"),
+        "{found:#?}"
+    );
+}

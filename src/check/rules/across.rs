@@ -24,7 +24,7 @@ fn keyed(fact: &Fact) -> Option<(String, String, &'static str)> {
                 "treaty",
             ))
         }
-        Claim::Date { kind, date } if mine_ban => Some((
+        Claim::Date { kind, date } if mine_ban && *kind != DateKind::LastReport => Some((
             format!("Mine Ban Treaty {} date", kind.label()),
             date.to_string(),
             "date",
@@ -80,35 +80,61 @@ fn elsewhere(other: &Checked, labels: Vec<Label>) -> Elsewhere {
     }
 }
 
-/// DOS401: status and treaty membership that differ between topics of one edition.
+/// DOS401: two topics of one edition that disagree on shared facts: treaty status and
+/// membership (in fields or prose), treaty dates, and contamination.
 pub fn topics(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for sib in &ctx.siblings {
-        let mut seen = std::collections::BTreeSet::new();
-        for f in ctx.facts {
-            let Some((key, value, cat)) = keyed(f) else {
+        out.extend(standing_disagreements(ctx.facts, sib));
+        out.extend(super::contamination::disagreements(
+            ctx.record, ctx.facts, sib,
+        ));
+    }
+    out
+}
+
+/// Status, treaty membership and treaty dates stated differently in another topic: each
+/// value stated here (field or prose) against each other value stated there.
+fn standing_disagreements(facts: &[Fact], sib: &Checked) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for f in facts {
+        let Some((key, value, cat)) = keyed(f) else {
+            continue;
+        };
+        if !matches!(cat, "status" | "treaty" | "date")
+            || !seen.insert((key.clone(), value.clone()))
+        {
+            continue;
+        }
+        let mut theirs = std::collections::BTreeSet::new();
+        for g in &sib.facts {
+            let Some((other_key, other, _)) = keyed(g) else {
                 continue;
             };
-            if !matches!(cat, "status" | "treaty" | "date") || !seen.insert(key.clone()) {
+            if other_key != key || other == value || !theirs.insert(other.clone()) {
                 continue;
             }
-            if let Some((g, other)) = first_by_key(&sib.facts, &key)
-                && other != value
-            {
-                let mut d = Draft::new(
-                    format!(
-                        "{key}: {value} here, {other} in the {} profile ({})",
-                        sib.record.topic.value.label(),
-                        sib.record.path.display()
-                    ),
-                    vec![Label::new(f.origin.span(), value.clone())],
-                );
-                d.elsewhere = Some(elsewhere(sib, vec![Label::new(g.origin.span(), other)]));
-                out.push(d);
-            }
+            out.push(disagreement(
+                format!(
+                    "{key}: {value} here, {other} in the {} profile ({})",
+                    sib.record.topic.value.label(),
+                    sib.record.path.display()
+                ),
+                Label::new(f.origin.span(), value.clone()),
+                sib,
+                Label::new(g.origin.span(), other),
+            ));
         }
     }
     out
+}
+
+/// A finding with one label here and one in another record.
+pub(super) fn disagreement(message: String, here: Label, other: &Checked, there: Label) -> Draft {
+    let mut d = Draft::new(message, vec![here]);
+    d.elsewhere = Some(elsewhere(other, vec![there]));
+    d
 }
 
 /// DOS402: past facts of the previous edition that changed or vanished.

@@ -1,6 +1,7 @@
 //! Citations: duplicates, missing and unused keys, unbalanced quotes (families 15–17).
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use super::incomplete::Lost;
 use crate::check::{Ctx, Draft, Label};
@@ -66,7 +67,7 @@ pub fn duplicates(ctx: &Ctx<'_>) -> Vec<Draft> {
 }
 
 /// Every key the record refers to: (key, span of the reference).
-fn references(ctx: &Ctx<'_>) -> Vec<(String, std::ops::Range<usize>)> {
+fn references(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
     let r = ctx.record;
     let mut refs = Vec::new();
     let mut blocks: Vec<&crate::record::Sp<crate::record::Prose>> =
@@ -137,18 +138,30 @@ pub fn unused(ctx: &Ctx<'_>) -> Vec<Draft> {
         .collect()
 }
 
-/// What is unbalanced in a text: curly quotes, straight quotes, parentheses.
-pub fn unbalanced_marks(text: &str) -> Option<&'static str> {
-    let count = |c: char| text.chars().filter(|&x| x == c).count();
-    if count('“') != count('”') {
-        Some("curly quotation marks")
-    } else if count('"') % 2 == 1 {
-        Some("quotation marks")
-    } else if count('(') != count(')') {
-        Some("parentheses")
-    } else {
-        None
+/// The first unmatched mark of `text`: what is unbalanced ("curly quotation marks",
+/// "quotation marks", "parentheses") and the byte range of the mark that has no partner (an
+/// opening mark never closed, or a closing mark never opened; for straight quotes, the last).
+pub fn unbalanced_marks(text: &str) -> Option<(&'static str, Range<usize>)> {
+    let unmatched = |open: char, close: char| -> Option<Range<usize>> {
+        let mut opened: Vec<usize> = Vec::new();
+        for (i, c) in text.char_indices() {
+            if c == open {
+                opened.push(i);
+            } else if c == close && opened.pop().is_none() {
+                return Some(i..i + c.len_utf8());
+            }
+        }
+        opened.first().map(|&i| i..i + open.len_utf8())
+    };
+    if let Some(range) = unmatched('“', '”') {
+        return Some(("curly quotation marks", range));
     }
+    let straight: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
+    if straight.len() % 2 == 1 {
+        let last = straight[straight.len() - 1];
+        return Some(("quotation marks", last..last + 1));
+    }
+    unmatched('(', ')').map(|range| ("parentheses", range))
 }
 
 /// DOS304: a citation with unbalanced quotation marks or parentheses.
@@ -157,12 +170,13 @@ pub fn unbalanced(ctx: &Ctx<'_>) -> Vec<Draft> {
         .citations
         .iter()
         .filter_map(|c| {
-            unbalanced_marks(&c.text.value.text).map(|what| {
+            let prose = &c.text.value;
+            unbalanced_marks(&prose.text).map(|(what, range)| {
                 Draft::new(
                     format!("citation `{}` has unbalanced {what}", c.key.value),
                     vec![Label::new(
-                        c.text.span.clone(),
-                        format!("unbalanced {what}"),
+                        prose.source_range(range),
+                        format!("this mark has no partner: unbalanced {what}"),
                     )],
                 )
             })
@@ -181,7 +195,7 @@ fn footnote_number(key: &str) -> Option<u32> {
 /// known to be cut off, gaps are not reported (the markers may have been in the lost text).
 pub fn numbering(ctx: &Ctx<'_>) -> Vec<Draft> {
     let gaps_known = !Lost::of(ctx.record).is_some_and(|l| l.prose_lost());
-    let markers: Vec<(String, std::ops::Range<usize>)> = ctx
+    let markers: Vec<(String, Range<usize>)> = ctx
         .record
         .prose_blocks()
         .flat_map(|(_, prose)| {

@@ -11,13 +11,30 @@ use crate::registry::{
 
 use super::{label, place};
 
-fn dates_of<'a>(ctx: &Ctx<'a>, kind: DateKind) -> Vec<(&'a Fact, Date)> {
+/// The treaty a fact is about: its own, else the record topic's.
+fn treaty_of(ctx: &Ctx<'_>, f: &Fact) -> TreatyId {
+    f.treaty.unwrap_or_else(|| record_treaty(ctx.record))
+}
+
+/// The dates of one kind stated about one treaty.
+fn dates_of<'a>(ctx: &Ctx<'a>, kind: DateKind, treaty: TreatyId) -> Vec<(&'a Fact, Date)> {
     ctx.facts
         .iter()
+        .filter(|f| treaty_of(ctx, f) == treaty)
         .filter_map(|f| match f.claim {
             Claim::Date { kind: k, date } if k == kind => Some((f, date)),
             _ => None,
         })
+        .collect()
+}
+
+/// The treaties the record's dates are about, each once: a Mine Ban Treaty date in a cluster
+/// munition profile is checked by the Mine Ban Treaty's rules, against its own dates only.
+fn dated_treaties(ctx: &Ctx<'_>) -> std::collections::BTreeSet<TreatyId> {
+    ctx.facts
+        .iter()
+        .filter(|f| matches!(f.claim, Claim::Date { .. }))
+        .map(|f| treaty_of(ctx, f))
         .collect()
 }
 
@@ -26,32 +43,38 @@ fn rule(
     from: DateKind,
     to: DateKind,
     compute: fn(TreatyId, Date) -> Date,
-    article: &str,
+    article: fn(TreatyId) -> &'static str,
 ) -> Vec<Draft> {
-    let Some((base, base_date)) = dates_of(ctx, from).into_iter().next() else {
-        return Vec::new();
-    };
-    let expected = compute(record_treaty(ctx.record), base_date);
-    dates_of(ctx, to)
-        .into_iter()
-        .filter(|(_, d)| *d != expected)
-        .map(|(f, d)| {
-            Draft::new(
-                format!(
-                    "{} date {d} does not follow {article}: expected {expected}",
-                    to.label()
-                ),
-                vec![
-                    label(f, format!("{} {d}", to.label())),
-                    label(base, format!("{} {base_date}", from.label())),
-                ],
-            )
-            .help(format!(
-                "{article} gives {expected} from the {} date",
-                from.label()
-            ))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for treaty in dated_treaties(ctx) {
+        let Some((base, base_date)) = dates_of(ctx, from, treaty).into_iter().next() else {
+            continue;
+        };
+        let expected = compute(treaty, base_date);
+        let article = article(treaty);
+        out.extend(
+            dates_of(ctx, to, treaty)
+                .into_iter()
+                .filter(|(_, d)| *d != expected)
+                .map(|(f, d)| {
+                    Draft::new(
+                        format!(
+                            "{} date {d} does not follow {article}: expected {expected}",
+                            to.label()
+                        ),
+                        vec![
+                            label(f, format!("{} {d}", to.label())),
+                            label(base, format!("{} {base_date}", from.label())),
+                        ],
+                    )
+                    .help(format!(
+                        "{article} gives {expected} from the {} date",
+                        from.label()
+                    ))
+                }),
+        );
+    }
+    out
 }
 
 /// DOS201: State Party date against the deposit date (Article 17).
@@ -61,52 +84,102 @@ pub fn article17(ctx: &Ctx<'_>) -> Vec<Draft> {
         DateKind::Deposited,
         DateKind::InForce,
         article17_in_force,
-        "Article 17",
+        |_| "Article 17",
     )
 }
 
-/// DOS202: initial report due date against the State Party date (Article 7).
+/// DOS202: initial report due date against the State Party date (Article 7), and the Mine
+/// Ban Treaty's annual reports: each submitted after the year it covers, the latest
+/// report's date the latest submission listed.
 pub fn article7(ctx: &Ctx<'_>) -> Vec<Draft> {
-    rule(
+    let mut out = rule(
         ctx,
         DateKind::InForce,
         DateKind::ReportDue,
         article7_report_due,
-        "Article 7",
-    )
+        |_| "Article 7",
+    );
+    out.extend(article7_reports(ctx));
+    out
+}
+
+/// The annual Article 7 reports a record lists, against the years they cover and the
+/// latest report's date.
+fn article7_reports(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let mut latest: Option<(&Fact, Date)> = None;
+    for f in ctx.facts {
+        let Claim::Article7Report {
+            covers,
+            submitted: Some(submitted),
+        } = f.claim
+        else {
+            continue;
+        };
+        if submitted.0.year() <= covers {
+            out.push(Draft::new(
+                format!("the Article 7 report for {covers} is dated {submitted}, before the year it covers ended"),
+                vec![label(f, format!("report for {covers}, submitted {submitted}"))],
+            ).help("a report covers a calendar year and is submitted after it ends (the annual update is due by 30 April); correct the year or the date"));
+        }
+        if latest.is_none_or(|(_, d)| submitted > d) {
+            latest = Some((f, submitted));
+        }
+    }
+    let Some((report, newest)) = latest else {
+        return out;
+    };
+    let treaty = treaty_of(ctx, report);
+    for (f, d) in dates_of(ctx, DateKind::LastReport, treaty) {
+        if d != newest {
+            out.push(
+                Draft::new(
+                    format!("the latest Article 7 report is dated {d}, but the reports listed end with one submitted {newest}"),
+                    vec![
+                        label(f, format!("latest report {d}")),
+                        label(report, format!("submitted {newest}")),
+                    ],
+                )
+                .help("give the latest report's date, or add the missing report to the list"),
+            );
+        }
+    }
+    out
 }
 
 /// DOS203: stockpile deadline against the State Party date (the convention's Article 3, the
 /// Mine Ban Treaty's Article 4).
 pub fn article3(ctx: &Ctx<'_>) -> Vec<Draft> {
-    let (article, _) = record_treaty(ctx.record).stockpile_rule();
     rule(
         ctx,
         DateKind::InForce,
         DateKind::StockpileDeadline,
         stockpile_deadline,
-        article,
+        |treaty| treaty.stockpile_rule().0,
     )
 }
 
 /// DOS204: one treaty date stated with two values.
 pub fn same_kind(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
-    for kind in [
-        DateKind::Signed,
-        DateKind::Deposited,
-        DateKind::InForce,
-        DateKind::ReportDue,
-        DateKind::StockpileDeadline,
-    ] {
-        let dates = dates_of(ctx, kind);
-        if let Some((first, d0)) = dates.first() {
-            for (f, d) in &dates[1..] {
-                if d != d0 {
-                    out.push(Draft::new(
-                        format!("{} date stated as {d0} and as {d}", kind.label()),
-                        vec![label(f, d.to_string()), label(first, d0.to_string())],
-                    ));
+    for treaty in dated_treaties(ctx) {
+        for kind in [
+            DateKind::Signed,
+            DateKind::Deposited,
+            DateKind::InForce,
+            DateKind::ReportDue,
+            DateKind::StockpileDeadline,
+            DateKind::LastReport,
+        ] {
+            let dates = dates_of(ctx, kind, treaty);
+            if let Some((first, d0)) = dates.first() {
+                for (f, d) in &dates[1..] {
+                    if d != d0 {
+                        out.push(Draft::new(
+                            format!("{} date stated as {d0} and as {d}", kind.label()),
+                            vec![label(f, d.to_string()), label(first, d0.to_string())],
+                        ));
+                    }
                 }
             }
         }

@@ -47,7 +47,11 @@ fn regex_rule(
     out
 }
 
-/// DOS501: a word or phrase (up to four words) written twice in a row.
+/// Words that English writes twice on purpose ("it had had", "said that that decision").
+const DOUBLED_ON_PURPOSE: &[&str] = &["had", "that"];
+
+/// DOS501: a word or phrase (up to four words) written twice in a row ("did not participate
+/// did not participate", "the the Convention"), except the words doubled on purpose.
 pub fn doubled(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for (clean, prose) in paragraphs(ctx) {
@@ -72,6 +76,7 @@ pub fn doubled(ctx: &Ctx<'_>) -> Vec<Draft> {
                 let b = &words[i + n..i + 2 * n];
                 // Punctuation inside the first copy ends a phrase ("in 2012, 2012" is fine).
                 if a.iter().zip(b).all(|(x, y)| norm(&x.2) == norm(&y.2))
+                    && !(n == 1 && DOUBLED_ON_PURPOSE.contains(&norm(&a[0].2).as_str()))
                     && a.iter()
                         .all(|x| x.2.chars().all(|c| c.is_alphabetic() || c == '\''))
                 {
@@ -92,18 +97,38 @@ pub fn doubled(ctx: &Ctx<'_>) -> Vec<Draft> {
 }
 
 static GLUED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[a-z]{2,}(?:19|20)\d\d\b|\b(?:19|20)\d\d[a-z]{2,}\b|[a-z\d][,;][A-Za-z]|\b[A-Z][A-Z][a-z]{3,}\b").expect("valid regex")
+    Regex::new(r"\b[a-z]{2,}(?:19|20)\d\d\b|\b(?:in|on|of|at|by|to|and|from|since|until|than)\d[\d,]*\b|\b(?:19|20)\d\d[a-z]{2,}\b|[a-z\d][,;][A-Za-z]|\b[A-Z][A-Z][a-z]{3,}\b").expect("valid regex")
 });
 
-/// DOS502: words glued to numbers, punctuation or a stray capital.
+/// The whitespace-delimited chunk of `text` around `range`.
+fn chunk_around(text: &str, range: std::ops::Range<usize>) -> &str {
+    let start = text[..range.start].rfind(' ').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find(' ')
+        .map_or(text.len(), |i| range.end + i);
+    &text[start..end]
+}
+
+/// DOS502: words glued to numbers ("in2019", "since2015", "of240"), to each other at a comma
+/// or semicolon ("stockpile,which"), or to a stray capital ("FTajikistan"). Numbers
+/// ("1,240") and web and e-mail addresses and paths, where commas and run-together words are
+/// part of the address, pass.
 pub fn missing_space(ctx: &Ctx<'_>) -> Vec<Draft> {
-    regex_rule(ctx, &GLUED, |caps| {
-        let text = caps.get(0)?.as_str();
-        Some((
-            format!("missing space in \"{text}\""),
-            "missing space".into(),
-        ))
-    })
+    let mut out = Vec::new();
+    for (clean, prose) in paragraphs(ctx) {
+        for m in GLUED.find_iter(&clean.text) {
+            let chunk = chunk_around(&clean.text, m.range());
+            if ["://", "www.", "@", "/"].iter().any(|a| chunk.contains(a)) {
+                continue;
+            }
+            let shown = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+            out.push(Draft::new(
+                format!("missing space in \"{shown}\""),
+                vec![Label::new(span(&clean, prose, m.range()), "missing space")],
+            ));
+        }
+    }
+    out
 }
 
 /// Spelling variants that must not be mixed in one record.
@@ -170,21 +195,17 @@ pub fn state_parties(ctx: &Ctx<'_>) -> Vec<Draft> {
     })
 }
 
-/// DOS505: unbalanced parentheses or quotes in a paragraph.
+/// DOS505: unbalanced parentheses or quotes in a paragraph of the body, pointing at the
+/// mark that has no partner.
 pub fn unbalanced(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for (clean, prose) in paragraphs(ctx) {
-        if let Some(what) = super::citations::unbalanced_marks(&clean.text) {
-            let end = clean.text.len();
-            let first = clean.text.find(|c: char| c != ' ').unwrap_or(0);
-            let stop = clean.text[first..]
-                .find(['.', '\n'])
-                .map_or(end, |i| first + i + 1);
+        if let Some((what, range)) = super::citations::unbalanced_marks(&clean.text) {
             out.push(Draft::new(
                 format!("paragraph has unbalanced {what}"),
                 vec![Label::new(
-                    span(&clean, prose, first..stop.min(end)),
-                    format!("this paragraph has unbalanced {what}"),
+                    span(&clean, prose, range),
+                    format!("this mark has no partner: unbalanced {what}"),
                 )],
             ));
         }

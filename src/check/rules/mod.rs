@@ -5,6 +5,7 @@
 pub mod across;
 pub mod citations;
 pub mod claim_rules;
+pub mod contamination;
 pub mod dates;
 pub mod footnotes;
 pub mod incomplete;
@@ -12,6 +13,8 @@ pub mod lint;
 pub mod quantities;
 pub mod review;
 pub mod tables;
+pub mod usage;
+pub mod words;
 
 use crate::facts::{Claim, Fact};
 use crate::record::Role;
