@@ -225,7 +225,7 @@ rules! {
         "\"342 casualties (74 killed; 260 injured)\".",
         "Correct the total or the parts.";
     "DOS508" "stray-space" Warning Some(lint::stray_space),
-        "A space before a footnote marker or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
+        "A space before a footnote marker (`[^n3]`, or a superscript number \"¹\" pasted from a published page) or before punctuation, doubled spaces, or spaces at the end of a line of prose.",
         "Stray spaces survive copying from word processors and web pages; in print a marker or a comma set off by a space looks careless.",
         "\"its position .[^n3]\", \"the convention  in 2019\", \"as an observer. [^n4]\"",
         "Delete the space.";
@@ -240,7 +240,7 @@ rules! {
         "\"it attended three meetings: in 2011, 2012, 2013 and 2015\"",
         "Make the count match the list (\"four meetings\"), or write the plural (\"the Meetings of States Parties in 2012 and 2013\").";
     "DOS511" "glued-words" Warning Some(words::glued_words),
-        "Two words run together (\"resolutionwhich\", \"Conventionon\", \"PartiesIn\", \"stockpileof\"): a token of body prose that is no word of the English word list (checks/english-words.txt, from SCOWL) nor a name the record, the country table, the treaties or the registries know, and that splits into two listed words, one of them a short function word (of, on, in, the, which...), the other at least three letters. A case change inside the token must be the split. Numbers, URLs, e-mail addresses, abbreviations, acronyms and hyphenated compounds are passed over.",
+        "Two words run together (\"resolutionwhich\", \"Conventionon\", \"PartiesIn\", \"stockpileof\"): a token of body prose that is no word of the English word list (checks/english-words.txt, from SCOWL) nor a name that the record (its country, the capitalised words of its footnotes), the country table, the treaties or the registries know, and that splits into two listed words, one of them a short function word (of, on, in, the, which...), the other at least three letters (six before a two-letter word at the end: \"grantor\" passes). A case change inside the token must be the split. The parts of a hyphenated compound are tested one by one; numbers, URLs, e-mail addresses, abbreviations and acronyms are passed over.",
         "A lost space survives a spell checker that knows neither half is wrong, and copying between documents loses spaces at line and footnote boundaries.",
         "\"the annual resolutionwhich it supported\", \"the Meeting of States PartiesIn 2019\"",
         "Add the space; if the token is a name, suppress the finding with `matching`.";

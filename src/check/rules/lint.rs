@@ -276,12 +276,12 @@ fn raw_paragraphs<'a>(
 }
 
 static STRAY_SPACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?P<marker> +\[\^[A-Za-z0-9_.:-]+\])|\S(?P<punct> +)[,;:.?!](?:\s|$|\[\^)|\S(?P<double> {2,})\S|\S(?P<trailing>[ \t]+)$")
+    Regex::new(r"(?m)(?P<marker> +(?:\[\^[A-Za-z0-9_.:-]+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))|\S(?P<punct> +)[,;:.?!](?:\s|$|\[\^|[¹²³⁴⁵⁶⁷⁸⁹⁰])|\S(?P<double> {2,})\S|\S(?P<trailing>[ \t]+)$")
         .expect("valid regex")
 });
 
-/// DOS508: a space before a footnote marker or before punctuation, doubled spaces, trailing
-/// spaces.
+/// DOS508: a space before a footnote marker (`[^key]`, or a superscript number as pasted from
+/// a published page) or before punctuation, doubled spaces, trailing spaces.
 pub fn stray_space(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for (range, prose) in raw_paragraphs(ctx) {

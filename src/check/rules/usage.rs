@@ -54,23 +54,15 @@ fn known_titles(registry: &Registry) -> Vec<(Vec<String>, String)> {
 /// The words of a cleaned paragraph: ranges without surrounding punctuation, quotes or a
 /// possessive "’s".
 fn words(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for chunk in text.split(' ') {
-        let start = offset;
-        offset += chunk.len() + 1;
-        let trimmed = chunk.trim_start_matches(|c: char| !c.is_alphanumeric());
-        let lead = chunk.len() - trimmed.len();
-        let core = trimmed.trim_end_matches(|c: char| !c.is_alphanumeric());
-        let core = core
-            .strip_suffix("’s")
-            .or_else(|| core.strip_suffix("'s"))
-            .unwrap_or(core);
-        if !core.is_empty() {
-            out.push(start + lead..start + lead + core.len());
-        }
-    }
-    out
+    super::words::trimmed_chunks(text)
+        .map(|(start, core, _)| {
+            let core = core
+                .strip_suffix("’s")
+                .or_else(|| core.strip_suffix("'s"))
+                .unwrap_or(core);
+            start..start + core.len()
+        })
+        .collect()
 }
 
 /// How many edits a title of `chars` characters may be off by and still be that title
@@ -205,11 +197,19 @@ mod tests {
 
     #[test]
     fn words_drop_surrounding_punctuation() {
-        let text = "the “Convention on Cluster Munitions,” (CCM)";
+        let text = "the “Convention on Cluster Munitions,” (CCM) Treaty’s";
         let found: Vec<&str> = words(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             found,
-            vec!["the", "Convention", "on", "Cluster", "Munitions", "CCM"]
+            vec![
+                "the",
+                "Convention",
+                "on",
+                "Cluster",
+                "Munitions",
+                "CCM",
+                "Treaty"
+            ]
         );
     }
 }

@@ -65,11 +65,22 @@ fn is_word(word: &str) -> bool {
     WORDS.contains(word) || WORDS.contains(word.to_lowercase().as_str())
 }
 
-/// Names the record may use that no English list holds: the record's country, every
-/// country of the country table, the treaties, and the registries' meeting names, places and
-/// resolution titles, lower-cased word by word.
+/// Names the record may use that no English list holds: the record's country and the
+/// capitalised words of its footnotes (the names of the people, bodies and programmes it
+/// cites), every country of the country table, the treaties, and the registries' meeting
+/// names, places and resolution titles, lower-cased word by word.
 fn known_names(ctx: &Ctx<'_>) -> HashSet<String> {
     let mut texts: Vec<&str> = vec![ctx.record.country.value.as_str()];
+    for citation in &ctx.record.citations {
+        texts.extend(
+            citation
+                .text
+                .value
+                .text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.starts_with(char::is_uppercase)),
+        );
+    }
     for name in crate::record::countries::names() {
         texts.push(name);
     }
@@ -136,31 +147,55 @@ fn split_glued(token: &str) -> Option<(usize, String)> {
     best.map(|at| (at, format!("{} {}", &token[..at], &token[at..])))
 }
 
+/// `chunk` without the published footnote markers at its end ("Munitions.[1]" is
+/// "Munitions.", "[3][4]" is "").
+fn without_number_markers(mut chunk: &str) -> &str {
+    while let Some(inner) = chunk.strip_suffix(']')
+        && let Some(open) = inner.rfind('[')
+        && inner.len() > open + 1
+        && inner[open + 1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        chunk = &inner[..open];
+    }
+    chunk
+}
+
+/// The space-separated chunks of a cleaned paragraph, trimmed of surrounding punctuation,
+/// quotes and footnote numbers (published `[1]` markers, superscripts): (offset of the
+/// trimmed core, core, whole chunk).
+pub(super) fn trimmed_chunks(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
+    text.split(' ')
+        .scan(0, |offset, chunk| {
+            let start = *offset;
+            *offset += chunk.len() + 1;
+            Some((start, chunk))
+        })
+        .filter_map(|(start, chunk)| {
+            let lead = chunk.len() - chunk.trim_start_matches(not_letter_or_digit).len();
+            let core = without_number_markers(chunk).trim_matches(not_letter_or_digit);
+            (!core.is_empty()).then_some((start + lead, core, chunk))
+        })
+}
+
 /// The word tokens of a cleaned paragraph worth testing: letters only, cut at hyphens and
 /// apostrophes; chunks holding digits, URLs, e-mail addresses, paths or inner full stops
 /// (abbreviations, domains) are passed over.
 fn tokens(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut offset = 0;
-    for chunk in text.split(' ') {
-        let start = offset;
-        offset += chunk.len() + 1;
-        let trimmed = chunk.trim_matches(not_letter_or_digit);
-        if trimmed.is_empty()
-            || trimmed.contains(|c: char| c.is_ascii_digit() || "@/\\.:_=&?#".contains(c))
+    for (base, core, chunk) in trimmed_chunks(text) {
+        if core.contains(|c: char| c.is_ascii_digit() || "@/\\.:_=&?#".contains(c))
             || chunk.contains("www")
         {
             continue;
         }
-        let base = start + (chunk.len() - chunk.trim_start_matches(not_letter_or_digit).len());
         let mut part_start = 0;
-        for (i, c) in trimmed.char_indices() {
+        for (i, c) in core.char_indices() {
             if matches!(c, '-' | '–' | '\'' | '’') {
                 out.push(base + part_start..base + i);
                 part_start = i + c.len_utf8();
             }
         }
-        out.push(base + part_start..base + trimmed.len());
+        out.push(base + part_start..base + core.len());
     }
     out.retain(|r| !r.is_empty());
     out
@@ -252,6 +287,13 @@ mod tests {
         ] {
             assert_eq!(split_glued(token), None, "{token}");
         }
+    }
+
+    #[test]
+    fn chunks_lose_published_markers() {
+        let text = "Munitions.[1] Treaty[2][3] [4] x[a]";
+        let cores: Vec<&str> = trimmed_chunks(text).map(|(_, core, _)| core).collect();
+        assert_eq!(cores, vec!["Munitions", "Treaty", "x[a"]);
     }
 
     #[test]
