@@ -672,6 +672,9 @@ impl Renderer {
         let made = made_pdfs
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A book lays out nothing of its profiles again: what Typst memoized for them only
+        // weighs on the book's memory.
+        typst::evict_cache(0);
         for i in (0..jobs.len()).filter(is_book) {
             let (result, _) = self.run_job(&jobs[i], out_dir, &made);
             progress(&result);

@@ -1,5 +1,6 @@
-//! A book embeds each font once (one subset with every glyph its profiles use), and its pages
-//! look exactly like the profiles' own pages.
+//! A book embeds each font once (one subset with every glyph its profiles use) and what every
+//! profile repeats (the output intent's colour profile) once, and its pages look exactly like
+//! the profiles' own pages.
 
 use std::path::Path;
 
@@ -158,4 +159,36 @@ fn book_pages_look_exactly_like_the_profiles_pages() {
         "the profile's page is blank"
     );
     assert_eq!(differing, 0, "{differing} pixels differ");
+}
+
+/// The ICC colour profiles a PDF carries (streams whose data has the profile signature),
+/// their data.
+fn icc_profiles(pdf: &Path) -> Vec<Vec<u8>> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    document
+        .objects
+        .values()
+        .filter_map(|object| object.as_stream().ok())
+        .filter_map(|stream| stream.decompressed_content().ok())
+        .filter(|data| data.get(36..40) == Some(b"acsp".as_slice()))
+        .collect()
+}
+
+#[test]
+fn a_book_carries_each_colour_profile_once() {
+    let project = TestProject::with_samples();
+    let run = project.run(&["render", "profiles/2022"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = project.path().join("out");
+    let mut own = icc_profiles(&out.join("2022/armenia.pdf"));
+    assert!(!own.is_empty(), "a profile has its colour profiles");
+    let mut in_book = icc_profiles(&out.join("book-2022.pdf"));
+    let carried = in_book.len();
+    in_book.sort();
+    in_book.dedup();
+    assert_eq!(carried, in_book.len(), "a colour profile is repeated");
+    // Each of the profile's colour profiles is the book's.
+    own.sort();
+    own.dedup();
+    assert!(own.iter().all(|icc| in_book.contains(icc)));
 }

@@ -17,8 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::sync::OnceLock;
 
-use lopdf::content::Content;
-use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, Stream};
 use rayon::prelude::*;
 use read_fonts::FontRef;
 use read_fonts::ps::cff::CffFontRef;
@@ -27,19 +26,17 @@ use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
 use super::PdfError;
+use super::content::{ContentError, TextState, recode_shown_text};
 
 /// Why a document's text could not be moved to shared font subsets.
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
-    /// A content stream could not be read or written.
-    #[error("cannot rewrite a content stream: {0}")]
-    Content(#[source] lopdf::Error),
-    /// A string shown with a two-byte font has an odd length.
-    #[error("a string shown in a two-byte font has an odd number of bytes")]
-    OddString,
-    /// A code shown is not a glyph of the font's subset.
-    #[error("glyph {0} is shown but is not in its font")]
-    UnknownGlyph(usize),
+    /// A content stream could not be decompressed.
+    #[error("cannot decompress a content stream: {0}")]
+    Decode(#[source] lopdf::Error),
+    /// The text a content stream shows could not be rewritten.
+    #[error(transparent)]
+    Content(#[from] ContentError),
 }
 
 /// Glyphs a CID font of a PDF can have (two-byte codes).
@@ -704,14 +701,8 @@ fn font_resources(pdf: &Pdf, holder: &Dictionary) -> HashMap<Vec<u8>, ObjectId> 
 /// A page or form: its content streams, drawn in order, and the fonts its resources name.
 type Holder = (Vec<ObjectId>, HashMap<Vec<u8>, ObjectId>);
 
-/// The font selected, through the graphics state stack.
-#[derive(Default)]
-struct TextState {
-    font: Option<Vec<u8>>,
-    saved: Vec<Option<Vec<u8>>>,
-}
-
-/// Rewrites the codes shown in one content stream with fonts in `fonts`.
+/// Rewrites the codes shown in one content stream with fonts in `fonts`; a stream that
+/// changes is compressed again.
 fn rewrite_stream(
     pdf: &mut Pdf,
     id: ObjectId,
@@ -721,37 +712,13 @@ fn rewrite_stream(
     let Ok(Object::Stream(stream)) = pdf.get_object_mut(id) else {
         return Ok(());
     };
-    let plain = if stream.dict.has(b"Filter") {
-        stream.decompressed_content().map_err(FontError::Content)?
+    let rewritten = if stream.dict.has(b"Filter") {
+        let plain = stream.decompressed_content().map_err(FontError::Decode)?;
+        recode_shown_text(&plain, fonts, state)?
     } else {
-        stream.content.clone()
+        recode_shown_text(&stream.content, fonts, state)?
     };
-    let mut content = Content::decode(&plain).map_err(FontError::Content)?;
-    let mut changed = false;
-    for operation in &mut content.operations {
-        match operation.operator.as_str() {
-            "q" => state.saved.push(state.font.clone()),
-            "Q" => state.font = state.saved.pop().flatten(),
-            "Tf" => {
-                state.font = match operation.operands.first() {
-                    Some(Object::Name(name)) => Some(name.clone()),
-                    _ => None,
-                };
-            }
-            "Tj" | "'" | "\"" | "TJ" => {
-                let Some(codes) = state.font.as_ref().and_then(|f| fonts.get(f)) else {
-                    continue;
-                };
-                for operand in &mut operation.operands {
-                    recode(operand, codes)?;
-                }
-                changed = true;
-            }
-            _ => {}
-        }
-    }
-    if changed {
-        let bytes = content.encode().map_err(FontError::Content)?;
+    if let Some(bytes) = rewritten {
         let mut dict = std::mem::take(&mut stream.dict);
         dict.remove(b"Filter");
         dict.remove(b"DecodeParms");
@@ -759,24 +726,4 @@ fn rewrite_stream(
         *stream = compressed(dict, bytes);
     }
     Ok(())
-}
-
-/// Rewrites the two-byte codes of a shown string (or of the strings of a `TJ` array).
-fn recode(operand: &mut Object, codes: &[u16]) -> Result<(), FontError> {
-    match operand {
-        Object::String(bytes, format) => {
-            if bytes.len() % 2 != 0 {
-                return Err(FontError::OddString);
-            }
-            for pair in bytes.chunks_exact_mut(2) {
-                let old = usize::from(u16::from_be_bytes([pair[0], pair[1]]));
-                let new = codes.get(old).ok_or(FontError::UnknownGlyph(old))?;
-                pair.copy_from_slice(&new.to_be_bytes());
-            }
-            *format = StringFormat::Hexadecimal;
-            Ok(())
-        }
-        Object::Array(items) => items.iter_mut().try_for_each(|i| recode(i, codes)),
-        _ => Ok(()),
-    }
 }

@@ -18,8 +18,11 @@ use lopdf::{Dictionary, Document as Pdf, Object, ObjectId, SaveOptions, Stream, 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod content;
 mod fonts;
+mod writer;
 
+pub use content::ContentError;
 use fonts::BookFonts;
 pub use fonts::{FontError, FontPrograms};
 
@@ -121,23 +124,23 @@ enum Packing {
     /// A profile: a few hundred objects, packed fast (flate level 1, 100 per stream).
     Profile,
     /// A book: tens of thousands of structure elements, much alike, packed 1,000 to a
-    /// stream at flate level 6 (a third smaller than a profile's packing).
+    /// stream at flate level 6 (a third smaller than a profile's packing), each object
+    /// dropped as it is written, and a compressed cross-reference stream.
     Book,
 }
 
 /// Writes a PDF, without the objects nothing refers to, small objects packed into object
-/// streams (the builder's default compression, 0, would leave those streams plain).
+/// streams (lopdf's default compression, 0, would leave those streams plain).
 fn save(mut pdf: Pdf, packing: Packing) -> Result<Vec<u8>> {
     // Without the objects nothing reachable from the trailer refers to.
     pdf.prune_objects();
-    let (level, per_stream) = match packing {
-        Packing::Profile => (1, 100),
-        Packing::Book => (6, 1000),
-    };
+    if let Packing::Book = packing {
+        return writer::write_packed(pdf, 6, 1000).map_err(PdfError::Write);
+    }
     let options = SaveOptions::builder()
         .use_object_streams(true)
-        .compression_level(level)
-        .max_objects_per_stream(per_stream)
+        .compression_level(1)
+        .max_objects_per_stream(100)
         .use_xref_streams(true)
         .build();
     let mut bytes = Vec::new();
@@ -284,7 +287,8 @@ impl BookParts {
             book.add_part(&id, label, part, placeholder)?;
             moved.extend(fonts.part_fonts(i, shift));
         }
-        let replaced = fonts.install(&mut book.pdf, moved);
+        let mut replaced = fonts.install(&mut book.pdf, moved);
+        replaced.extend(duplicate_streams(&book.pdf));
         for object in book.pdf.objects.values_mut() {
             replace_references(object, &replaced);
         }
@@ -816,6 +820,43 @@ fn import_folio_forms(pdf: &mut Pdf, mut sheet: Pdf) -> Result<(Vec<ObjectId>, u
         ids.push(pdf.add_object(stream));
     }
     Ok((ids, shift))
+}
+
+/// Streams that repeat an earlier one (the same dictionary, without references, and the
+/// same bytes: each part's copy of the output intent's ICC profile, of the folio stamp),
+/// each to the first of its kind.
+fn duplicate_streams(pdf: &Pdf) -> HashMap<ObjectId, ObjectId> {
+    let mut first: HashMap<&[u8], Vec<(ObjectId, &Dictionary)>> = HashMap::new();
+    let mut duplicates = HashMap::new();
+    for (&id, object) in &pdf.objects {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if has_references(&stream.dict) {
+            continue;
+        }
+        let same = first.entry(stream.content.as_slice()).or_default();
+        match same.iter().find(|(_, dict)| **dict == stream.dict) {
+            Some(&(original, _)) => {
+                duplicates.insert(id, original);
+            }
+            None => same.push((id, &stream.dict)),
+        }
+    }
+    duplicates
+}
+
+/// Whether a dictionary refers to another object, at any depth.
+fn has_references(dict: &Dictionary) -> bool {
+    fn refers(object: &Object) -> bool {
+        match object {
+            Object::Reference(_) => true,
+            Object::Array(items) => items.iter().any(refers),
+            Object::Dictionary(dict) => has_references(dict),
+            _ => false,
+        }
+    }
+    dict.iter().any(|(_, value)| refers(value))
 }
 
 fn shift_references(object: &mut Object, shift: u32) {
