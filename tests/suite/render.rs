@@ -469,6 +469,16 @@ fn the_book_holds_a_section_per_topic_or_the_topics_asked_for() {
     }
     let (_, info) = tool("pdfinfo", &[path]).unwrap();
     assert!(info.contains("Country Profiles 2023"), "{info}");
+    // The cover counts the profiles, not the sections' title pages.
+    let records = std::fs::read_dir(project.path().join("profiles/2023"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension() == Some("toml".as_ref()))
+        .count();
+    let (_, cover) = tool("pdftotext", &["-f", "1", "-l", "1", path, "-"]).unwrap();
+    assert!(
+        cover.contains(&format!("{records} profiles")),
+        "the cover does not count {records} profiles: {cover}"
+    );
 
     // One topic: no sections, its name in the title, only its profiles.
     let run = project.run(&["render", "profiles/2023", "--book-topic", "mine-action"]);
