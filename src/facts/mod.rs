@@ -448,12 +448,9 @@ impl fmt::Display for Claim {
                 write!(f, "voted {} every year since {year}", vote.label())
             }
             Claim::ActivityList { activities, denied } => {
-                write!(
-                    f,
-                    "{} {}",
-                    did_or_never(*denied),
-                    activity_names(activities)
-                )
+                let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
+                let did = if *denied { "never" } else { "did" };
+                write!(f, "{did} {}", names.join(", "))
             }
             Claim::MeetingMention {
                 meeting,
@@ -515,17 +512,6 @@ fn fmt_topic_claim(claim: &Claim, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         },
         _ => Ok(()),
     }
-}
-
-/// "never" for a denied list of activities, "did" for an affirmed one.
-fn did_or_never(denied: bool) -> &'static str {
-    if denied { "never" } else { "did" }
-}
-
-/// The activities' labels, joined with commas.
-fn activity_names(activities: &[Activity]) -> String {
-    let names: Vec<&str> = activities.iter().map(|a| a.label()).collect();
-    names.join(", ")
 }
 
 /// "5/2013" for a month and year, "2013" for a year alone.
