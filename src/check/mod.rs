@@ -284,12 +284,6 @@ pub struct Outcome {
     pub records: usize,
 }
 
-/// The previous edition's file for a record at `path` in edition directory `EDITION/`:
-/// the nearest lower year directory under `profiles` holding the same file name.
-pub fn previous_edition_path(profiles: &Path, path: &Path, edition: i32) -> Option<PathBuf> {
-    EditionDirs::list(profiles).previous(path, edition)
-}
-
 /// The year directories under a `profiles` directory, listed once, in ascending year order.
 #[derive(Debug, Clone)]
 struct EditionDirs(Vec<(i32, PathBuf)>);
@@ -500,10 +494,14 @@ impl<'a> Neighbours<'a> {
 /// A cluster munition profile's mention of a Mine Ban Treaty meeting is no claim about the
 /// convention, and the other way round.
 fn own_facts(record: &Record, mut facts: Vec<Fact>) -> Vec<Fact> {
-    if let Some(treaty) = TreatyId::of_topic(record.topic.value) {
-        facts.retain(|f| f.concerns(treaty));
-    }
+    facts.retain(|f| is_own_fact(record, f));
     facts
+}
+
+/// Whether `record` is checked on `fact`: the fact is about the record's topic's treaty, or
+/// about no one treaty.
+pub(crate) fn is_own_fact(record: &Record, fact: &Fact) -> bool {
+    TreatyId::of_topic(record.topic.value).is_none_or(|treaty| fact.concerns(treaty))
 }
 
 /// Runs every rule on one record, then applies its suppressions and the severity settings.

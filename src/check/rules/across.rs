@@ -1,7 +1,7 @@
 //! Across records: other topics of the same edition, the previous edition (families 14,
 //! 18, 19).
 
-use crate::check::{Checked, Ctx, Draft, Elsewhere, Label};
+use crate::check::{Checked, Ctx, Draft, Elsewhere, Label, is_own_fact};
 use crate::facts::{Claim, DateKind, Fact, Treaty};
 use crate::record::{ConventionStatus, TreatyStanding};
 use crate::registry::TreatyId;
@@ -149,13 +149,8 @@ pub fn editions(ctx: &Ctx<'_>) -> Vec<Draft> {
         .iter()
         .filter_map(|f| keyed(f).map(|k| k.2))
         .collect();
-    // The previous edition is compared on the facts this record is checked on: those about
-    // its topic's treaty, or about no one treaty.
-    let treaty = TreatyId::of_topic(ctx.record.topic.value);
-    for g in &prev.facts {
-        if treaty.is_some_and(|t| !g.concerns(t)) {
-            continue;
-        }
+    // The previous edition is compared on the facts this record is checked on.
+    for g in prev.facts.iter().filter(|g| is_own_fact(ctx.record, g)) {
         let Some((key, old, cat)) = keyed(g) else {
             continue;
         };
