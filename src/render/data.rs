@@ -377,6 +377,37 @@ pub struct Folio {
     pub text: String,
 }
 
+/// What `templates/folios.typ`'s `head-sheet` receives: one page per running head.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HeadData {
+    /// The running heads, one per page.
+    pub heads: Vec<RunningHead>,
+    /// Paper size, as Typst names it.
+    pub paper: String,
+}
+
+/// The running head of a profile's pages after its first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunningHead {
+    /// Country name.
+    pub country: String,
+    /// Topic label.
+    pub topic: String,
+    /// Edition year.
+    pub edition: i32,
+}
+
+impl RunningHead {
+    /// The running head of a profile.
+    pub fn of(profile: &ProfileData) -> Self {
+        Self {
+            country: profile.country.clone(),
+            topic: profile.topic.clone(),
+            edition: profile.edition,
+        }
+    }
+}
+
 /// Where a page number sits: outside edge of a book page, or centred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -529,6 +560,14 @@ pub fn folio_data(folios: Vec<Folio>, paper: Paper) -> FolioData {
     FolioData {
         paper: paper.typst_name().to_string(),
         folios,
+    }
+}
+
+/// The template data for a sheet of running heads: one page per head.
+pub fn head_data(heads: Vec<RunningHead>, paper: Paper) -> HeadData {
+    HeadData {
+        paper: paper.typst_name().to_string(),
+        heads,
     }
 }
 
@@ -921,7 +960,10 @@ mod tests {
 
     use serde_json::Value;
 
-    use super::{BookData, Folio, FolioData, ProfileData, Side, book_data, profile_data};
+    use super::{
+        BookData, Folio, FolioData, ProfileData, RunningHead, Side, book_data, head_data,
+        profile_data,
+    };
     use crate::record::load_record;
     use crate::registry::Registry;
 
@@ -976,6 +1018,8 @@ mod tests {
         }
         keys(&serde_json::to_value(&book).unwrap(), &mut found);
         keys(&serde_json::to_value(&folios).unwrap(), &mut found);
+        let heads = head_data(vec![RunningHead::of(&profiles[0])], super::Paper::A4);
+        keys(&serde_json::to_value(&heads).unwrap(), &mut found);
         assert!(found.contains("cite"), "the samples cite sources");
         let undocumented: Vec<&String> = found
             .iter()

@@ -1,32 +1,32 @@
 //! Records to print-ready PDFs: one per record, one book per edition.
 //!
 //! Records become JSON data ([`data`]), templates read it, and the embedded Typst compiler
-//! ([`typst`], the only module that uses its API) lays it out. A profile is laid out once;
-//! its page numbers are laid over its pages afterwards ([`pdf`]), so the same pages serve its
-//! own PDF and the edition's book, which is assembled from the profiles' PDFs behind a
-//! compiled front matter. PDFs are written atomically: to a temporary file in the output
-//! directory, then renamed over the old one.
+//! ([`typst`], the only module that uses its API) lays it out: several profiles to a
+//! document, each one's pages then written as its own PDF with its page numbers laid over
+//! them ([`run`]). An edition's book is the same pages again, behind a compiled front matter,
+//! written as one PDF (so each font is embedded once) and packed ([`pdf`]). PDFs are written
+//! atomically: to a temporary file in the output directory, then renamed over the old one.
 
 pub mod data;
 pub mod manifest;
 pub mod pdf;
 pub mod pipeline;
+pub mod run;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
 pub use data::Paper;
 use data::{
-    BookData, Folio, ProfileData, Side, book_data, folio_data, plain_strings, profile_data,
-    record_id, replace_missing_glyphs, section_pages,
+    BookData, ProfileData, RunningHead, book_data, plain_strings, profile_data, record_id,
+    replace_missing_glyphs, section_pages,
 };
 pub use manifest::Manifest;
-pub use typst::{Base, Conformance, Document, TypstDiagnostic};
+pub use typst::{Base, Conformance, DataFile, Document, PdfMetadata, PdfSettings, TypstDiagnostic};
 
 use crate::record::{Record, Topic};
 use crate::registry::Registry;
@@ -78,10 +78,24 @@ pub enum JobSource {
 /// What a job makes.
 #[derive(Debug, Clone)]
 pub enum JobKind {
-    /// A record's profile, from its Typst document.
-    Profile(Document),
+    /// A record's profile.
+    Profile(ProfileJob),
     /// An edition's book.
     Book(BookJob),
+}
+
+/// A record's profile: its data, laid out with other profiles', and what its PDF says.
+#[derive(Debug, Clone)]
+pub struct ProfileJob {
+    /// The profile as a document of its own (what `--emit-typst` writes); its data file is
+    /// what a document of several profiles reads.
+    pub document: Document,
+    /// The id that marks the profile's pages in a document of several (the data's `id`).
+    pub part: String,
+    /// Its PDF's identifier, date, title, author and keywords.
+    pub settings: PdfSettings,
+    /// The running head of its pages after the first.
+    pub head: RunningHead,
 }
 
 /// An edition's book: its front matter's data and its profiles, in order.
@@ -100,8 +114,8 @@ pub struct BookJob {
 /// One part of a book.
 #[derive(Debug, Clone)]
 pub enum BookPiece {
-    /// A profile's PDF, relative to the output directory.
-    Profile(PathBuf),
+    /// A profile, laid out with the others.
+    Profile(ProfileJob),
     /// The title page of a topic's section, laid out with the book.
     Section(Document),
 }
@@ -183,27 +197,15 @@ pub enum JobError {
     /// The Typst compiler refused the document.
     #[error("Typst reported {} error(s)", .0.len())]
     Typst(Vec<TypstDiagnostic>),
-    /// A compiled PDF could not be read or put together.
+    /// The book's PDF could not be packed.
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
     /// A template's data could not be written as JSON.
     #[error("cannot write the template data: {0}")]
     Data(#[from] serde_json::Error),
-    /// A section's title page was not laid out.
-    #[error("the title page of {0} was not laid out, so the book was not assembled")]
-    SectionMissing(String),
-    /// A profile of the book failed in this run.
-    #[error("{} failed to render, so the book was not assembled", .0.display())]
-    ProfileFailed(PathBuf),
-    /// A profile's PDF from an earlier run could not be read.
-    #[error("cannot read {} for the book: {source}", .path.display())]
-    ReadProfile {
-        /// The PDF.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A profile of the book failed to lay out in this run.
+    #[error("{0} failed to lay out, so the book was not assembled")]
+    ProfileFailed(String),
     /// The PDF could not be written.
     #[error("cannot write {}: {source}", .path.display())]
     Write {
@@ -220,8 +222,8 @@ pub struct Renderer {
     base: Base,
     registry: Registry,
     options: RenderOptions,
-    /// Folio sheets of standalone profiles ("1 / n" ... "n / n"), by page count.
-    folio_sheets: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
+    /// Page numbers of profiles ("1 / n" ... "n / n"), by page count.
+    folio_sheets: Mutex<HashMap<usize, typst::Overlays>>,
 }
 
 impl Renderer {
@@ -314,16 +316,33 @@ impl Renderer {
             &format!("/{edition}/{stem}"),
             "#import \"/templates/profile.typ\": profile-document\n#profile-document(json(\"{data}\"))\n",
             &data,
-            record_id(record),
-            Some(data.date.ymd()),
-            Conformance::Archival,
         )?;
+        let settings = PdfSettings {
+            ident: record_id(record),
+            date: Some(data.date.ymd()),
+            conformance: Conformance::Archival,
+            metadata: Some(PdfMetadata {
+                title: data.title.clone(),
+                author: data.author.clone(),
+                keywords: vec![
+                    data.country.clone(),
+                    data.topic.clone(),
+                    data.edition.to_string(),
+                ],
+            }),
+        };
+        let key = self.key(&[&document_key(&document), &format!("{settings:?}")]);
         let job = Job {
             output: PathBuf::from(edition.to_string()).join(format!("{stem}.pdf")),
             subject: record.path.display().to_string(),
             source: JobSource::Record(record.path.clone()),
-            key: self.key(&[&document_key(&document)]),
-            kind: JobKind::Profile(document),
+            key,
+            kind: JobKind::Profile(ProfileJob {
+                document,
+                part: data.id.clone(),
+                settings,
+                head: RunningHead::of(&data),
+            }),
             missing_glyphs,
         };
         Ok((job, data))
@@ -361,7 +380,6 @@ impl Renderer {
             format!("{:?}", Some(date)),
         ];
         for member in members {
-            parts.push(member.output.display().to_string());
             parts.push(member.key.clone());
         }
         for piece in &pieces {
@@ -404,15 +422,12 @@ impl Renderer {
                     &format!("/{id}"),
                     "#import \"/templates/book.typ\": book-section\n#book-section(json(\"{data}\"))\n",
                     &data,
-                    id.clone(),
-                    Some(front.date.ymd()),
-                    Conformance::Archival,
                 )?)
             } else {
-                let Some(member) = profiles.next() else {
+                let Some(JobKind::Profile(profile)) = profiles.next().map(|m| &m.kind) else {
                     continue;
                 };
-                BookPiece::Profile(member.output.clone())
+                BookPiece::Profile(profile.clone())
             };
             pieces.push(piece);
         }
@@ -437,269 +452,10 @@ impl Renderer {
         manifest::hex(&hasher.finalize())
     }
 
-    /// Makes one job's PDF and writes it atomically under `out_dir`. A book reads its
-    /// profiles' PDFs from `fresh` (the outcome of this run's profiles: the PDF, or `None`
-    /// when it failed) or else from `out_dir`.
-    pub fn run_job(
-        &self,
-        job: &Job,
-        out_dir: &Path,
-        fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
-    ) -> (JobResult, Option<Arc<Vec<u8>>>) {
-        write_job(job, out_dir, self.make_job(job, out_dir, fresh))
-    }
-
-    /// Makes one job's PDF (not written yet), with what there is to say about it.
-    fn make_job(
-        &self,
-        job: &Job,
-        out_dir: &Path,
-        fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
-    ) -> MadeJob {
-        let mut diagnostics = Vec::new();
-        if !job.missing_glyphs.is_empty() {
-            let chars: String = job
-                .missing_glyphs
-                .iter()
-                .map(|c| format!("{c} (U+{:04X})", *c as u32))
-                .collect::<Vec<_>>()
-                .join(", ");
-            diagnostics.push(RenderDiagnostic {
-                severity: Severity::Warning,
-                subject: job.subject.clone(),
-                message: format!(
-                    "the bundled fonts cannot show {chars}; printed as [U+XXXX] instead"
-                ),
-                location: None,
-                hints: vec![
-                    "add a font that covers them under templates/fonts/, or transliterate".into(),
-                ],
-            });
-        }
-        let convert = |d: TypstDiagnostic, severity| RenderDiagnostic {
-            severity,
-            subject: job.subject.clone(),
-            message: d.message,
-            location: d.location,
-            hints: d.hints,
-        };
-        let made = match &job.kind {
-            JobKind::Profile(document) => self.profile_pdf(document),
-            JobKind::Book(book) => self.book_pdf(book, out_dir, fresh),
-        };
-        match made {
-            Ok((pdf, warnings)) => {
-                diagnostics.extend(warnings.into_iter().map(|w| convert(w, Severity::Warning)));
-                MadeJob {
-                    pdf: Some(pdf),
-                    diagnostics,
-                }
-            }
-            Err(JobError::Typst(errors)) => {
-                diagnostics.extend(errors.into_iter().map(|e| convert(e, Severity::Error)));
-                MadeJob {
-                    pdf: None,
-                    diagnostics,
-                }
-            }
-            Err(other) => {
-                diagnostics.push(error(job, &other));
-                MadeJob {
-                    pdf: None,
-                    diagnostics,
-                }
-            }
-        }
-    }
-
-    /// A profile's PDF: its pages laid out once, then numbered "1 / n" to "n / n".
-    fn profile_pdf(&self, document: &Document) -> Result<Made, JobError> {
-        let (pages, warnings) = self.base.compile_pdf(document).map_err(JobError::Typst)?;
-        let pages = pdf::Pages::load(&pages)?;
-        let sheet = self.profile_folio_sheet(pages.count())?;
-        let numbered = pages.stamp_folios(&sheet)?;
-        Ok((numbered, warnings))
-    }
-
-    /// The folio sheet of an `n`-page profile, compiled once per run.
-    fn profile_folio_sheet(&self, n: usize) -> Result<Arc<Vec<u8>>, JobError> {
-        let cached = self
-            .folio_sheets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&n)
-            .cloned();
-        if let Some(sheet) = cached {
-            return Ok(sheet);
-        }
-        let folios: Vec<Folio> = (1..=n)
-            .map(|i| Folio {
-                text: format!("{i} / {n}"),
-                side: Side::Center,
-            })
-            .collect();
-        let sheet = Arc::new(self.folio_sheet(&format!("/folios-{n}"), folios)?);
-        self.folio_sheets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(n, sheet.clone());
-        Ok(sheet)
-    }
-
-    /// A folio sheet: one page per folio, nothing on it but the page number.
-    fn folio_sheet(&self, stem: &str, folios: Vec<Folio>) -> Result<Vec<u8>, JobError> {
-        let document = document(
-            stem,
-            "#import \"/templates/folios.typ\": folio-sheet\n#folio-sheet(json(\"{data}\"))\n",
-            &folio_data(folios, self.options.paper),
-            stem.trim_start_matches('/').to_string(),
-            None,
-            Conformance::Plain,
-        )?;
-        let (sheet, _) = self.base.compile_pdf(&document).map_err(JobError::Typst)?;
-        Ok(sheet)
-    }
-
-    /// An edition's book: the front matter, then every profile's pages starting on a
-    /// right-hand page, numbered from 1.
-    fn book_pdf(
-        &self,
-        book: &BookJob,
-        out_dir: &Path,
-        fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
-    ) -> Result<Made, JobError> {
-        let mut warnings = Vec::new();
-        let mut sections = Vec::new();
-        for piece in &book.parts {
-            if let BookPiece::Section(document) = piece {
-                let (pdf, mut said) = self.profile_pdf(document)?;
-                warnings.append(&mut said);
-                sections.push(pdf);
-            }
-        }
-        let parts = book_parts(book, out_dir, fresh, sections)?;
-        let (front, folios) = number_pages(&book.front, &parts.page_counts());
-        let stem = format!("/book-{}", book.edition);
-        let front_document = document(
-            &stem,
-            "#import \"/templates/book.typ\": book-front-matter\n#book-front-matter(json(\"{data}\"))\n",
-            &front,
-            format!("book-{}", book.edition),
-            Some(book.date),
-            Conformance::Archival,
-        )?;
-        let (front_pdf, sheet) = rayon::join(
-            || self.base.compile_pdf(&front_document),
-            || self.folio_sheet(&format!("{stem}-folios"), folios),
-        );
-        let (front_pdf, mut front_warnings) = front_pdf.map_err(JobError::Typst)?;
-        warnings.append(&mut front_warnings);
-        let assembled = parts.assemble(
-            &front_pdf,
-            &sheet?,
-            &format!("book-{}", book.edition),
-            BINDING_OFFSET,
-            &pdf::FontPrograms::new(self.base.font_files()),
-        )?;
-        Ok((assembled, warnings))
-    }
-
-    /// Runs jobs in parallel on the current rayon pool, calling `progress` after each, and
-    /// returns the results in the order of `jobs`.
-    ///
-    /// Profiles come first, largest first, so the longest job never starts last; then the
-    /// books, which take the profiles' PDFs just made from memory and the others from
-    /// `out_dir`. Typst's memoized results that have not been used for a while are evicted
-    /// as the run goes, so memory stays bounded however long the run.
-    pub fn run_jobs(
-        &self,
-        jobs: &[Job],
-        out_dir: &Path,
-        progress: &(dyn Fn(&JobResult) + Sync),
-    ) -> Vec<JobResult> {
-        let mut profiles: Vec<(usize, usize)> = jobs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, job)| match &job.kind {
-                JobKind::Profile(document) => Some((i, document.data.len())),
-                JobKind::Book(_) => None,
-            })
-            .collect();
-        profiles.sort_by_key(|&(_, size)| std::cmp::Reverse(size));
-        let order: Vec<usize> = profiles.into_iter().map(|(i, _)| i).collect();
-        let is_book = |i: &usize| matches!(jobs[*i].kind, JobKind::Book(_));
-        let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-        let made_pdfs: Mutex<HashMap<PathBuf, Option<Arc<Vec<u8>>>>> = Mutex::new(HashMap::new());
-        let next = AtomicUsize::new(0);
-        let done = AtomicUsize::new(0);
-        let none = HashMap::new();
-        let workers = rayon::current_num_threads().clamp(1, order.len().max(1));
-        // Writes wait on the disk (each file is synced before it replaces the old one): they
-        // go to writer threads of their own, so the workers keep laying out.
-        let finish = |i: usize, made: MadeJob| {
-            let (result, pdf) = write_job(&jobs[i], out_dir, made);
-            progress(&result);
-            made_pdfs
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(jobs[i].output.clone(), pdf);
-            *slots[i]
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
-        };
-        let lay_out = |write: &(dyn Fn(usize, MadeJob) + Sync)| {
-            rayon::scope(|scope| {
-                for _ in 0..workers {
-                    scope.spawn(|_| {
-                        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                            write(i, self.make_job(&jobs[i], out_dir, &none));
-                            if (done.fetch_add(1, Ordering::Relaxed) + 1)
-                                .is_multiple_of(EVICT_EVERY)
-                            {
-                                typst::evict_cache(EVICT_AGE);
-                            }
-                        }
-                    });
-                }
-            });
-        };
-        match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
-            Ok(writers) => writers.in_place_scope(|writes| {
-                lay_out(&|i, made| writes.spawn(move |_| finish(i, made)));
-            }),
-            Err(_) => lay_out(&finish),
-        }
-        let made = made_pdfs
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // A book lays out nothing of its profiles again: what Typst memoized for them only
-        // weighs on the book's memory.
-        typst::evict_cache(0);
-        for i in (0..jobs.len()).filter(is_book) {
-            let (result, _) = self.run_job(&jobs[i], out_dir, &made);
-            progress(&result);
-            *slots[i]
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
-            typst::evict_cache(EVICT_AGE);
-        }
-        typst::evict_cache(EVICT_AGE);
-        slots
-            .into_iter()
-            .map(|slot| {
-                // Every profile ran inside the scope (a worker panic propagates out of
-                // it) and every book after it, so each slot is filled here.
-                slot.into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .expect("every job ran")
-            })
-            .collect()
-    }
-
     /// Writes each profile's main file and data, plus the templates, under `dir`, so the
     /// stock Typst CLI compiles the same documents:
-    /// `typst compile --root DIR DIR/2022/kyrgyzstan.typ`. (A book is assembled from its
-    /// profiles' PDFs, so it has no single document to write.)
+    /// `typst compile --root DIR DIR/2022/kyrgyzstan.typ`. (A book is put together from its
+    /// profiles' pages, so it has no single document to write.)
     pub fn emit_typst(
         &self,
         jobs: &[Job],
@@ -711,15 +467,15 @@ impl Renderer {
         };
         let mut mains = Vec::new();
         for job in jobs {
-            let JobKind::Profile(document) = &job.kind else {
+            let JobKind::Profile(profile) = &job.kind else {
                 continue;
             };
+            let document = &profile.document;
             let main = dir.join(document.main_path.trim_start_matches('/'));
             write(main.clone(), document.main_text.as_bytes())?;
-            write(
-                dir.join(document.data_path.trim_start_matches('/')),
-                &document.data,
-            )?;
+            for file in &document.files {
+                write(dir.join(file.path.trim_start_matches('/')), &file.bytes)?;
+            }
             mains.push(main);
         }
         copy_dir(templates_dir, &dir.join("templates")).map_err(|error| RenderError::Write {
@@ -730,148 +486,21 @@ impl Renderer {
     }
 }
 
-/// Reads a book's parts: the profiles' PDFs made in this run from `fresh`, the others from
-/// `out_dir`, and the sections' title pages from `sections` (in book order).
-fn book_parts(
-    book: &BookJob,
-    out_dir: &Path,
-    fresh: &HashMap<PathBuf, Option<Arc<Vec<u8>>>>,
-    sections: Vec<Vec<u8>>,
-) -> Result<pdf::BookParts, JobError> {
-    let mut parts = Vec::with_capacity(book.parts.len());
-    let mut sections = sections.into_iter();
-    for (piece, entry) in book.parts.iter().zip(&book.front.entries) {
-        let output = match piece {
-            BookPiece::Profile(output) => output,
-            BookPiece::Section(document) => {
-                let pdf = sections
-                    .next()
-                    .ok_or_else(|| JobError::SectionMissing(entry.id.clone()))?;
-                parts.push(pdf::BookPart {
-                    id: entry.id.clone(),
-                    name: document.main_path.clone(),
-                    pdf: Arc::new(pdf),
-                });
-                continue;
-            }
-        };
-        let bytes = match fresh.get(output) {
-            Some(Some(bytes)) => bytes.clone(),
-            Some(None) => return Err(JobError::ProfileFailed(output.clone())),
-            None => Arc::new(std::fs::read(out_dir.join(output)).map_err(|source| {
-                JobError::ReadProfile {
-                    path: out_dir.join(output),
-                    source,
-                }
-            })?),
-        };
-        parts.push(pdf::BookPart {
-            id: entry.id.clone(),
-            name: out_dir.join(output).display().to_string(),
-            pdf: bytes,
-        });
-    }
-    Ok(pdf::BookParts::load(parts)?)
-}
-
-/// The front matter with each contents entry's first page, and the book's folios: each
-/// profile starts on a right-hand (odd) page, so one with an odd page count is followed by
-/// a blank page.
-fn number_pages(front: &BookData, counts: &[usize]) -> (BookData, Vec<Folio>) {
-    let mut front = front.clone();
-    let mut folios = Vec::new();
-    let mut next = 1;
-    for (entry, count) in front.entries.iter_mut().zip(counts) {
-        entry.page = Some(next.to_string());
-        for number in next..next + count {
-            let side = if number % 2 == 1 {
-                Side::Right
-            } else {
-                Side::Left
-            };
-            folios.push(Folio {
-                text: number.to_string(),
-                side,
-            });
-        }
-        next += count + count % 2;
-    }
-    (front, folios)
-}
-
-/// Writes a made job's PDF atomically under `out_dir`: the job's result, and the PDF when
-/// it was written.
-fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> (JobResult, Option<Arc<Vec<u8>>>) {
-    let MadeJob {
-        pdf,
-        mut diagnostics,
-    } = made;
-    let written = pdf.and_then(|pdf| {
-        let path = out_dir.join(&job.output);
-        match write_atomically(&path, &pdf) {
-            Ok(()) => Some(Arc::new(pdf)),
-            Err(source) => {
-                diagnostics.push(error(job, &JobError::Write { path, source }));
-                None
-            }
-        }
-    });
-    let result = JobResult {
-        output: job.output.clone(),
-        written: written.is_some(),
-        diagnostics,
-    };
-    (result, written)
-}
-
-fn error(job: &Job, error: &JobError) -> RenderDiagnostic {
-    RenderDiagnostic {
-        severity: Severity::Error,
-        subject: job.subject.clone(),
-        message: error.to_string(),
-        location: None,
-        hints: Vec::new(),
-    }
-}
-
-/// A job's PDF, made but not written, and the diagnostics so far.
-struct MadeJob {
-    pdf: Option<Vec<u8>>,
-    diagnostics: Vec<RenderDiagnostic>,
-}
-
-/// Files written at once: writing is bound by the disk's syncs, not by the cores.
-pub const WRITERS: usize = 8;
-
-/// A made PDF and the compiler's warnings.
-type Made = (Vec<u8>, Vec<TypstDiagnostic>);
-
-/// The parts of a document that its PDF depends on.
+/// The parts of a document that its pages depend on.
 fn document_key(document: &Document) -> String {
     let mut hasher = Sha256::new();
-    for part in [
-        document.main_path.as_str(),
-        document.main_text.as_str(),
-        document.data_path.as_str(),
-        document.ident.as_str(),
-        format!("{:?}", document.date).as_str(),
-    ] {
+    for part in [document.main_path.as_str(), document.main_text.as_str()] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     }
-    hasher.update(&document.data);
+    for file in &document.files {
+        hasher.update((file.path.len() as u64).to_le_bytes());
+        hasher.update(file.path.as_bytes());
+        hasher.update((file.bytes.len() as u64).to_le_bytes());
+        hasher.update(&file.bytes);
+    }
     manifest::hex(&hasher.finalize())
 }
-
-/// How far a book's pages move towards the spine, in points (3 mm): the inner margin
-/// becomes 2.5 cm and the outer 1.9 cm, where a profile's own PDF has 2.2 cm on both sides.
-const BINDING_OFFSET: f32 = 8.5;
-
-/// Jobs between two evictions of Typst's memoized results.
-const EVICT_EVERY: usize = 4;
-
-/// Evictions a memoized result may go unused before it is dropped.
-const EVICT_AGE: usize = 2;
 
 /// A document: its main file (`main_template` with `{data}` standing for the data file's
 /// path) and its template data, written as JSON.
@@ -879,9 +508,6 @@ fn document(
     stem: &str,
     main_template: &str,
     data: &impl serde::Serialize,
-    ident: String,
-    date: Option<(i32, u8, u8)>,
-    conformance: Conformance,
 ) -> Result<Document, serde_json::Error> {
     let data_path = format!("{stem}.json");
     let mut bytes = serde_json::to_vec_pretty(data)?;
@@ -889,11 +515,10 @@ fn document(
     Ok(Document {
         main_path: format!("{stem}.typ"),
         main_text: main_template.replace("{data}", &data_path),
-        data_path,
-        data: bytes,
-        ident,
-        date,
-        conformance,
+        files: vec![DataFile {
+            path: data_path,
+            bytes,
+        }],
     })
 }
 

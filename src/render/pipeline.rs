@@ -1,8 +1,9 @@
 //! The render pipeline: the records under some paths to PDFs in an output directory.
 //!
 //! One run loads the records, plans which outputs are stale (the manifest in the output
-//! directory, see [`manifest`](super::manifest)), lays out the stale profiles in parallel,
-//! assembles the books and records what it wrote. What happens along the way is reported as
+//! directory, see [`manifest`](super::manifest)), lays out the stale profiles (and every
+//! profile of a stale book) in parallel, writes their PDFs and the books, and records what it
+//! wrote. What happens along the way is reported as
 //! typed [`Progress`] events; the caller decides how to show them.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::project::{Project, Skipped, collect_record_files, load_records, relative_to_cwd};
 use crate::record::{LoadError, Record};
 
+use super::run;
 use super::{
     Job, JobResult, Manifest, Paper, RenderError, RenderOptions, Renderer, Severity,
     remove_stale_temporaries,
@@ -141,6 +143,7 @@ pub fn render_project(
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(request.jobs.unwrap_or(0))
+        .stack_size(run::STACK_SIZE)
         .build()?;
     let mut manifest = Manifest::load(&out_dir);
     let plan = Plan::new(jobs, &manifest, &out_dir, request.force);

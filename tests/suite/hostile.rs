@@ -203,7 +203,7 @@ fn templates_cannot_read_outside_the_project() {
     let project = TestProject::empty();
     project.file(
         "templates/profile.typ",
-        "#let profile-document(data) = read(\"../../../../../../etc/passwd\")\n",
+        "#let profile-pages(data) = read(\"../../../../../../etc/passwd\")\n",
     );
     project.file(
         "profiles/2023/peek.toml",

@@ -108,6 +108,22 @@ fn rendering_twice_gives_identical_bytes() {
 }
 
 #[test]
+fn a_profile_is_the_same_laid_out_alone_or_with_others() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render", "--out", "all"]).code, 0);
+    for one in ["2022/norway", "2023/kyrgyzstan"] {
+        let out = format!("one-{}", one.replace('/', "-"));
+        let toml = format!("profiles/{one}.toml");
+        let run = project.run(&["render", "--no-book", "--out", &out, &toml]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            project.read(&format!("{out}/{one}.pdf")) == project.read(&format!("all/{one}.pdf")),
+            "{one} differs when laid out alone"
+        );
+    }
+}
+
+#[test]
 fn sample_prose_prints_typographic_quotes_and_dashes() {
     let project = TestProject::with_samples();
     let record = "profiles/2023/kyrgyzstan.toml";
@@ -307,7 +323,9 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
     )
     .unwrap();
     let labels: serde_json::Value = serde_json::from_str(&labels).unwrap();
-    let ranges: Vec<(u64, String)> = labels["pagelabels"]
+    // Each range's style and first number; a page's label is its range's first number plus
+    // its offset in the range.
+    let ranges: Vec<(u64, String, u64)> = labels["pagelabels"]
         .as_array()
         .unwrap()
         .iter()
@@ -315,16 +333,30 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
             (
                 l["index"].as_u64().unwrap(),
                 l["label"]["/S"].as_str().unwrap().to_string(),
+                l["label"]["/St"].as_u64().unwrap_or(1),
             )
         })
         .collect();
-    assert_eq!(
-        ranges,
-        vec![
-            (0, "/r".to_string()),
-            (sections[0] as u64 - 1, "/D".to_string())
-        ]
-    );
+    let front = sections[0] as u64 - 1;
+    for page in 0..pages as u64 {
+        let (index, style, first) = ranges
+            .iter()
+            .rev()
+            .find(|(index, _, _)| *index <= page)
+            .expect("a label from the first page on");
+        let number = first + page - index;
+        let expected = if page < front {
+            ("/r", page + 1)
+        } else {
+            ("/D", page - front + 1)
+        };
+        assert_eq!(
+            (style.as_str(), number),
+            expected,
+            "label of page {}",
+            page + 1
+        );
+    }
     let bytes = std::fs::read(&book).unwrap();
     let xmp = String::from_utf8_lossy(&bytes);
     assert!(

@@ -74,7 +74,7 @@ pub(super) fn all(writes: &[Write], reporter: &Reporter) -> usize {
             .collect()
     };
     let results = match rayon::ThreadPoolBuilder::new()
-        .num_threads(dossier::render::WRITERS)
+        .num_threads(dossier::render::run::WRITERS)
         .build()
     {
         Ok(pool) => pool.install(write),

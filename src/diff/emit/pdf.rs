@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::render::{Base, Conformance, Document, Paper, TypstDiagnostic};
+use crate::render::{Base, Conformance, DataFile, Document, Paper, PdfSettings, TypstDiagnostic};
 
 use super::super::prose::ParagraphDiff;
 use super::super::{Diff, RecordStatus};
@@ -196,13 +196,18 @@ pub fn render(
     let document = Document {
         main_path: "/redline.typ".into(),
         main_text: "#import \"/templates/redline.typ\": redline-document\n#redline-document(json(\"/redline.json\"))\n".into(),
-        data_path: "/redline.json".into(),
-        data: bytes,
+        files: vec![DataFile {
+            path: "/redline.json".into(),
+            bytes,
+        }],
+    };
+    let settings = PdfSettings {
         ident,
         date: Some((year, 1, 1)),
         conformance: Conformance::Archival,
+        metadata: None,
     };
-    match base.compile_pdf(&document) {
+    match base.compile_pdf(&document, &settings) {
         Ok((pdf, _warnings)) => Ok(pdf),
         Err(errors) => Err(RedlineError::Typeset(errors)),
     }

@@ -15,13 +15,16 @@ use sha2::{Digest, Sha256};
 use super::manifest::hex;
 
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+mod pages;
+
+use pages::Seeded;
+pub use pages::{BookPages, LaidOut, Overlays, Pages};
 
 /// Version of the Typst compiler built in, as the crate reports it (part of every cache
 /// key and of every PDF's creator).
@@ -42,23 +45,49 @@ pub struct TypstDiagnostic {
     pub hints: Vec<String>,
 }
 
-/// What a document needs: its main Typst file, its JSON data and its PDF metadata.
+/// What a document needs: its main Typst file and the data files it reads.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Virtual path of the main file, e.g. `/2022/kyrgyzstan.typ`.
     pub main_path: String,
     /// Text of the main file.
     pub main_text: String,
-    /// Virtual path of the data file, e.g. `/2022/kyrgyzstan.json`.
-    pub data_path: String,
-    /// The JSON data.
-    pub data: Vec<u8>,
+    /// The JSON data files the main file reads, e.g. `/2022/kyrgyzstan.json`.
+    pub files: Vec<DataFile>,
+}
+
+/// A data file a document reads.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    /// Virtual path, e.g. `/2022/kyrgyzstan.json`.
+    pub path: String,
+    /// The bytes (JSON).
+    pub bytes: Vec<u8>,
+}
+
+/// What a PDF written from laid-out pages says about itself and conforms to.
+#[derive(Debug, Clone)]
+pub struct PdfSettings {
     /// A stable identifier for the PDF's document id.
     pub ident: String,
-    /// Date for the PDF metadata, from the record (never the clock).
+    /// Date for the PDF metadata (never the clock).
     pub date: Option<(i32, u8, u8)>,
     /// What the PDF must conform to.
     pub conformance: Conformance,
+    /// Title, author and keywords, when the pages' own document does not give them (a
+    /// profile's pages taken from a document of several profiles).
+    pub metadata: Option<PdfMetadata>,
+}
+
+/// A PDF's title, author and keywords.
+#[derive(Debug, Clone)]
+pub struct PdfMetadata {
+    /// Title.
+    pub title: String,
+    /// Author.
+    pub author: String,
+    /// Keywords.
+    pub keywords: Vec<String>,
 }
 
 /// What a compiled PDF is for.
@@ -70,9 +99,6 @@ pub enum Conformance {
     /// pagination artifacts.
     Plain,
 }
-
-/// PDF conformance the export enforces.
-const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2a, PdfStandard::Ua_1];
 
 /// The shared, immutable base every document world borrows.
 pub struct Base {
@@ -183,46 +209,31 @@ impl Base {
         missing
     }
 
+    /// Lays a document out; returns its pages and the warnings. On failure, the errors.
+    pub fn lay_out(
+        &self,
+        doc: &Document,
+    ) -> Result<(LaidOut, Vec<TypstDiagnostic>), Vec<TypstDiagnostic>> {
+        let world = DocWorld::new(self, doc).map_err(|e| vec![e])?;
+        let result = typst::compile::<Seeded>(&world);
+        let warnings: Vec<TypstDiagnostic> =
+            result.warnings.iter().map(|d| world.describe(d)).collect();
+        match result.output {
+            Ok(Seeded(document)) => Ok((LaidOut(document), warnings)),
+            Err(errors) => Err(errors.iter().map(|d| world.describe(d)).collect()),
+        }
+    }
+
     /// Compiles a document to PDF bytes; returns the warnings too. On failure, the errors.
     pub fn compile_pdf(
         &self,
         doc: &Document,
+        settings: &PdfSettings,
     ) -> Result<(Vec<u8>, Vec<TypstDiagnostic>), Vec<TypstDiagnostic>> {
-        let world = DocWorld::new(self, doc).map_err(|e| vec![e])?;
-        let result = typst::compile::<PagedDocument>(&world);
-        let mut warnings: Vec<TypstDiagnostic> =
-            result.warnings.iter().map(|d| world.describe(d)).collect();
-        let document = match result.output {
-            Ok(document) => document,
-            Err(errors) => return Err(errors.iter().map(|d| world.describe(d)).collect()),
-        };
-        let timestamp = doc
-            .date
-            .and_then(|(y, m, d)| Datetime::from_ymd_hms(y, m, d, 0, 0, 0))
-            .map(Timestamp::new_utc);
-        let archival = doc.conformance == Conformance::Archival;
-        let standards = PdfStandards::new(if archival { STANDARDS } else { &[] })
-            .map_err(|e| vec![plain_error(e.message().to_string())])?;
-        let options = PdfOptions {
-            ident: Smart::Custom(doc.ident.clone()),
-            creator: Smart::Custom(Some(format!(
-                "dossier {} (Typst {})",
-                env!("CARGO_PKG_VERSION"),
-                typst_version()
-            ))),
-            timestamp,
-            page_ranges: None,
-            standards,
-            tagged: archival,
-            pretty: false,
-        };
-        match typst_pdf::pdf(&document, &options) {
-            Ok(bytes) => {
-                warnings.dedup();
-                Ok((bytes, warnings))
-            }
-            Err(errors) => Err(errors.iter().map(|d| world.describe(d)).collect()),
-        }
+        let (laid_out, mut warnings) = self.lay_out(doc)?;
+        let pdf = laid_out.pages().export(settings)?;
+        warnings.dedup();
+        Ok((pdf, warnings))
     }
 }
 
@@ -232,7 +243,8 @@ pub fn evict_cache(max_age: usize) {
     typst::comemo::evict(max_age);
 }
 
-fn plain_error(message: String) -> TypstDiagnostic {
+/// A diagnostic of dossier's own, without a position.
+pub fn plain_error(message: String) -> TypstDiagnostic {
     TypstDiagnostic {
         is_error: true,
         message,
@@ -251,21 +263,23 @@ fn file_id(path: &str) -> Option<FileId> {
 struct DocWorld<'a> {
     base: &'a Base,
     main: Source,
-    data_id: FileId,
-    data: Bytes,
+    data: HashMap<FileId, Bytes>,
 }
 
 impl<'a> DocWorld<'a> {
     fn new(base: &'a Base, doc: &Document) -> Result<Self, TypstDiagnostic> {
         let main_id = file_id(&doc.main_path)
             .ok_or_else(|| plain_error(format!("invalid document path {}", doc.main_path)))?;
-        let data_id = file_id(&doc.data_path)
-            .ok_or_else(|| plain_error(format!("invalid data path {}", doc.data_path)))?;
+        let mut data = HashMap::with_capacity(doc.files.len());
+        for file in &doc.files {
+            let id = file_id(&file.path)
+                .ok_or_else(|| plain_error(format!("invalid data path {}", file.path)))?;
+            data.insert(id, Bytes::new(file.bytes.clone()));
+        }
         Ok(Self {
             base,
             main: Source::new(main_id, doc.main_text.clone()),
-            data_id,
-            data: Bytes::new(doc.data.clone()),
+            data,
         })
     }
 
@@ -303,7 +317,7 @@ impl World for DocWorld<'_> {
             Ok(self.main.clone())
         } else if let Some(source) = self.base.files.get(&id) {
             Ok(source.clone())
-        } else if id == self.data_id || self.base.assets.contains_key(&id) {
+        } else if self.data.contains_key(&id) || self.base.assets.contains_key(&id) {
             Err(FileError::NotSource)
         } else {
             Err(FileError::AccessDenied)
@@ -311,8 +325,8 @@ impl World for DocWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data_id {
-            Ok(self.data.clone())
+        if let Some(bytes) = self.data.get(&id) {
+            Ok(bytes.clone())
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.clone()))
         } else if let Some(source) = self.base.files.get(&id) {

@@ -1,0 +1,519 @@
+//! Running jobs: profiles laid out several to a document, in parallel; each one's PDF
+//! written from its pages; then each book from the same pages.
+//!
+//! Laying out [`BATCH`] profiles in one Typst document instead of one document each saves
+//! the work every document repeats (and lets Typst lay out their page runs in parallel). A
+//! document that fails or warns is laid out again one profile at a time, so every error and
+//! warning is reported on the record it concerns.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
+use super::typst::{self, BookPages, Overlays, Pages};
+use super::{
+    BookJob, BookPiece, Conformance, DataFile, Document, Job, JobError, JobKind, JobResult,
+    PdfSettings, ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, pdf,
+    write_atomically,
+};
+
+/// Profiles laid out in one document.
+pub const BATCH: usize = 8;
+
+/// Stack of each thread that lays out or writes PDFs: Typst recurses as deep as the content
+/// nests, and a thread waiting on a join may run other jobs on top of its own.
+pub const STACK_SIZE: usize = 64 << 20;
+
+/// Files written at once: writing is bound by the disk's syncs, not by the cores.
+pub const WRITERS: usize = 8;
+
+/// How far a book's pages move towards the spine, in points (3 mm): the inner margin
+/// becomes 2.5 cm and the outer 1.9 cm, where a profile's own PDF has 2.2 cm on both sides.
+const BINDING_OFFSET: f64 = 8.5;
+
+/// Evictions a memoized result may go unused before it is dropped (one eviction per
+/// document laid out).
+const EVICT_AGE: usize = 2;
+
+/// A made PDF and the compiler's warnings.
+type Made = (Vec<u8>, Vec<TypstDiagnostic>);
+
+/// A profile to lay out, and the index of its job when its own PDF is to be written.
+struct Member<'a> {
+    profile: &'a ProfileJob,
+    job: Option<usize>,
+}
+
+/// One profile's pages (or the compiler's errors), with the warnings about it.
+type LaidOutPart = (Result<Pages, Vec<TypstDiagnostic>>, Vec<TypstDiagnostic>);
+
+impl Renderer {
+    /// Runs jobs in parallel on the current rayon pool, calling `progress` after each, and
+    /// returns the results in the order of `jobs`.
+    ///
+    /// The profiles to lay out are those whose PDF is to be written and every profile of a
+    /// book to be made; they are laid out [`BATCH`] to a document, the documents in
+    /// parallel, each profile's PDF written as soon as its document is laid out. Then the
+    /// books, from the same pages. Typst's memoized results that have not been used for a
+    /// while are evicted as the run goes, so memory stays bounded however long the run.
+    pub fn run_jobs(
+        &self,
+        jobs: &[Job],
+        out_dir: &Path,
+        progress: &(dyn Fn(&JobResult) + Sync),
+    ) -> Vec<JobResult> {
+        let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+        let finish = |i: usize, made: MadeJob| {
+            let result = write_job(&jobs[i], out_dir, made);
+            progress(&result);
+            *lock(&slots[i]) = Some(result);
+        };
+        let members = members(jobs);
+        let laid_out = self.lay_out_members(&members);
+        // What Typst memoized for the profiles only weighs on the memory from here on.
+        typst::evict_cache(0);
+        let kept: HashMap<&str, Option<&Pages>> = members
+            .iter()
+            .zip(&laid_out)
+            .map(|(member, (pages, _))| (member.profile.part.as_str(), pages.as_ref().ok()))
+            .collect();
+        let books = || {
+            for (i, job) in jobs.iter().enumerate() {
+                if let JobKind::Book(book) = &job.kind {
+                    let made = made_job(job, self.book_pdf(book, &kept), Vec::new());
+                    finish(i, made);
+                }
+            }
+        };
+        // The books are written on one thread while the profiles' PDFs are written on the
+        // others.
+        let profiles = |write: &(dyn Fn(usize, MadeJob) + Sync)| {
+            members
+                .par_iter()
+                .zip(&laid_out)
+                .for_each(|(member, (pages, warnings))| {
+                    if let Some(i) = member.job {
+                        write(i, self.profile_pdf(&jobs[i], pages, warnings));
+                    }
+                });
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+            Ok(writers) => writers.in_place_scope(|writes| {
+                rayon::join(books, || {
+                    profiles(&|i, made| writes.spawn(move |_| finish(i, made)));
+                });
+            }),
+            Err(_) => {
+                rayon::join(books, || profiles(&finish));
+            }
+        }
+        typst::evict_cache(0);
+        slots
+            .into_iter()
+            .map(|slot| {
+                // Every job ran inside the scope (a worker panic propagates out of it) or
+                // after it, so each slot is filled here.
+                slot.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .expect("every job ran")
+            })
+            .collect()
+    }
+
+    /// Lays out `members` [`BATCH`] to a document, the documents in parallel on the
+    /// current rayon pool: each member's pages, in order.
+    fn lay_out_members(&self, members: &[Member<'_>]) -> Vec<LaidOutPart> {
+        let batches: Vec<&[Member<'_>]> = members.chunks(BATCH).collect();
+        let slots: Vec<Mutex<Vec<LaidOutPart>>> =
+            batches.iter().map(|_| Mutex::new(Vec::new())).collect();
+        let next = AtomicUsize::new(0);
+        let workers = rayon::current_num_threads().clamp(1, batches.len().max(1));
+        rayon::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(batch) = batches.get(b) else {
+                            break;
+                        };
+                        let parts = self.lay_out_batch(batch);
+                        typst::evict_cache(EVICT_AGE);
+                        *lock(&slots[b]) = parts;
+                    }
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .flat_map(|slot| {
+                slot.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            })
+            .collect()
+    }
+
+    /// Lays out profiles in one document: each one's pages and warnings. A document that
+    /// fails or warns is laid out again one profile at a time.
+    fn lay_out_batch(&self, batch: &[Member<'_>]) -> Vec<LaidOutPart> {
+        let document = batch_document(batch);
+        match self.base.lay_out(&document) {
+            Ok((laid_out, warnings)) if warnings.is_empty() || batch.len() == 1 => {
+                let mut parts: HashMap<String, Pages> = laid_out.parts().into_iter().collect();
+                let parts = batch
+                    .iter()
+                    .map(|member| match parts.remove(&member.profile.part) {
+                        Some(pages) => (Ok(pages), warnings.clone()),
+                        None => (Err(vec![no_pages(&member.profile.part)]), warnings.clone()),
+                    })
+                    .collect();
+                self.with_running_heads(batch, parts)
+            }
+            Err(errors) if batch.len() == 1 => vec![(Err(errors), Vec::new())],
+            _ => batch
+                .iter()
+                .flat_map(|member| self.lay_out_batch(std::slice::from_ref(member)))
+                .collect(),
+        }
+    }
+
+    /// The profiles' pages with their running heads laid over every page after the first
+    /// (laid out together, on one sheet).
+    fn with_running_heads(
+        &self,
+        batch: &[Member<'_>],
+        parts: Vec<LaidOutPart>,
+    ) -> Vec<LaidOutPart> {
+        let mut heads: Vec<RunningHead> = Vec::new();
+        for (member, (pages, _)) in batch.iter().zip(&parts) {
+            if let Ok(pages) = pages {
+                let after_first = pages.len().saturating_sub(1);
+                heads.extend(std::iter::repeat_n(
+                    member.profile.head.clone(),
+                    after_first,
+                ));
+            }
+        }
+        if heads.is_empty() {
+            return parts;
+        }
+        let sheet = document(
+            "/heads",
+            "#import \"/templates/folios.typ\": head-sheet\n#head-sheet(json(\"{data}\"))\n",
+            &head_data(heads, self.options.paper),
+        )
+        .map_err(|e| vec![typst::plain_error(e.to_string())])
+        .and_then(|sheet| {
+            self.base
+                .lay_out(&sheet)
+                .map(|(laid_out, _)| laid_out.overlays())
+        });
+        let mut start = 0;
+        parts
+            .into_iter()
+            .map(|(pages, warnings)| {
+                let pages = match (pages, &sheet) {
+                    (Ok(pages), Ok(heads)) => {
+                        let after_first = pages.len().saturating_sub(1);
+                        let pages = pages.overlaid(1, heads, start);
+                        start += after_first;
+                        Ok(pages)
+                    }
+                    (Ok(_), Err(errors)) => Err(errors.clone()),
+                    (Err(errors), _) => Err(errors),
+                };
+                (pages, warnings)
+            })
+            .collect()
+    }
+
+    /// A profile's PDF from its pages, numbered "1 / n" to "n / n", with what there is to
+    /// say about it.
+    fn profile_pdf(
+        &self,
+        job: &Job,
+        pages: &Result<Pages, Vec<TypstDiagnostic>>,
+        warnings: &[TypstDiagnostic],
+    ) -> MadeJob {
+        let warnings = warnings.to_vec();
+        let JobKind::Profile(profile) = &job.kind else {
+            return made_job(job, Err(JobError::Typst(Vec::new())), warnings);
+        };
+        let made = pages.clone().map_err(JobError::Typst).and_then(|pages| {
+            let folios = self.profile_folios(pages.len())?;
+            let pdf = pages
+                .overlaid(0, &folios, 0)
+                .export(&profile.settings)
+                .map_err(JobError::Typst)?;
+            Ok((pdf, Vec::new()))
+        });
+        made_job(job, made, warnings)
+    }
+
+    /// The page numbers of an `n`-page profile, laid out once per run.
+    fn profile_folios(&self, n: usize) -> Result<Overlays, JobError> {
+        if let Some(folios) = lock(&self.folio_sheets).get(&n) {
+            return Ok(folios.clone());
+        }
+        let folios: Vec<Folio> = (1..=n)
+            .map(|i| Folio {
+                text: format!("{i} / {n}"),
+                side: Side::Center,
+            })
+            .collect();
+        let sheet = self.folio_sheet(&format!("/folios-{n}"), folios)?;
+        lock(&self.folio_sheets).insert(n, sheet.clone());
+        Ok(sheet)
+    }
+
+    /// Page numbers laid out on a sheet of their own, one page each.
+    fn folio_sheet(&self, stem: &str, folios: Vec<Folio>) -> Result<Overlays, JobError> {
+        let document = document(
+            stem,
+            "#import \"/templates/folios.typ\": folio-sheet\n#folio-sheet(json(\"{data}\"))\n",
+            &folio_data(folios, self.options.paper),
+        )?;
+        let (sheet, _) = self.base.lay_out(&document).map_err(JobError::Typst)?;
+        Ok(sheet.overlays())
+    }
+
+    /// An edition's book: the front matter, then every part's pages starting on a
+    /// right-hand page, numbered from 1, written as one PDF and packed.
+    fn book_pdf(
+        &self,
+        book: &BookJob,
+        kept: &HashMap<&str, Option<&Pages>>,
+    ) -> Result<Made, JobError> {
+        let mut warnings = Vec::new();
+        let mut parts = Vec::with_capacity(book.parts.len());
+        for piece in &book.parts {
+            parts.push(match piece {
+                BookPiece::Profile(profile) => match kept.get(profile.part.as_str()) {
+                    Some(Some(pages)) => (*pages).clone(),
+                    _ => return Err(JobError::ProfileFailed(profile.document.main_path.clone())),
+                },
+                BookPiece::Section(document) => {
+                    let (laid_out, mut said) =
+                        self.base.lay_out(document).map_err(JobError::Typst)?;
+                    warnings.append(&mut said);
+                    laid_out.pages()
+                }
+            });
+        }
+        let counts: Vec<usize> = parts.iter().map(Pages::len).collect();
+        let (front, folios) = number_pages(&book.front, &counts);
+        let stem = format!("/book-{}", book.edition);
+        let front_document = document(
+            &stem,
+            "#import \"/templates/book.typ\": book-front-matter\n#book-front-matter(json(\"{data}\"))\n",
+            &front,
+        )?;
+        let (front, mut said) = self
+            .base
+            .lay_out(&front_document)
+            .map_err(JobError::Typst)?;
+        warnings.append(&mut said);
+        let (mut assembled, placeholders) = BookPages::new(&front, parts.len());
+        for (part, tags) in parts.iter().zip(placeholders) {
+            assembled.add_part(part, tags);
+        }
+        let sheet = self.folio_sheet(&format!("{stem}-folios"), folios)?;
+        let settings = PdfSettings {
+            ident: format!("book-{}", book.edition),
+            date: Some(book.date),
+            conformance: Conformance::Archival,
+            metadata: None,
+        };
+        let pdf = assembled
+            .finish(&sheet, BINDING_OFFSET)
+            .export(&settings)
+            .map_err(JobError::Typst)?;
+        Ok((pdf::pack(&pdf)?, warnings))
+    }
+}
+
+/// The profiles to lay out, in book order where a book is to be made: every profile of each
+/// book job, then the profile jobs no book holds; each with its own job if it has one.
+fn members(jobs: &[Job]) -> Vec<Member<'_>> {
+    let mut own: HashMap<&str, usize> = HashMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if let JobKind::Profile(profile) = &job.kind {
+            own.insert(profile.part.as_str(), i);
+        }
+    }
+    let mut members = Vec::new();
+    for job in jobs {
+        let JobKind::Book(book) = &job.kind else {
+            continue;
+        };
+        for piece in &book.parts {
+            if let BookPiece::Profile(profile) = piece {
+                let job = own.remove(profile.part.as_str());
+                members.push(Member { profile, job });
+            }
+        }
+    }
+    for (i, job) in jobs.iter().enumerate() {
+        if let JobKind::Profile(profile) = &job.kind
+            && own.remove(profile.part.as_str()).is_some()
+        {
+            members.push(Member {
+                profile,
+                job: Some(i),
+            });
+        }
+    }
+    members
+}
+
+/// One document laying out `batch`'s profiles one after the other.
+fn batch_document(batch: &[Member<'_>]) -> Document {
+    let mut main_text = String::from("#import \"/templates/profile.typ\": profile-pages\n");
+    let mut files: Vec<DataFile> = Vec::with_capacity(batch.len());
+    for member in batch {
+        for file in &member.profile.document.files {
+            main_text.push_str(&format!("#profile-pages(json(\"{}\"))\n", file.path));
+            files.push(file.clone());
+        }
+    }
+    let first = batch
+        .first()
+        .map_or("/batch", |m| m.profile.document.main_path.as_str());
+    Document {
+        main_path: format!("{}-batch.typ", first.trim_end_matches(".typ")),
+        main_text,
+        files,
+    }
+}
+
+fn no_pages(part: &str) -> TypstDiagnostic {
+    TypstDiagnostic {
+        is_error: true,
+        message: format!("the document laid out no pages for {part}"),
+        location: None,
+        hints: Vec::new(),
+    }
+}
+
+/// The front matter with each contents entry's first page, and the book's folios: each
+/// profile starts on a right-hand (odd) page, so one with an odd page count is followed by
+/// a blank page.
+fn number_pages(front: &BookData, counts: &[usize]) -> (BookData, Vec<Folio>) {
+    let mut front = front.clone();
+    let mut folios = Vec::new();
+    let mut next = 1;
+    for (entry, count) in front.entries.iter_mut().zip(counts) {
+        entry.page = Some(next.to_string());
+        for number in next..next + count {
+            let side = if number % 2 == 1 {
+                Side::Right
+            } else {
+                Side::Left
+            };
+            folios.push(Folio {
+                text: number.to_string(),
+                side,
+            });
+        }
+        next += count + count % 2;
+    }
+    (front, folios)
+}
+
+/// A job's PDF, made but not written, and the diagnostics so far.
+struct MadeJob {
+    pdf: Option<Vec<u8>>,
+    diagnostics: Vec<RenderDiagnostic>,
+}
+
+/// A job's outcome as diagnostics: the fonts' missing characters, the compiler's warnings,
+/// then the PDF or what stopped it.
+fn made_job(job: &Job, made: Result<Made, JobError>, warnings: Vec<TypstDiagnostic>) -> MadeJob {
+    let mut diagnostics = missing_glyphs(job);
+    let convert = |d: TypstDiagnostic, severity| RenderDiagnostic {
+        severity,
+        subject: job.subject.clone(),
+        message: d.message,
+        location: d.location,
+        hints: d.hints,
+    };
+    diagnostics.extend(warnings.into_iter().map(|w| convert(w, Severity::Warning)));
+    let pdf = match made {
+        Ok((pdf, mut said)) => {
+            said.dedup();
+            diagnostics.extend(said.into_iter().map(|w| convert(w, Severity::Warning)));
+            Some(pdf)
+        }
+        Err(JobError::Typst(errors)) => {
+            diagnostics.extend(errors.into_iter().map(|e| convert(e, Severity::Error)));
+            None
+        }
+        Err(other) => {
+            diagnostics.push(error(job, &other));
+            None
+        }
+    };
+    MadeJob { pdf, diagnostics }
+}
+
+/// The warning that the fonts cannot show some of a job's characters, if any.
+fn missing_glyphs(job: &Job) -> Vec<RenderDiagnostic> {
+    if job.missing_glyphs.is_empty() {
+        return Vec::new();
+    }
+    let chars: String = job
+        .missing_glyphs
+        .iter()
+        .map(|c| format!("{c} (U+{:04X})", *c as u32))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![RenderDiagnostic {
+        severity: Severity::Warning,
+        subject: job.subject.clone(),
+        message: format!("the bundled fonts cannot show {chars}; printed as [U+XXXX] instead"),
+        location: None,
+        hints: vec!["add a font that covers them under templates/fonts/, or transliterate".into()],
+    }]
+}
+
+/// Writes a made job's PDF atomically under `out_dir`: the job's result.
+fn write_job(job: &Job, out_dir: &Path, made: MadeJob) -> JobResult {
+    let MadeJob {
+        pdf,
+        mut diagnostics,
+    } = made;
+    let written = pdf.is_some_and(|pdf| {
+        let path = out_dir.join(&job.output);
+        match write_atomically(&path, &pdf) {
+            Ok(()) => true,
+            Err(source) => {
+                diagnostics.push(error(job, &JobError::Write { path, source }));
+                false
+            }
+        }
+    });
+    JobResult {
+        output: job.output.clone(),
+        written,
+        diagnostics,
+    }
+}
+
+fn error(job: &Job, error: &JobError) -> RenderDiagnostic {
+    RenderDiagnostic {
+        severity: Severity::Error,
+        subject: job.subject.clone(),
+        message: error.to_string(),
+        location: None,
+        hints: Vec::new(),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
