@@ -141,6 +141,10 @@ pub struct RenderOptions {
     /// The topics the books hold, in a section each when there are several; empty for every
     /// topic.
     pub book_topics: Vec<Topic>,
+    /// Keep what Typst laid out from one run to the next (a watch session), so that a
+    /// document whose profiles did not change is not laid out again; a single run drops it as
+    /// it goes, so memory stays bounded.
+    pub keep_layouts: bool,
 }
 
 impl Default for RenderOptions {
@@ -149,6 +153,7 @@ impl Default for RenderOptions {
             paper: Paper::A4,
             books: true,
             book_topics: Vec::new(),
+            keep_layouts: false,
         }
     }
 }

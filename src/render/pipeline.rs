@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use crate::project::{Project, Skipped, collect_record_files, load_records, relative_to_cwd};
 use crate::record::{LoadError, Record};
 
-use super::run;
 use super::{
     Job, JobResult, Manifest, Paper, RenderError, RenderOptions, Renderer, Severity,
     remove_stale_temporaries,
@@ -117,6 +116,7 @@ pub fn render_project(
         paper: request.paper.or(project.config.paper).unwrap_or_default(),
         books: request.books,
         book_topics: request.book_topics.clone(),
+        keep_layouts: false,
     };
     let renderer = Renderer::for_project(project, options)?;
     let paths = if request.paths.is_empty() {
@@ -143,7 +143,6 @@ pub fn render_project(
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(request.jobs.unwrap_or(0))
-        .stack_size(run::STACK_SIZE)
         .build()?;
     let mut manifest = Manifest::load(&out_dir);
     let plan = Plan::new(jobs, &manifest, &out_dir, request.force);

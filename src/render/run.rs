@@ -26,7 +26,7 @@ pub const BATCH: usize = 8;
 
 /// Stack of each thread that lays out or writes PDFs: Typst recurses as deep as the content
 /// nests, and a thread waiting on a join may run other jobs on top of its own.
-pub const STACK_SIZE: usize = 64 << 20;
+const STACK_SIZE: usize = 64 << 20;
 
 /// Files written at once: writing is bound by the disk's syncs, not by the cores.
 pub const WRITERS: usize = 8;
@@ -66,6 +66,24 @@ impl Renderer {
         out_dir: &Path,
         progress: &(dyn Fn(&JobResult) + Sync),
     ) -> Vec<JobResult> {
+        // As many threads as the caller's pool, each with a stack deep enough for Typst.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .stack_size(STACK_SIZE)
+            .build();
+        match pool {
+            Ok(pool) => pool.install(|| self.run_jobs_here(jobs, out_dir, progress)),
+            Err(_) => self.run_jobs_here(jobs, out_dir, progress),
+        }
+    }
+
+    /// [`Renderer::run_jobs`] on the current rayon pool.
+    fn run_jobs_here(
+        &self,
+        jobs: &[Job],
+        out_dir: &Path,
+        progress: &(dyn Fn(&JobResult) + Sync),
+    ) -> Vec<JobResult> {
         let slots: Vec<Mutex<Option<JobResult>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
         let finish = |i: usize, made: MadeJob| {
             let result = write_job(&jobs[i], out_dir, made);
@@ -74,8 +92,9 @@ impl Renderer {
         };
         let members = members(jobs);
         let laid_out = self.lay_out_members(&members);
-        // What Typst memoized for the profiles only weighs on the memory from here on.
-        typst::evict_cache(0);
+        // What Typst memoized for the profiles only weighs on the memory from here on, but
+        // for the next run of a watch session, which keeps what this run used.
+        typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
         let kept: HashMap<&str, Option<&Pages>> = members
             .iter()
             .zip(&laid_out)
@@ -111,7 +130,9 @@ impl Renderer {
                 rayon::join(books, || profiles(&finish));
             }
         }
-        typst::evict_cache(0);
+        if !self.options.keep_layouts {
+            typst::evict_cache(0);
+        }
         slots
             .into_iter()
             .map(|slot| {
@@ -141,7 +162,9 @@ impl Renderer {
                             break;
                         };
                         let parts = self.lay_out_batch(batch);
-                        typst::evict_cache(EVICT_AGE);
+                        if !self.options.keep_layouts {
+                            typst::evict_cache(EVICT_AGE);
+                        }
                         *lock(&slots[b]) = parts;
                     }
                 });
