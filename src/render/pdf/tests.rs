@@ -224,16 +224,3 @@ fn a_book_is_packed_into_object_streams() {
     assert!(packed > 0, "no object stream in the book");
     assert!(bytes.starts_with(b"%PDF-"));
 }
-
-#[test]
-fn a_book_is_made_from_a_thread_with_a_small_stack() {
-    // Typst recurses deep: the renderer runs its jobs on threads of its own, whatever the
-    // caller's stack (a watch session calls it from a thread of its own).
-    let made = std::thread::Builder::new()
-        .stack_size(256 * 1024)
-        .spawn(|| sample_book().0.len())
-        .expect("a thread")
-        .join()
-        .expect("no overflow");
-    assert!(made > 0);
-}
