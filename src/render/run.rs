@@ -195,7 +195,9 @@ impl Renderer {
                     .collect();
                 self.with_running_heads(batch, parts)
             }
-            Err(errors) if batch.len() == 1 => vec![(Err(errors), Vec::new())],
+            Err(errors) if batch.len() == 1 => {
+                vec![(Err(explain_batch_errors(errors, &document)), Vec::new())]
+            }
             _ => batch
                 .iter()
                 .flat_map(|member| self.lay_out_batch(std::slice::from_ref(member)))
@@ -410,6 +412,28 @@ fn batch_document(batch: &[Member<'_>]) -> Document {
         main_text,
         files,
     }
+}
+
+/// The errors of a document of several profiles, with a hint on those in its main file
+/// (which dossier writes): the templates lack what it calls.
+fn explain_batch_errors(
+    mut errors: Vec<TypstDiagnostic>,
+    document: &Document,
+) -> Vec<TypstDiagnostic> {
+    let main = document.main_path.trim_start_matches('/');
+    for error in &mut errors {
+        if error
+            .location
+            .as_deref()
+            .is_some_and(|at| at.starts_with(main))
+        {
+            error.hints.push(
+                "templates/profile.typ must define `profile-pages(data)` (see templates/DATA.md)"
+                    .into(),
+            );
+        }
+    }
+    errors
 }
 
 fn no_pages(part: &str) -> TypstDiagnostic {

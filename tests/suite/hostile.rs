@@ -199,6 +199,28 @@ fn output_paths_cannot_escape_the_output_directory() {
 }
 
 #[test]
+fn a_profile_template_without_profile_pages_is_explained() {
+    let project = TestProject::empty();
+    project.file(
+        "templates/profile.typ",
+        "#let profile-document(data) = [An older template.]\n",
+    );
+    project.file(
+        "profiles/2023/olden.toml",
+        &minimal_record("Oldenland", "OL", 2023, ""),
+    );
+    let run = render_one(&project);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("olden.toml"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("templates/profile.typ must define `profile-pages(data)`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn templates_cannot_read_outside_the_project() {
     let project = TestProject::empty();
     project.file(
