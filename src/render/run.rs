@@ -52,14 +52,15 @@ struct Member<'a> {
 type LaidOutPart = (Result<Pages, Vec<TypstDiagnostic>>, Vec<TypstDiagnostic>);
 
 impl Renderer {
-    /// Runs jobs in parallel on the current rayon pool, calling `progress` after each, and
-    /// returns the results in the order of `jobs`.
+    /// Runs jobs in parallel (as many threads as the current rayon pool has), calling
+    /// `progress` after each, and returns the results in the order of `jobs`.
     ///
     /// The profiles to lay out are those whose PDF is to be written and every profile of a
-    /// book to be made; they are laid out [`BATCH`] to a document, the documents in
-    /// parallel, each profile's PDF written as soon as its document is laid out. Then the
-    /// books, from the same pages. Typst's memoized results that have not been used for a
-    /// while are evicted as the run goes, so memory stays bounded however long the run.
+    /// book to be made; they are laid out [`BATCH`] to a document, two documents at a time.
+    /// Then the books are written on one thread, from the same pages, while the profiles'
+    /// PDFs are written on the others. Typst's memoized results are evicted as the run goes
+    /// (but for a watch session, which keeps them for its next run), so memory stays bounded
+    /// however long the run.
     pub fn run_jobs(
         &self,
         jobs: &[Job],
