@@ -56,7 +56,7 @@ impl Renderer {
     /// `progress` after each, and returns the results in the order of `jobs`.
     ///
     /// The profiles to lay out are those whose PDF is to be written and every profile of a
-    /// book to be made; they are laid out [`BATCH`] to a document, two documents at a time.
+    /// book to be made; they are laid out [`BATCH`] to a document, a document per thread.
     /// Then the books are written on one thread, from the same pages, while the profiles'
     /// PDFs are written on the others. Typst's memoized results are evicted as the run goes
     /// (but for a watch session, which keeps them for its next run), so memory stays bounded
