@@ -117,7 +117,8 @@ impl Renderer {
                 .zip(&laid_out)
                 .for_each(|(member, (pages, warnings))| {
                     if let Some(i) = member.job {
-                        write(i, self.profile_pdf(&jobs[i], pages, warnings));
+                        let made = self.profile_pdf(&jobs[i], member.profile, pages, warnings);
+                        write(i, made);
                     }
                 });
         };
@@ -261,13 +262,10 @@ impl Renderer {
     fn profile_pdf(
         &self,
         job: &Job,
+        profile: &ProfileJob,
         pages: &Result<Pages, Vec<TypstDiagnostic>>,
         warnings: &[TypstDiagnostic],
     ) -> MadeJob {
-        let warnings = warnings.to_vec();
-        let JobKind::Profile(profile) = &job.kind else {
-            return made_job(job, Err(JobError::Typst(Vec::new())), warnings);
-        };
         let made = pages.clone().map_err(JobError::Typst).and_then(|pages| {
             let folios = self.profile_folios(pages.len())?;
             let pdf = pages
@@ -276,7 +274,7 @@ impl Renderer {
                 .map_err(JobError::Typst)?;
             Ok((pdf, Vec::new()))
         });
-        made_job(job, made, warnings)
+        made_job(job, made, warnings.to_vec())
     }
 
     /// The page numbers of an `n`-page profile, laid out once per run.

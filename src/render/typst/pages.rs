@@ -113,18 +113,6 @@ impl LaidOut {
 #[derive(Clone)]
 pub struct Overlays(Vec<Frame>);
 
-impl Overlays {
-    /// How many there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 /// Laid-out pages (cheap to clone: frames are shared) and the document details they came
 /// with.
 #[derive(Clone)]
@@ -268,15 +256,6 @@ impl BookPages {
             blank.numbering = numbering;
             self.pages.push(blank);
         }
-    }
-
-    /// The body's page numbers, for the folio sheet: `true` for a page that shows one.
-    pub fn body_pages(&self) -> Vec<bool> {
-        let front = self.pages.len() - self.body;
-        self.pages[front..]
-            .iter()
-            .map(|page| !page.frame.is_empty())
-            .collect()
     }
 
     /// The finished book: `folios` laid over the body's numbered pages (one folio per page
