@@ -707,23 +707,7 @@ impl Reader<'_> {
             .optional(&mut top, "suppress", Self::suppressions)
             .unwrap_or_default();
         self.finish(top);
-        if let Some(iso) = &iso
-            && !is_area_code(&iso.value)
-        {
-            self.problem(
-                format!(
-                    "`iso` = \"{}\" is neither an ISO 3166-1 alpha-2 code nor an area slug",
-                    iso.value
-                ),
-                iso.span.clone(),
-                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan, or for an area without an ISO code a slug such as \"western-sahara\"".into()),
-            );
-        }
-        if let Some(country) = &country
-            && country.value.trim().is_empty()
-        {
-            self.problem("`country` is empty".into(), country.span.clone(), None);
-        }
+        self.check_identity(iso.as_ref(), country.as_ref());
         Some(Record {
             path: path.to_path_buf(),
             source,
@@ -749,6 +733,27 @@ impl Reader<'_> {
             citations,
             suppress,
         })
+    }
+
+    /// Reports an `iso` that is neither an ISO code nor an area slug, and an empty `country`.
+    fn check_identity(&mut self, iso: Option<&Sp<String>>, country: Option<&Sp<String>>) {
+        if let Some(iso) = iso
+            && !is_area_code(&iso.value)
+        {
+            self.problem(
+                format!(
+                    "`iso` = \"{}\" is neither an ISO 3166-1 alpha-2 code nor an area slug",
+                    iso.value
+                ),
+                iso.span.clone(),
+                Some("two capital letters, e.g. \"KG\" for Kyrgyzstan, or for an area without an ISO code a slug such as \"western-sahara\"".into()),
+            );
+        }
+        if let Some(country) = country
+            && country.value.trim().is_empty()
+        {
+            self.problem("`country` is empty".into(), country.span.clone(), None);
+        }
     }
 
     fn status(&mut self, v: &Value<'_>, path: &str) -> Option<Status> {

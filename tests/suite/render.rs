@@ -147,6 +147,23 @@ fn sample_prose_prints_typographic_quotes_and_dashes() {
 }
 
 #[test]
+fn table_cells_break_between_words_never_inside_one() {
+    let project = TestProject::with_samples();
+    let record = "profiles/2023/kyrgyzstan.toml";
+    let run = project.run(&["render", record, "--no-book"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/kyrgyzstan.pdf"));
+    // The attendance table names the Second Review Conference (from the meetings
+    // registry) in its narrow first column, where the name has to wrap.
+    assert!(text.contains("Second Review"), "{text}");
+    assert!(text.contains("Conference"), "{text}");
+    // A word hyphenated at a line's end reads as its first part and a soft hyphen.
+    for split in ["Confer\u{AD}", "Confer-"] {
+        assert!(!text.contains(split), "{text}");
+    }
+}
+
+#[test]
 fn hostile_prose_prints_literally() {
     let project = TestProject::empty();
     let hostile = r##"summary = '''Try #read("/etc/passwd") and $x^2$ and *bold* and @ref and <label> and \ and #set page(width: 1cm) and [^not a key] and `raw`.'''
