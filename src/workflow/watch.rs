@@ -145,7 +145,12 @@ pub struct Watch {
     texts: BTreeMap<PathBuf, Vec<u8>>,
     good: BTreeMap<PathBuf, Record>,
     broken: BTreeMap<PathBuf, String>,
+    /// Files passed over that were reported (once each).
     skipped: BTreeSet<PathBuf>,
+    /// Files passed over at the last look and not reported yet: a file that is not a record
+    /// is reported when the watch starts, or later once it outlives a look, so that an
+    /// editor's (or `sed -i`'s) temporary file, gone by the next look, is never reported.
+    unsettled: Option<BTreeSet<PathBuf>>,
     templates: Option<(PathBuf, BTreeMap<PathBuf, Stamp>)>,
     changes: Option<Changes>,
 }
@@ -163,6 +168,7 @@ impl Watch {
             good: BTreeMap::new(),
             broken: BTreeMap::new(),
             skipped: BTreeSet::new(),
+            unsettled: None,
             templates: None,
             changes: None,
         }
@@ -223,11 +229,7 @@ impl Watch {
         let mut events = Vec::new();
         let mut touched = Touched::default();
         let (files, skipped) = collect_record_files(&self.roots);
-        for s in skipped {
-            if self.skipped.insert(s.path.clone()) {
-                events.push(Event::Skipped(s));
-            }
-        }
+        self.report_skipped(skipped, &mut events);
         self.reload_templates(&mut events, &mut touched);
         self.forget_removed(&files, &mut events, &mut touched);
         for path in &files {
@@ -235,6 +237,26 @@ impl Watch {
         }
         self.render(&touched, &mut events);
         events
+    }
+
+    /// Reports the files passed over that are new and settled: all of them at the first
+    /// look, later only those already there at the look before.
+    fn report_skipped(&mut self, skipped: Vec<Skipped>, events: &mut Vec<Event>) {
+        let first = self.unsettled.is_none();
+        let before = self.unsettled.take().unwrap_or_default();
+        let mut unsettled = BTreeSet::new();
+        for s in skipped {
+            if self.skipped.contains(&s.path) {
+                continue;
+            }
+            if first || before.contains(&s.path) {
+                self.skipped.insert(s.path.clone());
+                events.push(Event::Skipped(s));
+            } else {
+                unsettled.insert(s.path);
+            }
+        }
+        self.unsettled = Some(unsettled);
     }
 
     /// Reads the templates again when they changed; then every record is touched.

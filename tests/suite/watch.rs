@@ -1,10 +1,14 @@
 //! `dossier watch`: an edit re-renders the PDF; a broken save keeps the last good one.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use dossier::project::Project;
+use dossier::render::RenderOptions;
+use dossier::workflow::watch::{Event, Watch};
 
 use crate::support::{TestProject, minimal_record, pdf_text};
 
@@ -153,4 +157,50 @@ fn watch_fails_cleanly_on_a_missing_path() {
         "{}",
         run.stderr
     );
+}
+
+/// The paths of the files a poll reported as passed over.
+fn skipped(events: &[Event]) -> Vec<PathBuf> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Skipped(s) => Some(s.path.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn watch_reports_a_stray_file_once_and_an_editors_temporary_file_never() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/kyrgyzstan.toml",
+        &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Words.\"\n"),
+    );
+    project.file("profiles/2023/notes.txt", "not a record\n");
+    let found = Project::at(project.path()).expect("the project");
+    let options = RenderOptions {
+        books: false,
+        ..RenderOptions::default()
+    };
+    let roots = vec![found.profiles.clone()];
+    let out = project.path().join("out");
+    let mut watch = Watch::for_project(&found, options, roots, out).expect("a watch");
+    let notes = found.profiles.join("2023/notes.txt");
+    // What is there when the watch starts is reported at once.
+    assert_eq!(skipped(&watch.poll()), vec![notes.clone()]);
+
+    // A temporary file that is gone by the next look is never reported.
+    let temporary = found.profiles.join("2023/sedX1b2c3");
+    std::fs::write(&temporary, "half a save").unwrap();
+    assert_eq!(skipped(&watch.poll()), Vec::<PathBuf>::new());
+    std::fs::remove_file(&temporary).unwrap();
+    assert_eq!(skipped(&watch.poll()), Vec::<PathBuf>::new());
+
+    // A file that stays is reported at the look after it appeared, and only then.
+    let stray = found.profiles.join("2023/draft.md");
+    std::fs::write(&stray, "a draft").unwrap();
+    assert_eq!(skipped(&watch.poll()), Vec::<PathBuf>::new());
+    assert_eq!(skipped(&watch.poll()), vec![stray]);
+    assert_eq!(skipped(&watch.poll()), Vec::<PathBuf>::new());
 }
