@@ -177,6 +177,16 @@ static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("day range pattern")
 });
 
+/// `31 May-2 June`, `May 2020-June 2021`: a range from one date to another in another month.
+static DATE_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    let day_month = format!(r"(?:[1-9]|[12]\d|3[01])\s+(?:{MONTHS})");
+    let month_year = format!(r"(?:{MONTHS})\s+(?:19|20)\d\d");
+    Regex::new(&format!(
+        r"\b({day_month}(?:\s+(?:19|20)\d\d)?|{month_year})-({day_month}|{month_year})\b"
+    ))
+    .expect("date span pattern")
+});
+
 /// `May-June`: a range of months.
 static MONTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"\b({MONTHS})-({MONTHS})\b")).expect("month range pattern")
@@ -199,7 +209,7 @@ fn typeset_plain(text: &str, language: Language, context: Context) -> String {
     curl_quotes(&text, language, context)
 }
 
-/// En dashes in ranges of years (ascending only), days and months.
+/// En dashes in ranges of years (ascending only), days, dates and months.
 fn replace_ranges(text: &str) -> String {
     let years = YEAR_RANGE.replace_all(text, |c: &regex::Captures<'_>| {
         let end = c.get(0).map_or(text.len(), |m| m.end());
@@ -219,8 +229,9 @@ fn replace_ranges(text: &str) -> String {
             c[0].to_string()
         }
     });
+    let dates = DATE_SPAN.replace_all(&days, "${1}\u{2013}${2}");
     MONTH_RANGE
-        .replace_all(&days, "${1}\u{2013}${2}")
+        .replace_all(&dates, "${1}\u{2013}${2}")
         .into_owned()
 }
 
@@ -391,6 +402,18 @@ mod tests {
             "held 2\u{2013}5\u{00A0}December 2014"
         );
         assert_eq!(en("from May-June 2013"), "from May\u{2013}June 2013");
+        assert_eq!(
+            en("met 31 May-2 June 2021"),
+            "met 31 May\u{2013}2 June 2021"
+        );
+        assert_eq!(
+            en("from 30 December 2019-3 January 2020"),
+            "from 30 December 2019\u{2013}3 January 2020"
+        );
+        assert_eq!(
+            en("between May 2020-June 2021"),
+            "between May 2020\u{2013}June 2021"
+        );
         // Not ranges: a letter number, a descending pair, a resolution, a compound.
         for kept in [
             "Letter No. 011-14/809",
@@ -399,6 +422,7 @@ mod tests {
             "a 155-mm projectile",
             "LOV 2009-12-15 nr 28",
             "the 5-6 options",
+            "on 31 May-related dates",
         ] {
             assert_eq!(en(kept), kept);
         }
