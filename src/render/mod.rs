@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use data::Paper;
@@ -284,10 +285,15 @@ impl Renderer {
                     b.topic.value,
                 ))
         });
+        // Each profile's data and hashes are made in parallel; errors are taken in order.
+        let made: Vec<Result<(Job, ProfileData), RenderError>> = sorted
+            .par_iter()
+            .map(|record| self.profile_job(record))
+            .collect();
         let mut jobs = Vec::new();
         let mut editions: BTreeMap<i32, Vec<(Topic, ProfileData, usize)>> = BTreeMap::new();
-        for record in sorted {
-            let (job, data) = self.profile_job(record)?;
+        for (record, made) in sorted.iter().zip(made) {
+            let (job, data) = made?;
             let topic = record.topic.value;
             let wanted =
                 self.options.book_topics.is_empty() || self.options.book_topics.contains(&topic);
