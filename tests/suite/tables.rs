@@ -422,3 +422,69 @@ fn markers_in_imported_cells_become_notes_on_those_cells() {
         imported.toml
     );
 }
+
+/// `MINE_ACTION` with the contamination table's rows replaced by `rows` (TOML array items).
+fn with_rows(rows: &str) -> String {
+    let start = MINE_ACTION.find("rows = [").expect("rows");
+    format!("{}rows = [\n{rows}]\n", &MINE_ACTION[..start])
+}
+
+/// How many pages the PDF at `path` has.
+fn page_count(path: &std::path::Path) -> usize {
+    let (ok, info) = tool("pdfinfo", &[path.to_str().expect("utf-8 path")]).expect("pdfinfo");
+    assert!(ok, "{info}");
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+#[test]
+fn a_table_longer_than_a_page_goes_on_over_the_next_with_every_row() {
+    let rows: String = (0..90)
+        .map(|i| format!("  [\"District {i:02}\", \"{i}\", \"1.{i:02}\", \"0\", \"0.00\"],\n"))
+        .collect();
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/examplestan.mine-action.toml",
+        &with_rows(&rows),
+    );
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let pdf = project.path().join("out/2023/examplestan.mine-action.pdf");
+    let text = pdf_text(&pdf);
+    for i in 0..90 {
+        let row = format!("District {i:02} {i} 1.{i:02} 0 0.00");
+        assert!(text.contains(&row), "row {row:?} missing in: {text}");
+    }
+    assert!(
+        page_count(&pdf) >= 3,
+        "90 rows fit on fewer than two pages?"
+    );
+    // The header is repeated on the page the table goes on to.
+    assert!(
+        text.matches("Confirmed hazardous areas").count() >= 2,
+        "{text}"
+    );
+}
+
+#[test]
+fn a_cell_longer_than_a_page_is_printed_whole() {
+    let long = vec!["word"; 2500].join(" ");
+    let rows = format!(
+        "  [\"Northfold {long}\", \"12\", \"1.52\", \"3\", \"0.40\"],\n  [\"Eastmarch\", \"7\", \"0.83\", \"0\", \"0.00\"],\n"
+    );
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/examplestan.mine-action.toml",
+        &with_rows(&rows),
+    );
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    assert_eq!(text.matches("word").count(), 2500);
+    // The next row follows (its cells in whatever order the text extractor reads them).
+    for cell in ["Eastmarch", "0.83", "0.00"] {
+        assert!(text.contains(cell), "{cell} missing");
+    }
+}
