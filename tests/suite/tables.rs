@@ -429,6 +429,19 @@ fn with_rows(rows: &str) -> String {
     format!("{}rows = [\n{rows}]\n", &MINE_ACTION[..start])
 }
 
+/// A project holding `MINE_ACTION` with `rows`, rendered; the profile's PDF.
+fn render_with_rows(rows: &str) -> (TestProject, std::path::PathBuf) {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/examplestan.mine-action.toml",
+        &with_rows(rows),
+    );
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let pdf = project.path().join("out/2023/examplestan.mine-action.pdf");
+    (project, pdf)
+}
+
 /// How many pages the PDF at `path` has.
 fn page_count(path: &std::path::Path) -> usize {
     let (ok, info) = tool("pdfinfo", &[path.to_str().expect("utf-8 path")]).expect("pdfinfo");
@@ -444,14 +457,7 @@ fn a_table_longer_than_a_page_goes_on_over_the_next_with_every_row() {
     let rows: String = (0..90)
         .map(|i| format!("  [\"District {i:02}\", \"{i}\", \"1.{i:02}\", \"0\", \"0.00\"],\n"))
         .collect();
-    let project = TestProject::empty();
-    project.file(
-        "profiles/2023/examplestan.mine-action.toml",
-        &with_rows(&rows),
-    );
-    let run = project.run(&["render", "--no-book"]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    let pdf = project.path().join("out/2023/examplestan.mine-action.pdf");
+    let (_project, pdf) = render_with_rows(&rows);
     let text = pdf_text(&pdf);
     for i in 0..90 {
         let row = format!("District {i:02} {i} 1.{i:02} 0 0.00");
@@ -474,14 +480,8 @@ fn a_cell_longer_than_a_page_is_printed_whole() {
     let rows = format!(
         "  [\"Northfold {long}\", \"12\", \"1.52\", \"3\", \"0.40\"],\n  [\"Eastmarch\", \"7\", \"0.83\", \"0\", \"0.00\"],\n"
     );
-    let project = TestProject::empty();
-    project.file(
-        "profiles/2023/examplestan.mine-action.toml",
-        &with_rows(&rows),
-    );
-    let run = project.run(&["render", "--no-book"]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    let (_project, pdf) = render_with_rows(&rows);
+    let text = pdf_text(&pdf);
     assert_eq!(text.matches("word").count(), 2500);
     // The next row follows (its cells in whatever order the text extractor reads them).
     for cell in ["Eastmarch", "0.83", "0.00"] {
