@@ -51,16 +51,20 @@ struct Member<'a> {
 /// One profile's pages (or the compiler's errors), with the warnings about it.
 type LaidOutPart = (Result<Pages, Vec<TypstDiagnostic>>, Vec<TypstDiagnostic>);
 
+/// What is done with a laid-out document: given its index, its members and their pages.
+type BatchDone<'j, 'f> = dyn Fn(usize, &[Member<'j>], Vec<LaidOutPart>) + Sync + 'f;
+
 impl Renderer {
     /// Runs jobs in parallel (as many threads as the current rayon pool has), calling
     /// `progress` after each, and returns the results in the order of `jobs`.
     ///
     /// The profiles to lay out are those whose PDF is to be written and every profile of a
     /// book to be made; they are laid out [`BATCH`] to a document, a document per thread.
-    /// Then the books are written on one thread, from the same pages, while the profiles'
-    /// PDFs are written on the others. Typst's memoized results are evicted as the run goes
-    /// (but for a watch session, which keeps them for its next run), so memory stays bounded
-    /// however long the run.
+    /// Where there is a book, the books are then written on one thread, from the same pages,
+    /// while the profiles' PDFs are made on the others; where there is none, each profile's
+    /// PDF is made as soon as its document is laid out, and its pages let go. Typst's
+    /// memoized results are evicted as the run goes (but for a watch session, which keeps
+    /// them for its next run), so memory stays bounded however long the run.
     pub fn run_jobs(
         &self,
         jobs: &[Job],
@@ -92,7 +96,62 @@ impl Renderer {
             *lock(&slots[i]) = Some(result);
         };
         let members = members(jobs);
-        let laid_out = self.lay_out_members(&members);
+        let books = jobs.iter().any(|job| matches!(job.kind, JobKind::Book(_)));
+        with_writers(&finish, |write| {
+            if books {
+                self.write_with_books(jobs, &members, write);
+            } else {
+                self.write_as_laid_out(jobs, &members, write);
+            }
+        });
+        if !self.options.keep_layouts {
+            typst::evict_cache(0);
+        }
+        slots
+            .into_iter()
+            .map(|slot| {
+                // Every job ran inside the writers' scope (a worker panic propagates out of
+                // it), so each slot is filled here.
+                slot.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .expect("every job ran")
+            })
+            .collect()
+    }
+
+    /// With no book to wait for the pages, each profile's PDF is made as soon as its
+    /// document is laid out, and its pages are let go.
+    fn write_as_laid_out(
+        &self,
+        jobs: &[Job],
+        members: &[Member<'_>],
+        write: &(dyn Fn(usize, MadeJob) + Sync),
+    ) {
+        self.lay_out_batches(members, &|_, batch, parts| {
+            for (member, (pages, warnings)) in batch.iter().zip(&parts) {
+                if let Some(i) = member.job {
+                    write(
+                        i,
+                        self.profile_pdf(&jobs[i], member.profile, pages, warnings),
+                    );
+                }
+            }
+        });
+        // A watch session keeps what this run used for its next run, and no more.
+        if self.options.keep_layouts {
+            typst::evict_cache(1);
+        }
+    }
+
+    /// Lays every profile out, then writes the books on one thread, from the same pages,
+    /// while the profiles' PDFs are made on the others.
+    fn write_with_books(
+        &self,
+        jobs: &[Job],
+        members: &[Member<'_>],
+        write: &(dyn Fn(usize, MadeJob) + Sync),
+    ) {
+        let laid_out = self.lay_out_members(members);
         // What Typst memoized for the profiles only weighs on the memory from here on, but
         // for the next run of a watch session, which keeps what this run used.
         typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
@@ -104,55 +163,31 @@ impl Renderer {
         let books = || {
             for (i, job) in jobs.iter().enumerate() {
                 if let JobKind::Book(book) = &job.kind {
-                    let made = made_job(job, self.book_pdf(book, &kept), Vec::new());
-                    finish(i, made);
+                    write(i, made_job(job, self.book_pdf(book, &kept), Vec::new()));
                 }
             }
         };
-        // The books are written on one thread while the profiles' PDFs are written on the
-        // others.
-        let profiles = |write: &(dyn Fn(usize, MadeJob) + Sync)| {
+        let profiles = || {
             members
                 .par_iter()
                 .zip(&laid_out)
                 .for_each(|(member, (pages, warnings))| {
                     if let Some(i) = member.job {
-                        let made = self.profile_pdf(&jobs[i], member.profile, pages, warnings);
-                        write(i, made);
+                        write(
+                            i,
+                            self.profile_pdf(&jobs[i], member.profile, pages, warnings),
+                        );
                     }
                 });
         };
-        match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
-            Ok(writers) => writers.in_place_scope(|writes| {
-                rayon::join(books, || {
-                    profiles(&|i, made| writes.spawn(move |_| finish(i, made)));
-                });
-            }),
-            Err(_) => {
-                rayon::join(books, || profiles(&finish));
-            }
-        }
-        if !self.options.keep_layouts {
-            typst::evict_cache(0);
-        }
-        slots
-            .into_iter()
-            .map(|slot| {
-                // Every job ran inside the scope (a worker panic propagates out of it) or
-                // after it, so each slot is filled here.
-                slot.into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .expect("every job ran")
-            })
-            .collect()
+        rayon::join(books, profiles);
     }
 
     /// Lays out `members` [`BATCH`] to a document, the documents in parallel on the
-    /// current rayon pool: each member's pages, in order.
-    fn lay_out_members(&self, members: &[Member<'_>]) -> Vec<LaidOutPart> {
+    /// current rayon pool, handing each document's index, members and their pages (in
+    /// order) to `done` as soon as it is laid out.
+    fn lay_out_batches<'j>(&self, members: &[Member<'j>], done: &BatchDone<'j, '_>) {
         let batches: Vec<&[Member<'_>]> = members.chunks(BATCH).collect();
-        let slots: Vec<Mutex<Vec<LaidOutPart>>> =
-            batches.iter().map(|_| Mutex::new(Vec::new())).collect();
         let next = AtomicUsize::new(0);
         let workers = rayon::current_num_threads().clamp(1, batches.len().max(1));
         rayon::scope(|scope| {
@@ -167,11 +202,20 @@ impl Renderer {
                         if !self.options.keep_layouts {
                             typst::evict_cache(EVICT_AGE);
                         }
-                        *lock(&slots[b]) = parts;
+                        done(b, batch, parts);
                     }
                 });
             }
         });
+    }
+
+    /// Every member's pages, in order (see [`Renderer::lay_out_batches`]).
+    fn lay_out_members(&self, members: &[Member<'_>]) -> Vec<LaidOutPart> {
+        let slots: Vec<Mutex<Vec<LaidOutPart>>> = members
+            .chunks(BATCH)
+            .map(|_| Mutex::new(Vec::new()))
+            .collect();
+        self.lay_out_batches(members, &|b, _, parts| *lock(&slots[b]) = parts);
         slots
             .into_iter()
             .flat_map(|slot| {
@@ -356,6 +400,21 @@ impl Renderer {
             .export(&settings)
             .map_err(JobError::Typst)?;
         Ok((pdf::pack(&pdf)?, warnings))
+    }
+}
+
+/// Runs `work` with a way to hand over a made job for `finish`: on a pool of [`WRITERS`]
+/// threads, so that writing files (bound by the disk's syncs) does not hold up the threads
+/// that lay out and make PDFs. Returns once every handed-over job is finished.
+fn with_writers<F>(finish: &F, work: impl FnOnce(&(dyn Fn(usize, MadeJob) + Sync)))
+where
+    F: Fn(usize, MadeJob) + Sync,
+{
+    match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+        Ok(writers) => writers.in_place_scope(|writes| {
+            work(&|i, made| writes.spawn(move |_| finish(i, made)));
+        }),
+        Err(_) => work(finish),
     }
 }
 
