@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use crate::support::{
-    TestProject, assert_print_ready, assert_words_in_order, minimal_record, pdf_text, tool,
+    TestProject, assert_print_ready, assert_words_in_order, minimal_record, page_count, pdf_text,
+    tool,
 };
 
 #[test]
@@ -264,16 +265,7 @@ fn book_has_contents_bookmarks_and_right_hand_starts() {
         assert!(text.contains(country), "{country} missing from the book");
     }
     // Each profile starts on an odd page: page i's text starts with the topic line.
-    let (_, info) = tool("pdfinfo", &[book.to_str().unwrap()]).unwrap();
-    let pages: usize = info
-        .lines()
-        .find(|l| l.starts_with("Pages:"))
-        .unwrap()
-        .split_whitespace()
-        .last()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let pages = page_count(&book);
     let mut starts = Vec::new();
     let mut sections = Vec::new();
     for page in 1..=pages {

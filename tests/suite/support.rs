@@ -109,6 +109,16 @@ pub(crate) fn tool(program: &str, args: &[&str]) -> Option<(bool, String)> {
     Some((output.status.success(), text))
 }
 
+/// How many pages the PDF at `path` has.
+pub(crate) fn page_count(path: &Path) -> usize {
+    let (ok, info) = tool("pdfinfo", &[path.to_str().expect("utf-8 path")]).expect("pdfinfo");
+    assert!(ok, "{info}");
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
 /// Text of a PDF through `pdftotext` (layout off), with whitespace folded to single spaces.
 pub(crate) fn pdf_text(path: &Path) -> String {
     let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"])

@@ -1,6 +1,6 @@
 //! Tables as data: records hold tables, profiles print them as tables, totals are checked.
 
-use crate::support::{TestProject, assert_print_ready, pdf_text, tool};
+use crate::support::{TestProject, assert_print_ready, page_count, pdf_text, tool};
 
 const MINE_ACTION: &str = r#"country = "Examplestan"
 iso = "XE"
@@ -440,16 +440,6 @@ fn render_with_rows(rows: &str) -> (TestProject, std::path::PathBuf) {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let pdf = project.path().join("out/2023/examplestan.mine-action.pdf");
     (project, pdf)
-}
-
-/// How many pages the PDF at `path` has.
-fn page_count(path: &std::path::Path) -> usize {
-    let (ok, info) = tool("pdfinfo", &[path.to_str().expect("utf-8 path")]).expect("pdfinfo");
-    assert!(ok, "{info}");
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("a page count")
 }
 
 #[test]
