@@ -127,8 +127,9 @@ pub enum Segment {
         cite: String,
         /// Whether this is the key's first marker in the profile (it carries the footnote).
         first: bool,
-        /// The footnote's label, unique in a book: `fn-2022-kyrgyzstan-KEY`.
-        label: String,
+        /// The footnote's number in the profile: its key's place among the profile's keys in
+        /// print order, from 1 (a later marker of the key prints the same number).
+        number: usize,
         /// The footnote's text: literal and italic segments.
         note: Vec<Segment>,
     },
@@ -178,7 +179,6 @@ pub struct RowData {
 fn table_data(
     table: &crate::record::Table,
     record: &Record,
-    id: &str,
     footnotes: &mut FootnoteState,
 ) -> TableData {
     use crate::record::table::figure;
@@ -201,7 +201,8 @@ fn table_data(
     let mut rows = Vec::with_capacity(table.rows.len());
     for r in &table.rows {
         let name = r.value.first().map_or("", |c| c.value.trim());
-        let mut marks = vec![Vec::new(); r.value.len()];
+        // The row's notes by cell, left to right (the order their numbers print in).
+        let mut noted = Vec::new();
         for (n, note) in table.notes.iter().enumerate() {
             if !note.row.value.trim().eq_ignore_ascii_case(name) {
                 continue;
@@ -210,10 +211,15 @@ fn table_data(
                 Some(c) => table.column(&c.value),
                 None => Some(0),
             };
-            if let Some(slot) = cell.and_then(|i| marks.get_mut(i)) {
-                slot.push(cite(&note.source.value, record, id, footnotes));
+            if let Some(cell) = cell.filter(|&i| i < r.value.len()) {
+                noted.push((cell, &note.source.value));
                 placed[n] = true;
             }
+        }
+        noted.sort_by_key(|&(cell, _)| cell);
+        let mut marks = vec![Vec::new(); r.value.len()];
+        for (cell, key) in noted {
+            marks[cell].push(cite(key, record, footnotes));
         }
         rows.push(RowData {
             cells: r.value.iter().map(|c| c.value.clone()).collect(),
@@ -427,7 +433,7 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
     let summary = record
         .summary
         .as_ref()
-        .map(|p| paragraphs(&p.value, record, &id, &mut footnotes))
+        .map(|p| paragraphs(&p.value, record, &mut footnotes))
         .unwrap_or_default();
     // Sections and tables in print order (each table after its section, the others at the
     // end), so the first marker of each citation carries its footnote.
@@ -437,17 +443,17 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
     for s in &record.sections {
         sections.push(SectionData {
             title: s.title.value.clone(),
-            paragraphs: paragraphs(&s.text.value, record, &id, &mut footnotes),
+            paragraphs: paragraphs(&s.text.value, record, &mut footnotes),
         });
         for (i, t) in record.tables.iter().enumerate() {
             if !printed[i] && t.section.as_ref().is_some_and(|t| t.value == s.title.value) {
                 printed[i] = true;
-                tables.push(table_data(t, record, &id, &mut footnotes));
+                tables.push(table_data(t, record, &mut footnotes));
             }
         }
     }
     for (t, _) in record.tables.iter().zip(&printed).filter(|(_, p)| !**p) {
-        tables.push(table_data(t, record, &id, &mut footnotes));
+        tables.push(table_data(t, record, &mut footnotes));
     }
     let title = format!(
         "{}: {} ({})",
@@ -639,16 +645,11 @@ struct FootnoteState {
     seen: Vec<String>,
 }
 
-fn paragraphs(
-    prose: &Prose,
-    record: &Record,
-    id: &str,
-    footnotes: &mut FootnoteState,
-) -> Vec<Vec<Segment>> {
+fn paragraphs(prose: &Prose, record: &Record, footnotes: &mut FootnoteState) -> Vec<Vec<Segment>> {
     prose
         .paragraphs()
         .iter()
-        .map(|p| paragraph(p, record, id, footnotes))
+        .map(|p| paragraph(p, record, footnotes))
         .collect()
 }
 
@@ -656,29 +657,27 @@ fn paragraphs(
 /// marks are the ones prose gets.
 const PRINT_LANGUAGE: Language = Language::English;
 
-fn paragraph(
-    p: &Paragraph,
-    record: &Record,
-    id: &str,
-    footnotes: &mut FootnoteState,
-) -> Vec<Segment> {
+fn paragraph(p: &Paragraph, record: &Record, footnotes: &mut FootnoteState) -> Vec<Segment> {
     typeset_segments(&p.segments, PRINT_LANGUAGE)
         .iter()
         .map(|s| match s {
             ProseSegment::Text(t) => Segment::Text { text: t.clone() },
             ProseSegment::Italic(t) => Segment::Italic { italic: t.clone() },
-            ProseSegment::Cite(key) => cite(key, record, id, footnotes),
+            ProseSegment::Cite(key) => cite(key, record, footnotes),
         })
         .collect()
 }
 
-/// A citation marker: the first of its key in the profile carries the footnote.
-fn cite(key: &str, record: &Record, id: &str, footnotes: &mut FootnoteState) -> Segment {
-    let label = format!("fn-{id}-{key}");
-    let first = !footnotes.seen.iter().any(|k| k == key);
-    if first {
-        footnotes.seen.push(key.to_string());
-    }
+/// A citation marker: the first of its key in the profile carries the footnote. Markers
+/// are made in print order, which numbers the footnotes.
+fn cite(key: &str, record: &Record, footnotes: &mut FootnoteState) -> Segment {
+    let (first, number) = match footnotes.seen.iter().position(|k| k == key) {
+        Some(i) => (false, i + 1),
+        None => {
+            footnotes.seen.push(key.to_string());
+            (true, footnotes.seen.len())
+        }
+    };
     let note = match record.citation(key) {
         Some(c) => note_segments(&c.text.value),
         None => vec![Segment::Text {
@@ -688,7 +687,7 @@ fn cite(key: &str, record: &Record, id: &str, footnotes: &mut FootnoteState) -> 
     Segment::Cite {
         cite: key.to_string(),
         first,
-        label,
+        number,
         note,
     }
 }

@@ -478,3 +478,70 @@ fn a_cell_longer_than_a_page_is_printed_whole() {
         assert!(text.contains(cell), "{cell} missing");
     }
 }
+
+#[test]
+fn footnotes_are_numbered_in_print_order_with_a_repeated_source_keeping_its_number() {
+    let project = TestProject::empty();
+    let path = "profiles/2023/examplestan.mine-action.toml";
+    let record = MINE_ACTION
+        .replace(
+            "Examplestan reports mined areas in three provinces.",
+            "Examplestan reports mined areas in three provinces.[^survey] A recount \
+             followed.[^recount] The survey's figures stand.[^survey]",
+        )
+        // The row's notes are listed right to left; they print left to right.
+        + "\n[[tables.notes]]\nrow = \"Northfold\"\ncolumn = \"Suspected hazardous areas\"\n\
+           source = \"ministry\"\n\n[[tables.notes]]\nrow = \"Northfold\"\n\
+           column = \"Confirmed hazardous areas\"\nsource = \"letter\"\n\n[citations]\n\
+           survey = \"National survey of mined areas, 2022 (fictional).\"\n\
+           recount = \"Recount of Northfold's hazardous areas, 2023 (fictional).\"\n\
+           ministry = \"Ministry of Defence, figures for suspected areas (fictional).\"\n\
+           letter = \"Letter from the mine action centre, 2023 (fictional).\"\n";
+    project.file(path, &record);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    for marked in [
+        "provinces.1",
+        "followed.2",
+        "stand.1",
+        "Northfold 123 1.52 34 0.40",
+    ] {
+        assert!(text.contains(marked), "{marked:?} missing: {text}");
+    }
+    let entries = [
+        "1National survey of mined areas",
+        "2Recount of Northfold",
+        "3Letter from the mine action centre",
+        "4Ministry of Defence",
+    ];
+    let at: Vec<usize> = entries
+        .iter()
+        .map(|e| {
+            text.find(e)
+                .unwrap_or_else(|| panic!("{e:?} missing: {text}"))
+        })
+        .collect();
+    assert!(at.is_sorted(), "footnotes out of order: {text}");
+    assert_eq!(
+        text.matches("National survey of mined areas").count(),
+        1,
+        "the repeated source printed twice: {text}"
+    );
+}
+
+#[test]
+fn a_table_prints_once_when_two_sections_share_its_title() {
+    let project = TestProject::empty();
+    let path = "profiles/2023/examplestan.mine-action.toml";
+    let record = MINE_ACTION.replace("title = \"Clearance\"", "title = \"Contamination\"");
+    project.file(path, &record);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    assert_eq!(
+        text.matches("Mined areas by province").count(),
+        1,
+        "the table printed after each section of its title: {text}"
+    );
+}
