@@ -347,3 +347,83 @@ impl World for DocWorld<'_> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::Value;
+
+    use super::{Base, DataFile, Document};
+    use crate::record::load_record;
+    use crate::registry::Registry;
+    use crate::render::Paper;
+    use crate::render::data::profile_data;
+
+    /// Every sample profile of `edition`, one after the other in one document, as a render
+    /// lays them out.
+    fn samples_document(root: &Path, edition: &str) -> Document {
+        let registry = Registry::load(&root.join("checks")).expect("the sample registries");
+        let mut records: Vec<_> = std::fs::read_dir(root.join("profiles").join(edition))
+            .expect("the sample edition")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        records.sort();
+        let mut main_text = String::from("#import \"/templates/profile.typ\": profile-pages\n");
+        let mut files = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            let record = load_record(record).expect("a sample record");
+            let data = profile_data(&record, &registry, Paper::A4);
+            let path = format!("/{edition}/{i}.json");
+            main_text.push_str(&format!("#profile-pages(json(\"{path}\"))\n"));
+            files.push(DataFile {
+                path,
+                bytes: serde_json::to_vec(&data).expect("profile data as JSON"),
+            });
+        }
+        Document {
+            main_path: format!("/{edition}/samples.typ"),
+            main_text,
+            files,
+        }
+    }
+
+    /// How many layout passes Typst made while `lay_out` ran on this thread: the events of
+    /// Typst's timer named `iter (N)` between a probe's start and end on the same thread.
+    fn passes(base: &Base, document: &Document) -> usize {
+        typst_timing::enable();
+        let probe = typst_timing::TimingScope::new("layout passes probe");
+        let laid_out = base.lay_out(document);
+        drop(probe);
+        typst_timing::disable();
+        assert!(laid_out.is_ok(), "{:?}", laid_out.err());
+        let mut json = Vec::new();
+        typst_timing::export_json(&mut json, |_| (String::new(), 0)).expect("timings");
+        let events: Vec<Value> = serde_json::from_slice(&json).expect("timings as JSON");
+        let probe = |ph: &str| {
+            events
+                .iter()
+                .position(|e| e["name"] == "layout passes probe" && e["ph"] == ph)
+                .expect("the probe's event")
+        };
+        let (start, end) = (probe("B"), probe("E"));
+        let thread = &events[start]["tid"];
+        events[start..end]
+            .iter()
+            .filter(|e| e["tid"] == *thread && e["ph"] == "B")
+            .filter(|e| e["name"].as_str().is_some_and(|n| n.starts_with("iter (")))
+            .count()
+    }
+
+    #[test]
+    fn profiles_are_laid_out_in_one_pass() {
+        // Anything on a profile's pages that asks where it is (a counter, `here()`, a link
+        // into the document) would make Typst lay the pages out a second time.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let base = Base::new(&root.join("templates")).expect("the templates");
+        for edition in ["2022", "2023"] {
+            let document = samples_document(root, edition);
+            assert_eq!(passes(&base, &document), 1, "edition {edition}");
+        }
+    }
+}
