@@ -378,6 +378,16 @@ fn redline_pdf_is_print_ready_and_shows_both_versions() {
             "{words:?} missing from the redline: {text}"
         );
     }
+    // The redline counts its footnotes page by page (two notes on one page are 1 and 2).
+    for note in [
+        "1Mine Ban Act of Examplestan",
+        "2Article 7 report of Examplestan",
+    ] {
+        assert!(
+            text.contains(&normalize(note)),
+            "{note:?} missing from the redline: {text}"
+        );
+    }
     // Norway's cluster munition profile is unchanged (its other topics were removed).
     assert!(
         !text.contains(&normalize("destruction of its stockpile on 16 July 2010")),
