@@ -13,7 +13,7 @@ use typst::foundations::{
     Content, Datetime, Label, Output, Selector, Smart, StyleChain, Target, Value,
 };
 use typst::introspection::{Introspector, Location, Locator};
-use typst::layout::{Abs, Frame, FrameItem, Point};
+use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point};
 use typst::model::{Document as _, Numbering};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
@@ -137,7 +137,7 @@ impl Pages {
     pub fn overlaid(mut self, first: usize, overlays: &Overlays, start: usize) -> Self {
         let pages = self.pages.iter_mut().skip(first);
         for (page, overlay) in pages.zip(overlays.0.iter().skip(start)) {
-            page.frame.push_frame(Point::zero(), overlay.clone());
+            page.frame = layered(Vec::new(), &page.frame, Point::zero(), Some(overlay));
         }
         self
     }
@@ -238,8 +238,7 @@ impl BookPages {
         for (i, page) in part.pages.iter().enumerate() {
             let mut page = page.clone();
             if i == 0 {
-                page.frame
-                    .prepend_multiple(tags.iter().map(|t| (Point::zero(), t.clone())));
+                page.frame = layered(tags.clone(), &page.frame, Point::zero(), None);
             }
             self.body += 1;
             page.numbering = numbering.clone();
@@ -264,21 +263,32 @@ impl BookPages {
         let front = self.pages.len() - self.body;
         let mut folios = folios.0.iter();
         let mut pages = self.pages;
-        for page in &mut pages[front..] {
+        for (i, page) in pages.iter_mut().enumerate() {
             if page.frame.is_empty() {
                 continue;
             }
-            if let Some(folio) = folios.next() {
-                page.frame.push_frame(Point::zero(), folio.clone());
-            }
-        }
-        for (i, page) in pages.iter_mut().enumerate() {
+            let folio = if i >= front { folios.next() } else { None };
             let towards_spine = if i % 2 == 0 { binding } else { -binding };
-            page.frame.translate(Point::with_x(Abs::pt(towards_spine)));
+            let at = Point::with_x(Abs::pt(towards_spine));
+            page.frame = layered(Vec::new(), &page.frame, at, folio);
         }
         Pages {
             pages,
             info: self.info,
         }
     }
+}
+
+/// A new frame the size of `page` holding `first` (tags), then `page` as one group at `at`,
+/// then `overlay` at `at` over it. The laid-out page is shared, not changed: changing a frame
+/// that other pages share (a profile's page in its own PDF and in the book) would copy every
+/// item on it, the text's glyphs included.
+fn layered(first: Vec<FrameItem>, page: &Frame, at: Point, overlay: Option<&Frame>) -> Frame {
+    let mut framed = Frame::hard(page.size());
+    framed.push_multiple(first.into_iter().map(|item| (Point::zero(), item)));
+    framed.push(at, FrameItem::Group(GroupItem::new(page.clone())));
+    if let Some(overlay) = overlay {
+        framed.push_frame(at, overlay.clone());
+    }
+    framed
 }
