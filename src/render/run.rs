@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
@@ -144,7 +143,8 @@ impl Renderer {
     }
 
     /// Lays every profile out, then writes the books on one thread, from the same pages,
-    /// while the profiles' PDFs are made on the others.
+    /// while the profiles' PDFs are made on the others (and on that one, once the books are
+    /// written).
     fn write_with_books(
         &self,
         jobs: &[Job],
@@ -167,20 +167,33 @@ impl Renderer {
                 }
             }
         };
+        // Each worker takes the next profile whose PDF is still to make; one makes the books
+        // first. (Left to rayon's work stealing, the thread making a book would take up
+        // profiles while it waits on its own pages' compression, which holds the book's
+        // whole state for longer: more memory, and the book finished later.)
+        let next = AtomicUsize::new(0);
         let profiles = || {
-            members
-                .par_iter()
-                .zip(&laid_out)
-                .for_each(|(member, (pages, warnings))| {
-                    if let Some(i) = member.job {
-                        write(
-                            i,
-                            self.profile_pdf(&jobs[i], member.profile, pages, warnings),
-                        );
-                    }
-                });
+            while let Some((member, (pages, warnings))) = {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                members.get(k).zip(laid_out.get(k))
+            } {
+                if let Some(i) = member.job {
+                    write(
+                        i,
+                        self.profile_pdf(&jobs[i], member.profile, pages, warnings),
+                    );
+                }
+            }
         };
-        rayon::join(books, profiles);
+        rayon::scope(|scope| {
+            scope.spawn(|_| {
+                books();
+                profiles();
+            });
+            for _ in 1..rayon::current_num_threads() {
+                scope.spawn(|_| profiles());
+            }
+        });
     }
 
     /// Lays out `members` [`BATCH`] to a document, the documents in parallel on the
