@@ -172,11 +172,12 @@ impl Renderer {
         // profiles while it waits on its own pages' compression, which holds the book's
         // whole state for longer: more memory, and the book finished later.)
         let next = AtomicUsize::new(0);
+        let take_next = || {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            members.get(k).zip(laid_out.get(k))
+        };
         let profiles = || {
-            while let Some((member, (pages, warnings))) = {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                members.get(k).zip(laid_out.get(k))
-            } {
+            while let Some((member, (pages, warnings))) = take_next() {
                 if let Some(i) = member.job {
                     write(
                         i,
