@@ -563,3 +563,33 @@ fn the_book_holds_a_section_per_topic_or_the_topics_asked_for() {
         "{outline}"
     );
 }
+
+#[test]
+fn a_footnote_a_template_writes_itself_is_numbered_beside_the_records_footnotes() {
+    let project = TestProject::empty();
+    let record = minimal_record("Examplestan", "XE", 2023, "")
+        + "\n[[sections]]\ntitle = \"Policy\"\ntext = \"\"\"\nExamplestan signed the \
+           convention.[^letter]\n\"\"\"\n\n[citations]\nletter = \"Letter from the ministry \
+           (fictional).\"\n";
+    project.file("profiles/2023/examplestan.toml", &record);
+    // The template adds a note of its own after the profile's body.
+    let profile = String::from_utf8(project.read("templates/profile.typ")).expect("UTF-8");
+    let profile = profile.replacen(
+        "    profile-body(data)\n",
+        "    profile-body(data)\n    [A remark#footnote[A note the template writes.]]\n",
+        1,
+    );
+    assert!(profile.contains("A note the template writes"), "{profile}");
+    project.file("templates/profile.typ", &profile);
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = pdf_text(&project.path().join("out/2023/examplestan.pdf"));
+    for words in [
+        "convention.1",
+        "A remark2",
+        "1Letter from the ministry",
+        "2A note the template writes.",
+    ] {
+        assert!(text.contains(words), "{words:?} missing: {text}");
+    }
+}
