@@ -97,7 +97,7 @@ pub struct ProfileData {
     pub sections: Vec<SectionData>,
     /// The summary's paragraphs (empty when there is no summary).
     pub summary: Vec<Vec<Segment>>,
-    /// Tables of figures, in print order (each after its section, the others at the end).
+    /// Tables of figures that follow no section, printed after the last one.
     pub tables: Vec<TableData>,
     /// PDF title, `Kyrgyzstan: Cluster Munition Ban Policy (2022)`.
     pub title: String,
@@ -144,8 +144,6 @@ pub struct TableData {
     pub notes: Vec<String>,
     /// Its rows.
     pub rows: Vec<RowData>,
-    /// The title of the section it follows; `None` to print it after the last section.
-    pub section: Option<String>,
     /// Its caption.
     pub title: String,
 }
@@ -248,7 +246,6 @@ fn table_data(
         columns,
         notes,
         rows,
-        section: table.section.as_ref().map(|s| s.value.clone()),
         title: table.title.value.clone(),
     }
 }
@@ -263,6 +260,9 @@ fn is_blank_figure(cell: &str) -> bool {
 pub struct SectionData {
     /// Its paragraphs.
     pub paragraphs: Vec<Vec<Segment>>,
+    /// The tables printed after its paragraphs, in record order (a table naming a title two
+    /// sections share follows the first of them).
+    pub tables: Vec<TableData>,
     /// Its heading (empty for none).
     pub title: String,
 }
@@ -436,25 +436,32 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         .map(|p| paragraphs(&p.value, record, &mut footnotes))
         .unwrap_or_default();
     // Sections and tables in print order (each table after its section, the others at the
-    // end), so the first marker of each citation carries its footnote.
+    // end), so the first marker of each citation carries its footnote and the numbers run
+    // in the order they print.
     let mut sections = Vec::with_capacity(record.sections.len());
-    let mut tables = Vec::with_capacity(record.tables.len());
     let mut printed = vec![false; record.tables.len()];
     for s in &record.sections {
-        sections.push(SectionData {
-            title: s.title.value.clone(),
-            paragraphs: paragraphs(&s.text.value, record, &mut footnotes),
-        });
+        let paragraphs = paragraphs(&s.text.value, record, &mut footnotes);
+        let mut tables = Vec::new();
         for (i, t) in record.tables.iter().enumerate() {
             if !printed[i] && t.section.as_ref().is_some_and(|t| t.value == s.title.value) {
                 printed[i] = true;
                 tables.push(table_data(t, record, &mut footnotes));
             }
         }
+        sections.push(SectionData {
+            paragraphs,
+            tables,
+            title: s.title.value.clone(),
+        });
     }
-    for (t, _) in record.tables.iter().zip(&printed).filter(|(_, p)| !**p) {
-        tables.push(table_data(t, record, &mut footnotes));
-    }
+    let tables = record
+        .tables
+        .iter()
+        .zip(&printed)
+        .filter(|(_, printed)| !**printed)
+        .map(|(t, _)| table_data(t, record, &mut footnotes))
+        .collect();
     let title = format!(
         "{}: {} ({})",
         record.country.value,
@@ -953,7 +960,7 @@ fn other_votes(record: &Record, registry: &Registry) -> Vec<OtherVote> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;
 
@@ -980,10 +987,11 @@ mod tests {
         }
     }
 
-    fn sample_profiles() -> Vec<ProfileData> {
+    /// The template data of every sample record of `edition`, in file name order.
+    pub(crate) fn sample_profiles(edition: &str) -> Vec<ProfileData> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let registry = Registry::load(&root.join("checks")).expect("the sample registries");
-        let mut files: Vec<_> = std::fs::read_dir(root.join("profiles/2022"))
+        let mut files: Vec<_> = std::fs::read_dir(root.join("profiles").join(edition))
             .expect("the sample edition")
             .map(|e| e.expect("an entry").path())
             .collect();
@@ -1001,7 +1009,7 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/DATA.md"),
         )
         .expect("templates/DATA.md");
-        let profiles = sample_profiles();
+        let profiles = sample_profiles("2022");
         let mut book: BookData = book_data(2022, &profiles, super::Paper::A4).expect("a book");
         book.entries[0].page = Some("1".into());
         let folios = FolioData {

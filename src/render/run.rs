@@ -127,13 +127,8 @@ impl Renderer {
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
         self.lay_out_batches(members, &|_, batch, parts| {
-            for (member, (pages, warnings)) in batch.iter().zip(&parts) {
-                if let Some(i) = member.job {
-                    write(
-                        i,
-                        self.profile_pdf(&jobs[i], member.profile, pages, warnings),
-                    );
-                }
+            for (member, part) in batch.iter().zip(&parts) {
+                self.write_profile(jobs, member, part, write);
             }
         });
         // A watch session keeps what this run used for its next run, and no more.
@@ -177,13 +172,8 @@ impl Renderer {
             members.get(k).zip(laid_out.get(k))
         };
         let profiles = || {
-            while let Some((member, (pages, warnings))) = take_next() {
-                if let Some(i) = member.job {
-                    write(
-                        i,
-                        self.profile_pdf(&jobs[i], member.profile, pages, warnings),
-                    );
-                }
+            while let Some((member, part)) = take_next() {
+                self.write_profile(jobs, member, part, write);
             }
         };
         rayon::scope(|scope| {
@@ -313,6 +303,23 @@ impl Renderer {
                 (pages, warnings)
             })
             .collect()
+    }
+
+    /// Makes `member`'s PDF from its laid-out `part` and hands it to `write`, when the
+    /// member has a job of its own (a profile laid out only for a book has none).
+    fn write_profile(
+        &self,
+        jobs: &[Job],
+        member: &Member<'_>,
+        (pages, warnings): &LaidOutPart,
+        write: &(dyn Fn(usize, MadeJob) + Sync),
+    ) {
+        if let Some(i) = member.job {
+            write(
+                i,
+                self.profile_pdf(&jobs[i], member.profile, pages, warnings),
+            );
+        }
     }
 
     /// A profile's PDF from its pages, numbered "1 / n" to "n / n", with what there is to
@@ -468,19 +475,28 @@ fn members(jobs: &[Job]) -> Vec<Member<'_>> {
 
 /// One document laying out `batch`'s profiles one after the other.
 fn batch_document(batch: &[Member<'_>]) -> Document {
-    let mut main_text = String::from("#import \"/templates/profile.typ\": profile-pages\n");
-    let mut files: Vec<DataFile> = Vec::with_capacity(batch.len());
-    for member in batch {
-        for file in &member.profile.document.files {
-            main_text.push_str(&format!("#profile-pages(json(\"{}\"))\n", file.path));
-            files.push(file.clone());
-        }
-    }
+    let files: Vec<DataFile> = batch
+        .iter()
+        .flat_map(|member| member.profile.document.files.iter().cloned())
+        .collect();
     let first = batch
         .first()
         .map_or("/batch", |m| m.profile.document.main_path.as_str());
+    profiles_document(
+        format!("{}-batch.typ", first.trim_end_matches(".typ")),
+        files,
+    )
+}
+
+/// A document at `main_path` laying out the profile of each data file in `files`, one
+/// after the other.
+pub(super) fn profiles_document(main_path: String, files: Vec<DataFile>) -> Document {
+    let mut main_text = String::from("#import \"/templates/profile.typ\": profile-pages\n");
+    for file in &files {
+        main_text.push_str(&format!("#profile-pages(json(\"{}\"))\n", file.path));
+    }
     Document {
-        main_path: format!("{}-batch.typ", first.trim_end_matches(".typ")),
+        main_path,
         main_text,
         files,
     }

@@ -355,37 +355,21 @@ mod tests {
     use serde_json::Value;
 
     use super::{Base, DataFile, Document};
-    use crate::record::load_record;
-    use crate::registry::Registry;
-    use crate::render::Paper;
-    use crate::render::data::profile_data;
+    use crate::render::data::tests::sample_profiles;
+    use crate::render::run::profiles_document;
 
     /// Every sample profile of `edition`, one after the other in one document, as a render
     /// lays them out.
-    fn samples_document(root: &Path, edition: &str) -> Document {
-        let registry = Registry::load(&root.join("checks")).expect("the sample registries");
-        let mut records: Vec<_> = std::fs::read_dir(root.join("profiles").join(edition))
-            .expect("the sample edition")
-            .map(|e| e.expect("an entry").path())
+    fn samples_document(edition: &str) -> Document {
+        let files = sample_profiles(edition)
+            .iter()
+            .enumerate()
+            .map(|(i, data)| DataFile {
+                path: format!("/{edition}/{i}.json"),
+                bytes: serde_json::to_vec(data).expect("profile data as JSON"),
+            })
             .collect();
-        records.sort();
-        let mut main_text = String::from("#import \"/templates/profile.typ\": profile-pages\n");
-        let mut files = Vec::new();
-        for (i, record) in records.iter().enumerate() {
-            let record = load_record(record).expect("a sample record");
-            let data = profile_data(&record, &registry, Paper::A4);
-            let path = format!("/{edition}/{i}.json");
-            main_text.push_str(&format!("#profile-pages(json(\"{path}\"))\n"));
-            files.push(DataFile {
-                path,
-                bytes: serde_json::to_vec(&data).expect("profile data as JSON"),
-            });
-        }
-        Document {
-            main_path: format!("/{edition}/samples.typ"),
-            main_text,
-            files,
-        }
+        profiles_document(format!("/{edition}/samples.typ"), files)
     }
 
     /// How many layout passes Typst made while `lay_out` ran on this thread: the events of
@@ -422,7 +406,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let base = Base::new(&root.join("templates")).expect("the templates");
         for edition in ["2022", "2023"] {
-            let document = samples_document(root, edition);
+            let document = samples_document(edition);
             assert_eq!(passes(&base, &document), 1, "edition {edition}");
         }
     }
