@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -424,19 +424,41 @@ impl Renderer {
     }
 }
 
-/// Runs `work` with a way to hand over a made job for `finish`: on a pool of [`WRITERS`]
-/// threads, so that writing files (bound by the disk's syncs) does not hold up the threads
-/// that lay out and make PDFs. Returns once every handed-over job is finished.
+/// Runs `work` with a way to hand over a made job for `finish`: on [`WRITERS`] threads of
+/// their own, so that writing files (bound by the disk's syncs) does not hold up the threads
+/// that lay out and make PDFs. A writer waiting for work sleeps (a pool's idle threads would
+/// spin and take the cores from the layout). Returns once every handed-over job is finished.
 fn with_writers<F>(finish: &F, work: impl FnOnce(&(dyn Fn(usize, MadeJob) + Sync)))
 where
     F: Fn(usize, MadeJob) + Sync,
 {
-    match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
-        Ok(writers) => writers.in_place_scope(|writes| {
-            work(&|i, made| writes.spawn(move |_| finish(i, made)));
-        }),
-        Err(_) => work(finish),
-    }
+    let (sender, receiver) = mpsc::channel::<(usize, MadeJob)>();
+    let receiver = Mutex::new(receiver);
+    let writer = || {
+        // The lock is held while waiting, so writers take the jobs one at a time, in order.
+        while let Ok((i, made)) = lock(&receiver).recv() {
+            finish(i, made);
+        }
+    };
+    std::thread::scope(|scope| {
+        let writers = (0..WRITERS)
+            .filter(|_| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, writer)
+                    .is_ok()
+            })
+            .count();
+        if writers == 0 {
+            drop(sender);
+            work(finish);
+        } else {
+            work(&|i, made| {
+                // A writer only stops once the sender is dropped, below.
+                let _ = sender.send((i, made));
+            });
+            drop(sender);
+        }
+    });
 }
 
 /// The profiles to lay out, in book order where a book is to be made: every profile of each
