@@ -12,6 +12,8 @@ use std::sync::{Mutex, mpsc};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
+
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
 use super::typst::{self, BookPages, Overlays, Pages};
 use super::{
@@ -185,6 +187,8 @@ impl Renderer {
                 scope.spawn(|_| profiles());
             }
         });
+        // Freed on every thread: one thread freeing all the pages would keep the others idle.
+        laid_out.into_par_iter().for_each(drop);
     }
 
     /// Lays out `members` [`BATCH`] to a document, the documents in parallel on the
