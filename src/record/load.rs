@@ -246,10 +246,13 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         .into_iter()
         .map(|e| {
             let span = e.span().unwrap_or(0..0);
-            LoadProblem {
-                message: syntax_message(e.message()),
-                span,
-                help: syntax_help(e.message()),
+            match control_character(text, span.start) {
+                Some(c) => control_character_problem(c, span),
+                None => LoadProblem {
+                    message: syntax_message(e.message()),
+                    span,
+                    help: syntax_help(e.message()),
+                },
             }
         })
         .collect();
@@ -324,6 +327,31 @@ fn too_deep(text: &str) -> Option<Range<usize>> {
         i += 1;
     }
     None
+}
+
+/// The invisible control character at byte `at` of `text`, if there is one: TOML text may
+/// hold none but tab and line ends, and word processors paste some (U+000B for a line break,
+/// U+000C for a page break) where nothing shows.
+fn control_character(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?
+        .chars()
+        .next()
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The problem of a control character `c` at `span`, named by its code point since it does
+/// not show.
+fn control_character_problem(c: char, span: Range<usize>) -> LoadProblem {
+    LoadProblem {
+        message: format!(
+            "invisible control character U+{:04X} in the text",
+            u32::from(c)
+        ),
+        span,
+        help: Some(
+            "delete it (pasted text brings these along); a paragraph break is an empty line".into(),
+        ),
+    }
 }
 
 fn syntax_message(message: &str) -> String {

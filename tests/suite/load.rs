@@ -97,3 +97,32 @@ fn bom_crlf_and_duplicates() {
     );
     assert!(problems("").contains("the file is empty"));
 }
+
+#[test]
+fn pasted_control_characters_are_named_where_they_are() {
+    for (c, code) in [('\u{b}', "U+000B"), ('\u{c}', "U+000C"), ('\0', "U+0000")] {
+        let text = minimal_record(
+            "X",
+            "XX",
+            2023,
+            &format!(
+                "[[sections]]\ntitle = \"Policy\"\ntext = \"\"\"\nIt signed{c} in 2008.\n\"\"\"\n"
+            ),
+        );
+        let out = problems(&text);
+        assert!(
+            out.contains(&format!(
+                "r.toml:9:10: invisible control character {code} in the text"
+            )),
+            "{out}"
+        );
+    }
+    // Without the character, the same record loads.
+    let clean = minimal_record(
+        "X",
+        "XX",
+        2023,
+        "[[sections]]\ntitle = \"Policy\"\ntext = \"\"\"\nIt signed in 2008.\n\"\"\"\n",
+    );
+    assert_eq!(problems(&clean), "");
+}
