@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use dossier::project::{Project, ProjectError};
+use dossier::render::grouped_diagnostics;
 use dossier::render::pipeline::{Progress, RenderRequest, RenderSummary, render_project};
 
 use super::args::{OutputArgs, PathArgs, RunArgs};
@@ -82,8 +83,8 @@ pub(super) fn render(
             return None;
         }
     };
-    for d in summary.results.iter().flat_map(|r| &r.diagnostics) {
-        reporter.render_diagnostic(d);
+    for group in grouped_diagnostics(&summary.results) {
+        reporter.render_diagnostic_group(&group);
     }
     reporter.status(&format!(
         "{} PDF{} written to {}, {} up to date; {} failure{}",

@@ -7,7 +7,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use dossier::project::{Skipped, collect_record_files, load_records};
 use dossier::record::{LoadError, Record};
-use dossier::render::{RenderDiagnostic, Severity};
+use dossier::render::{DiagnosticGroup, RenderDiagnostic, Severity};
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -149,6 +149,38 @@ impl Reporter {
             .map(|l| format!(" (at {l})"))
             .unwrap_or_default();
         eprintln!("{kind}: {}: {}{at}", d.subject, d.message);
+        for hint in &d.hints {
+            eprintln!("  hint: {hint}");
+        }
+    }
+
+    /// Prints a diagnostic that several outputs share once, naming the first few outputs.
+    pub(crate) fn render_diagnostic_group(&self, group: &DiagnosticGroup<'_>) {
+        let [_, second, rest @ ..] = group.subjects.as_slice() else {
+            return self.render_diagnostic(group.diagnostic);
+        };
+        let d = group.diagnostic;
+        if d.severity < Severity::Error && self.quiet {
+            return;
+        }
+        let at = d
+            .location
+            .as_ref()
+            .map(|l| format!(" (at {l})"))
+            .unwrap_or_default();
+        let named = match rest {
+            [] => format!("{} and {second}", d.subject),
+            [third] => format!("{}, {second} and {third}", d.subject),
+            [third, more @ ..] => {
+                format!("{}, {second}, {third} and {} more", d.subject, more.len())
+            }
+        };
+        eprintln!(
+            "{}: {}{at}, in {} outputs: {named}",
+            d.severity.label(),
+            d.message,
+            group.subjects.len()
+        );
         for hint in &d.hints {
             eprintln!("  hint: {hint}");
         }

@@ -84,7 +84,8 @@ fn report(event: &Event, watch: &Watch, reporter: &Reporter) {
         }
         Event::Failed(e) => reporter.error(e),
         Event::TemplatesUnreadable(e) => {
-            reporter.status(&format!("error: {e}; the previous templates stay in use"));
+            reporter.error(e);
+            reporter.status("the previous templates stay in use");
         }
         Event::Rendered(result) => {
             for d in &result.diagnostics {

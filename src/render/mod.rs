@@ -50,6 +50,43 @@ pub struct RenderDiagnostic {
     pub hints: Vec<String>,
 }
 
+/// A diagnostic and every output it was reported for.
+#[derive(Debug)]
+pub struct DiagnosticGroup<'a> {
+    /// The diagnostic (its `subject` is the first output's).
+    pub diagnostic: &'a RenderDiagnostic,
+    /// Every output it concerns, in the order of the results.
+    pub subjects: Vec<&'a str>,
+}
+
+/// The diagnostics of `results`, in the order they first appear, those alike gathered: the
+/// same severity, message and hints at the same place in a template (a template's mistake
+/// fails every document, and is worth reading once). One without a place stays one per
+/// output.
+pub fn grouped_diagnostics(results: &[JobResult]) -> Vec<DiagnosticGroup<'_>> {
+    type Key<'a> = (Severity, &'a str, &'a str, &'a [String]);
+    let mut groups: Vec<DiagnosticGroup<'_>> = Vec::new();
+    let mut places: HashMap<Key<'_>, usize> = HashMap::new();
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        let key = d
+            .location
+            .as_deref()
+            .map(|at| (d.severity, d.message.as_str(), at, d.hints.as_slice()));
+        if let Some(&i) = key.as_ref().and_then(|key| places.get(key)) {
+            groups[i].subjects.push(&d.subject);
+            continue;
+        }
+        if let Some(key) = key {
+            places.insert(key, groups.len());
+        }
+        groups.push(DiagnosticGroup {
+            diagnostic: d,
+            subjects: vec![&d.subject],
+        });
+    }
+    groups
+}
+
 /// One output file to produce.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -173,6 +210,11 @@ pub enum RenderError {
         #[source]
         error: std::io::Error,
     },
+    /// A template does not parse: its first syntax error, said once rather than for every
+    /// document it would fail.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    TemplateSyntax(Box<TemplateSyntax>),
     /// The meetings or resolutions registry could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -195,6 +237,61 @@ pub enum RenderError {
         #[source]
         error: std::io::Error,
     },
+}
+
+/// The templates under `templates_dir`, read and parsed; the first syntax error when one
+/// does not parse.
+fn read_templates(templates_dir: &Path) -> Result<Base, RenderError> {
+    let base = Base::new(templates_dir).map_err(|error| RenderError::Templates {
+        path: templates_dir.to_path_buf(),
+        error,
+    })?;
+    match base.first_syntax_error() {
+        None => Ok(base),
+        Some((error, count)) => Err(template_syntax(error, count)),
+    }
+}
+
+/// The error of a template's first syntax `error`, of `count` in all.
+fn template_syntax(error: typst::TemplateSyntaxError, count: usize) -> RenderError {
+    let mut help: Vec<String> = error.diagnostic.hints;
+    if count > 1 {
+        help.push(format!(
+            "{} more syntax error{} in the templates, most likely caused by this one",
+            count - 1,
+            if count == 2 { "" } else { "s" }
+        ));
+    }
+    RenderError::TemplateSyntax(Box::new(TemplateSyntax {
+        location: error
+            .diagnostic
+            .location
+            .unwrap_or_else(|| error.file.clone()),
+        message: error.diagnostic.message,
+        text: miette::NamedSource::new(error.file, error.text),
+        span: error.range.into(),
+        help: (!help.is_empty()).then(|| help.join("; ")),
+    }))
+}
+
+/// A template's first syntax error, where it is.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{location}: {message}")]
+#[diagnostic(code(dossier::render::template_syntax))]
+pub struct TemplateSyntax {
+    /// `templates/style.typ:8:15`.
+    pub location: String,
+    /// The parser's message.
+    pub message: String,
+    /// The template's text.
+    #[source_code]
+    pub text: miette::NamedSource<String>,
+    /// Where the error is.
+    #[label("here")]
+    pub span: miette::SourceSpan,
+    /// The parser's hints, and how many more errors follow.
+    #[help]
+    pub help: Option<String>,
 }
 
 /// Why one output could not be made.
@@ -239,10 +336,7 @@ impl Renderer {
         registry: Registry,
         options: RenderOptions,
     ) -> Result<Self, RenderError> {
-        let base = Base::new(templates_dir).map_err(|error| RenderError::Templates {
-            path: templates_dir.to_path_buf(),
-            error,
-        })?;
+        let base = read_templates(templates_dir)?;
         Ok(Self {
             base,
             registry,
@@ -251,12 +345,10 @@ impl Renderer {
         })
     }
 
-    /// Reads the templates again (after an edit to them): later jobs use the new set.
+    /// Reads the templates again (after an edit to them): later jobs use the new set. When
+    /// they cannot be read or do not parse, the set in use stays.
     pub fn reload_templates(&mut self, templates_dir: &Path) -> Result<(), RenderError> {
-        self.base = Base::new(templates_dir).map_err(|error| RenderError::Templates {
-            path: templates_dir.to_path_buf(),
-            error,
-        })?;
+        self.base = read_templates(templates_dir)?;
         self.folio_sheets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

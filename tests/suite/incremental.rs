@@ -161,11 +161,11 @@ fn a_deleted_pdf_is_rendered_again_and_a_failed_one_is_retried() {
     let run = project.run(&["render", "--no-book"]);
     assert!(run.stderr.contains("1 PDF written"), "{}", run.stderr);
     assert!(project.path().join("out/2022/norway.pdf").is_file());
-    // A template that fails to compile: nothing is recorded, so fixing it renders again.
+    // A template that fails every document: nothing is recorded, so fixing it renders again.
     let profile = String::from_utf8(project.read("templates/profile.typ")).unwrap();
     project.file(
         "templates/profile.typ",
-        &format!("{profile}\n#let broken = (\n"),
+        &format!("{profile}\n#let broken = defined-nowhere\n"),
     );
     let failed = project.run(&["render", "--no-book"]);
     assert_eq!(failed.code, 2, "{}", failed.stderr);

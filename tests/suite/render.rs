@@ -593,3 +593,80 @@ fn a_footnote_a_template_writes_itself_is_numbered_beside_the_records_footnotes(
         assert!(text.contains(words), "{words:?} missing: {text}");
     }
 }
+
+/// The templates' style file with the text colour's closing parenthesis taken away, and the
+/// line and column where Typst finds the unclosed delimiter.
+fn style_without_a_parenthesis(project: &TestProject) -> (String, usize, usize) {
+    let style = String::from_utf8(project.read("templates/style.typ")).expect("UTF-8");
+    let (index, line) = style
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.starts_with("#let ink = rgb("))
+        .expect("the text colour");
+    let column = line.find('(').expect("a parenthesis") + 1;
+    let broken = style.replacen(
+        "#let ink = rgb(\"#1b1b1b\")",
+        "#let ink = rgb(\"#1b1b1b\"",
+        1,
+    );
+    assert_ne!(broken, style, "the text colour is no longer #1b1b1b");
+    (broken, index + 1, column)
+}
+
+#[test]
+fn a_template_that_does_not_parse_is_reported_once_before_any_document() {
+    let project = TestProject::with_samples();
+    let (broken, line, column) = style_without_a_parenthesis(&project);
+    project.file("templates/style.typ", &broken);
+    let run = project.run(&["render"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let first = format!("templates/style.typ:{line}:{column}: unclosed delimiter");
+    assert_eq!(run.stderr.matches(&first).count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("more syntax errors in the templates, most likely caused by this one"),
+        "{}",
+        run.stderr
+    );
+    // Said once, not once for every record.
+    assert!(run.stderr.lines().count() < 20, "{}", run.stderr);
+    assert!(!project.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn a_template_mistake_that_fails_every_document_is_reported_once_with_the_outputs() {
+    let project = TestProject::with_samples();
+    let style = String::from_utf8(project.read("templates/style.typ")).expect("UTF-8");
+    let broken = style.replacen("rgb(\"#1b1b1b\")", "rgb(undefined-colour)", 1);
+    assert_ne!(broken, style);
+    project.file("templates/style.typ", &broken);
+    let records = dossier::walk::walk(
+        &project.path().join("profiles"),
+        dossier::walk::WalkOptions::default(),
+    )
+    .files
+    .iter()
+    .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+    .count();
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr
+            .matches("unknown variable: undefined-colour")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("in {records} outputs: profiles/")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("{records} failures")),
+        "{}",
+        run.stderr
+    );
+}

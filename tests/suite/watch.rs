@@ -204,3 +204,58 @@ fn watch_reports_a_stray_file_once_and_an_editors_temporary_file_never() {
     assert_eq!(skipped(&watch.poll()), vec![stray]);
     assert_eq!(skipped(&watch.poll()), Vec::<PathBuf>::new());
 }
+
+#[test]
+fn watch_keeps_the_templates_in_use_while_an_edit_to_them_does_not_parse() {
+    let project = TestProject::empty();
+    let record = "profiles/2023/kyrgyzstan.toml";
+    project.file(
+        record,
+        &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Words.\"\n"),
+    );
+    let found = Project::at(project.path()).expect("the project");
+    let options = RenderOptions {
+        books: false,
+        ..RenderOptions::default()
+    };
+    let roots = vec![found.profiles.clone()];
+    let out = project.path().join("out");
+    let mut watch = Watch::for_project(&found, options, roots, out.clone()).expect("a watch");
+    watch.poll();
+    let pdf = out.join("2023/kyrgyzstan.pdf");
+    assert!(pdf_text(&pdf).contains("Words."));
+
+    let style = String::from_utf8(project.read("templates/style.typ")).unwrap();
+    let broken = style.replacen(
+        "#let ink = rgb(\"#1b1b1b\")",
+        "#let ink = rgb(\"#1b1b1b\"",
+        1,
+    );
+    assert_ne!(broken, style);
+    project.file("templates/style.typ", &broken);
+    let reported: Vec<String> = watch
+        .poll()
+        .iter()
+        .filter_map(|event| match event {
+            Event::TemplatesUnreadable(error) => Some(error.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert!(
+        reported[0].starts_with("templates/style.typ:")
+            && reported[0].ends_with("unclosed delimiter"),
+        "{reported:?}"
+    );
+    // A record saved meanwhile is rendered with the templates in use.
+    project.file(
+        record,
+        &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Other words.\"\n"),
+    );
+    watch.poll();
+    assert!(
+        pdf_text(&pdf).contains("Other words."),
+        "{}",
+        pdf_text(&pdf)
+    );
+}

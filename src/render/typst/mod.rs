@@ -45,6 +45,19 @@ pub struct TypstDiagnostic {
     pub hints: Vec<String>,
 }
 
+/// A syntax error in a template file, and where it is.
+#[derive(Debug, Clone)]
+pub struct TemplateSyntaxError {
+    /// The file, from the project root: `templates/style.typ`.
+    pub file: String,
+    /// The file's text.
+    pub text: String,
+    /// The bytes of `text` the error is about.
+    pub range: std::ops::Range<usize>,
+    /// The error (its `location` is `file:line:column`) and the parser's hints.
+    pub diagnostic: TypstDiagnostic,
+}
+
 /// What a document needs: its main Typst file and the data files it reads.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -207,6 +220,41 @@ impl Base {
             }
         }
         missing
+    }
+
+    /// The templates' first syntax error (in the order of their paths), and how many there
+    /// are in all; `None` when every template parses. A template that does not parse fails
+    /// every document, so it is worth saying once, before any is laid out.
+    pub fn first_syntax_error(&self) -> Option<(TemplateSyntaxError, usize)> {
+        let mut sources: Vec<&Source> = self.files.values().collect();
+        sources.sort_by(|a, b| {
+            let path = |s: &Source| s.id().vpath().get_without_slash().to_string();
+            path(a).cmp(&path(b))
+        });
+        let mut errors = sources
+            .into_iter()
+            .flat_map(|source| {
+                let (errors, _) = source.root().errors_and_warnings();
+                errors
+                    .into_iter()
+                    .map(move |e| (source, SourceDiagnostic::from(e)))
+            })
+            .peekable();
+        let (source, first) = errors.peek()?.clone();
+        let count = errors.count();
+        let probe = Document {
+            main_path: "/syntax-check.typ".into(),
+            main_text: String::new(),
+            files: Vec::new(),
+        };
+        let world = DocWorld::new(self, &probe).ok()?;
+        let error = TemplateSyntaxError {
+            file: source.id().vpath().get_without_slash().to_string(),
+            text: source.text().to_string(),
+            range: world.range(first.span).unwrap_or(0..0),
+            diagnostic: world.describe(&first),
+        };
+        Some((error, count))
     }
 
     /// Lays a document out; returns its pages and the warnings. On failure, the errors.
