@@ -170,6 +170,19 @@ fn skipped(events: &[Event]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A watch of `project`'s profiles through the library, without books, writing to `out/`.
+fn library_watch(project: &TestProject) -> (Watch, Project) {
+    let found = Project::at(project.path()).expect("the project");
+    let options = RenderOptions {
+        books: false,
+        ..RenderOptions::default()
+    };
+    let roots = vec![found.profiles.clone()];
+    let out = project.path().join("out");
+    let watch = Watch::for_project(&found, options, roots, out).expect("a watch");
+    (watch, found)
+}
+
 #[test]
 fn watch_reports_a_stray_file_once_and_an_editors_temporary_file_never() {
     let project = TestProject::empty();
@@ -178,14 +191,7 @@ fn watch_reports_a_stray_file_once_and_an_editors_temporary_file_never() {
         &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Words.\"\n"),
     );
     project.file("profiles/2023/notes.txt", "not a record\n");
-    let found = Project::at(project.path()).expect("the project");
-    let options = RenderOptions {
-        books: false,
-        ..RenderOptions::default()
-    };
-    let roots = vec![found.profiles.clone()];
-    let out = project.path().join("out");
-    let mut watch = Watch::for_project(&found, options, roots, out).expect("a watch");
+    let (mut watch, found) = library_watch(&project);
     let notes = found.profiles.join("2023/notes.txt");
     // What is there when the watch starts is reported at once.
     assert_eq!(skipped(&watch.poll()), vec![notes.clone()]);
@@ -213,16 +219,9 @@ fn watch_keeps_the_templates_in_use_while_an_edit_to_them_does_not_parse() {
         record,
         &minimal_record("Kyrgyzstan", "KG", 2023, "summary = \"Words.\"\n"),
     );
-    let found = Project::at(project.path()).expect("the project");
-    let options = RenderOptions {
-        books: false,
-        ..RenderOptions::default()
-    };
-    let roots = vec![found.profiles.clone()];
-    let out = project.path().join("out");
-    let mut watch = Watch::for_project(&found, options, roots, out.clone()).expect("a watch");
+    let (mut watch, _) = library_watch(&project);
     watch.poll();
-    let pdf = out.join("2023/kyrgyzstan.pdf");
+    let pdf = project.path().join("out/2023/kyrgyzstan.pdf");
     assert!(pdf_text(&pdf).contains("Words."));
 
     let style = String::from_utf8(project.read("templates/style.typ")).unwrap();
