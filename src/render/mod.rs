@@ -206,8 +206,7 @@ pub enum RenderError {
     Templates {
         /// The directory.
         path: PathBuf,
-        /// Why.
-        #[source]
+        /// Why (in the message, not repeated as a cause).
         error: std::io::Error,
     },
     /// A template does not parse: its first syntax error, said once rather than for every
@@ -228,13 +227,12 @@ pub enum RenderError {
     #[diagnostic(code(dossier::render::data))]
     Data(#[from] serde_json::Error),
     /// An output file could not be written.
-    #[error("cannot write {path}: {error}")]
+    #[error("cannot write {}: {error}", .path.display())]
     #[diagnostic(code(dossier::render::write))]
     Write {
-        /// The file.
+        /// The file or directory.
         path: PathBuf,
-        /// Why.
-        #[source]
+        /// Why (in the message, not repeated as a cause).
         error: std::io::Error,
     },
 }

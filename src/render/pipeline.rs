@@ -150,6 +150,9 @@ pub fn render_project(
         up_to_date: plan.up_to_date,
         to_render: plan.stale.len(),
     });
+    if !plan.stale.is_empty() {
+        create_out_dir(&out_dir)?;
+    }
     let results = pool
         .install(|| renderer.run_jobs(&plan.stale, &out_dir, &|r| observe(Progress::Rendered(r))));
     for (job, result) in plan.stale.iter().zip(&results) {
@@ -164,6 +167,21 @@ pub fn render_project(
         });
     }
     Ok(summarise(out_dir, results, plan.up_to_date, load_failures))
+}
+
+/// Makes the output directory, so that one that cannot be made is said once rather than for
+/// every output.
+fn create_out_dir(out_dir: &Path) -> Result<(), RenderError> {
+    let error = |error| RenderError::Write {
+        path: out_dir.to_path_buf(),
+        error,
+    };
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(error(std::io::Error::other(
+            "it is a file; the output goes to a directory",
+        )));
+    }
+    std::fs::create_dir_all(out_dir).map_err(error)
 }
 
 /// Loads the records under `paths`, reporting what is skipped, what fails to load and the

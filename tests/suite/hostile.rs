@@ -418,3 +418,28 @@ fn unknown_meetings_and_resolutions_are_reported_by_render_and_check() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn an_output_path_that_is_a_file_is_said_once() {
+    let project = TestProject::with_samples();
+    project.file("out", "a file where the output directory goes\n");
+    let run = project.run(&["render"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr.matches("cannot write").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("/out: it is a file; the output goes to a directory"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        project.read("out"),
+        b"a file where the output directory goes\n",
+        "the file is left as it was"
+    );
+}
