@@ -690,3 +690,47 @@ pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(subject: &str, message: &str, location: Option<&str>) -> JobResult {
+        JobResult {
+            output: PathBuf::from(format!("{subject}.pdf")),
+            written: false,
+            diagnostics: vec![RenderDiagnostic {
+                severity: Severity::Error,
+                subject: subject.into(),
+                message: message.into(),
+                location: location.map(str::to_string),
+                hints: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn alike_diagnostics_at_one_place_in_a_template_make_one_group() {
+        let at = Some("templates/style.typ:8:16");
+        let results = [
+            result("a", "unknown variable: x", at),
+            result("b", "cannot show ☃", None),
+            result("c", "unknown variable: x", at),
+            result("d", "cannot show ☃", None),
+            result("e", "unknown variable: y", at),
+        ];
+        let groups: Vec<(&str, Vec<&str>)> = grouped_diagnostics(&results)
+            .iter()
+            .map(|g| (g.diagnostic.message.as_str(), g.subjects.clone()))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("unknown variable: x", vec!["a", "c"]),
+                ("cannot show ☃", vec!["b"]),
+                ("cannot show ☃", vec!["d"]),
+                ("unknown variable: y", vec!["e"]),
+            ]
+        );
+    }
+}
