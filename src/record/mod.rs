@@ -167,6 +167,42 @@ keyword_enum! {
     }
 }
 
+impl Topic {
+    /// The Monitor series that publishes the topic: the Cluster Munition Monitor for the
+    /// cluster munition ban, the Landmine Monitor for the four mine topics.
+    pub fn monitor(self) -> &'static str {
+        match self {
+            Topic::ClusterMunitionBanPolicy => CLUSTER_MUNITION_MONITOR,
+            Topic::MineBanPolicy
+            | Topic::MineAction
+            | Topic::CasualtiesAndVictimAssistance
+            | Topic::SupportForMineAction => LANDMINE_MONITOR,
+        }
+    }
+
+    /// The topic whose label (as printed) is `label`.
+    pub fn from_label(label: &str) -> Option<Self> {
+        Topic::ALL.iter().copied().find(|t| t.label() == label)
+    }
+}
+
+/// The series of the cluster munition topic.
+pub const CLUSTER_MUNITION_MONITOR: &str = "Cluster Munition Monitor";
+/// The series of the mine topics.
+pub const LANDMINE_MONITOR: &str = "Landmine Monitor";
+/// The Monitor as a whole, publisher of both series: for documents that span them.
+pub const LANDMINE_AND_CLUSTER_MUNITION_MONITOR: &str = "Landmine and Cluster Munition Monitor";
+
+/// The Monitor that publishes documents of `topics`: one series' name when they are all
+/// its own, the Monitor as a whole otherwise (and when there are none).
+pub fn monitor_of(topics: impl IntoIterator<Item = Topic>) -> &'static str {
+    let mut series = topics.into_iter().map(Topic::monitor);
+    match series.next() {
+        Some(first) if series.all(|s| s == first) => first,
+        _ => LANDMINE_AND_CLUSTER_MUNITION_MONITOR,
+    }
+}
+
 /// A topic name that is none of the five topics.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown topic; one of: {}", Topic::ALL.iter().map(|t| t.keyword()).collect::<Vec<_>>().join(", "))]
@@ -577,4 +613,31 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = before[line_start..].chars().count() + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_name_the_monitor_series_of_their_topics() {
+        use Topic::*;
+        assert_eq!(
+            monitor_of([ClusterMunitionBanPolicy]),
+            "Cluster Munition Monitor"
+        );
+        assert_eq!(
+            monitor_of([MineBanPolicy, MineAction, SupportForMineAction]),
+            "Landmine Monitor"
+        );
+        assert_eq!(
+            monitor_of([MineAction, ClusterMunitionBanPolicy]),
+            "Landmine and Cluster Munition Monitor"
+        );
+        assert_eq!(monitor_of([]), "Landmine and Cluster Munition Monitor");
+        for topic in Topic::ALL {
+            assert_eq!(Topic::from_label(topic.label()), Some(*topic));
+        }
+        assert_eq!(Topic::from_label("Cluster munitions"), None);
+    }
 }

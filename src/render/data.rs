@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::record::prose::{Paragraph, Segment as ProseSegment};
-use crate::record::{Prose, Record, VoteCast};
+use crate::record::{Prose, Record, Topic, VoteCast, monitor_of};
 use crate::registry::Registry;
 use crate::typography::{Language, typeset_segments};
 
@@ -32,9 +32,6 @@ impl Paper {
         }
     }
 }
-
-/// The author metadata written into every PDF.
-pub const AUTHOR: &str = "Cluster Munition Monitor";
 
 /// A stable, file-name-safe id for the record within a book: `2022-kyrgyzstan`.
 pub fn record_id(record: &Record) -> String {
@@ -105,6 +102,8 @@ pub struct ProfileData {
     pub topic: String,
     /// Votes on the annual resolution, by year.
     pub votes: Vec<AnnualVote>,
+    /// The treaty the annual resolution is about: `Mine Ban Treaty`.
+    pub votes_treaty: String,
 }
 
 /// A piece of prose: literal text, italic text or a citation marker with its footnote.
@@ -471,7 +470,7 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
     ProfileData {
         id,
         title,
-        author: AUTHOR.to_string(),
+        author: record.topic.value.monitor().to_string(),
         country: record.country.value.clone(),
         iso: record.iso.value.clone(),
         topic: record.topic.label().to_string(),
@@ -484,6 +483,7 @@ pub fn profile_data(record: &Record, registry: &Registry, paper: Paper) -> Profi
         facts: facts_panel(record, registry),
         meetings: meetings(record, registry),
         votes: annual_votes(record, registry),
+        votes_treaty: crate::registry::record_treaty(record).label().to_string(),
         other_votes: other_votes(record, registry),
         summary,
         sections,
@@ -526,9 +526,10 @@ pub fn book_data(edition: i32, profiles: &[ProfileData], paper: Paper) -> Option
         [one] => format!("{one}: Country Profiles {edition}"),
         _ => format!("Country Profiles {edition}"),
     };
+    let author = monitor_of(topics.iter().filter_map(|t| Topic::from_label(t)));
     Some(BookData {
         title,
-        author: AUTHOR.to_string(),
+        author: author.to_string(),
         edition,
         paper: paper.typst_name().to_string(),
         date,
@@ -556,7 +557,7 @@ pub fn section_pages(front: &BookData, paper: Paper) -> Vec<(String, SectionPage
                 .filter(|p| !p.section && p.topic == e.topic)
                 .count();
             let data = SectionPageData {
-                author: AUTHOR.to_string(),
+                author: monitor_of(Topic::from_label(&e.topic)).to_string(),
                 date: front.date,
                 edition: front.edition,
                 profiles,

@@ -48,6 +48,40 @@ fn samples_render_to_print_ready_pdfs() {
         info.contains("Aug 25") && info.contains("2022"),
         "date not from the record: {info}"
     );
+    // The series of each topic, and the Monitor as a whole for a book holding both.
+    for (rel, author) in [
+        (
+            "out/2023/examplestan.mine-ban-policy.pdf",
+            "Landmine Monitor",
+        ),
+        ("out/2023/norway.pdf", "Cluster Munition Monitor"),
+        ("out/book-2023.pdf", "Landmine and Cluster Munition Monitor"),
+    ] {
+        let path = project.path().join(rel);
+        let (_, info) = tool("pdfinfo", &[path.to_str().unwrap()]).expect("pdfinfo installed");
+        assert!(
+            info.contains(&format!("Author:          {author}\n")),
+            "{rel}: {info}"
+        );
+    }
+    // The cover's kicker is letter-spaced: pdftotext breaks it up.
+    let cover = pdf_text(&project.path().join("out/book-2023.pdf")).replace(' ', "");
+    assert!(
+        cover.contains("LANDMINEANDCLUSTERMUNITIONMONITOR"),
+        "{cover}"
+    );
+    // The vote chart names the treaty of the topic's annual resolution.
+    for (rel, treaty) in [
+        (
+            "out/2023/examplestan.mine-ban-policy.pdf",
+            "Mine Ban Treaty",
+        ),
+        ("out/2023/kyrgyzstan.pdf", "Convention on Cluster Munitions"),
+    ] {
+        let text = pdf_text(&project.path().join(rel));
+        let caption = format!("Annual UN General Assembly resolution on the {treaty}, by year");
+        assert!(text.contains(&caption), "{rel}: {text}");
+    }
 }
 
 #[test]

@@ -155,7 +155,7 @@ pub fn data(diff: &Diff, options: RedlineOptions) -> RedlineData<'_> {
         .collect();
     RedlineData {
         title: format!("Redline: {} → {}", diff.old, diff.new),
-        author: crate::render::data::AUTHOR,
+        author: crate::record::LANDMINE_AND_CLUSTER_MUNITION_MONITOR,
         old: &diff.old,
         new: &diff.new,
         paper: options.paper.typst_name(),
