@@ -752,7 +752,16 @@ fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
         }
     }
     if let Some(t) = &record.treaties {
-        if let Some(s) = &t.mine_ban_treaty {
+        // A mine topic's own status row already says where it stands on the Mine Ban Treaty.
+        let said = rows
+            .first()
+            .filter(|(what, _)| what == "Mine Ban Treaty status")
+            .map(|(_, status)| status.as_str());
+        if let Some(s) = t
+            .mine_ban_treaty
+            .as_ref()
+            .filter(|s| said != Some(s.label()))
+        {
             rows.push(("Mine Ban Treaty".into(), s.label().into()));
         }
         if let Some(s) = &t.ccw {
@@ -1040,6 +1049,33 @@ pub(crate) mod tests {
         assert!(
             undocumented.is_empty(),
             "not in templates/DATA.md: {undocumented:?}"
+        );
+    }
+
+    #[test]
+    fn a_mine_topic_says_its_mine_ban_treaty_standing_once() {
+        let profiles = sample_profiles("2023");
+        let labels = |topic: &str| -> Vec<String> {
+            profiles
+                .iter()
+                .find(|p| p.topic == topic)
+                .map(|p| p.facts.iter().map(|(what, _)| what.clone()).collect())
+                .unwrap_or_else(|| panic!("a {topic} sample"))
+        };
+        let mine_ban = labels("Mine Ban Policy");
+        assert!(
+            mine_ban.contains(&"Mine Ban Treaty status".to_string()),
+            "{mine_ban:?}"
+        );
+        assert!(
+            !mine_ban.contains(&"Mine Ban Treaty".to_string()),
+            "{mine_ban:?}"
+        );
+        // A cluster munition profile's row on the Mine Ban Treaty stays.
+        let cluster = labels("Cluster Munition Ban Policy");
+        assert!(
+            cluster.contains(&"Mine Ban Treaty".to_string()),
+            "{cluster:?}"
         );
     }
 }
