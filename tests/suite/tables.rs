@@ -545,3 +545,83 @@ fn a_table_prints_once_when_two_sections_share_its_title() {
         "the table printed after each section of its title: {text}"
     );
 }
+
+/// The right edge of word `word` on the first page of `pdf`, as a share of the page's width.
+fn right_edge_share(pdf: &std::path::Path, word: &str) -> f64 {
+    let (_, xml) = tool(
+        "pdftotext",
+        &["-bbox", "-l", "1", pdf.to_str().unwrap(), "-"],
+    )
+    .expect("pdftotext installed");
+    let attribute = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).expect("the attribute") + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let page = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<page"))
+        .expect("a page");
+    let line = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<word") && l.contains(&format!(">{word}<")))
+        .unwrap_or_else(|| panic!("{word} not on the first page: {xml}"));
+    attribute(line, "xMax") / attribute(page, "width")
+}
+
+/// A record with one table of a year column and four columns of figures, whose labels are
+/// `label` and `other`.
+fn casualties(label: &str, other: &str) -> String {
+    format!(
+        r#"country = "Examplestan"
+iso = "XE"
+topic = "casualties-and-victim-assistance"
+edition = 2023
+last_updated = 2023-06-01
+
+[[sections]]
+title = "Casualties"
+text = """
+Casualties were recorded in two years.
+"""
+
+[[tables]]
+id = "casualties"
+title = "Casualties by outcome"
+section = "Casualties"
+columns = ["Year", "Killed", "Injured", "Unknown", "Total"]
+rows = [
+  ["{label}", "9111", "21", "1", "9133"],
+  ["{other}", "10", "26", "1", "37"],
+]
+"#
+    )
+}
+
+#[test]
+fn figures_stay_near_a_short_label_and_give_way_to_long_text() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/examplestan.casualties-and-victim-assistance.toml",
+        &casualties("2020", "2021"),
+    );
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let pdf = project
+        .path()
+        .join("out/2023/examplestan.casualties-and-victim-assistance.pdf");
+    // Short labels: the four columns of figures share the width, the first one near the year.
+    let first = right_edge_share(&pdf, "9111");
+    assert!(first < 0.4, "the first figure ends at {first} of the page");
+    assert!(right_edge_share(&pdf, "9133") > 0.8);
+
+    // A label as long as a sentence takes the width the figures leave.
+    let long = "Recorded by the national authority before the survey was completed";
+    project.file(
+        "profiles/2023/examplestan.casualties-and-victim-assistance.toml",
+        &casualties(long, "2021"),
+    );
+    let run = project.run(&["render", "--no-book"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let first = right_edge_share(&pdf, "9111");
+    assert!(first > 0.6, "the first figure ends at {first} of the page");
+}
