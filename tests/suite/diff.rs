@@ -378,6 +378,15 @@ fn redline_pdf_is_print_ready_and_shows_both_versions() {
             "{words:?} missing from the redline: {text}"
         );
     }
+    // The first page lists the records that follow, each with what became of it.
+    let first = normalize(&crate::support::pdf_page_text(&path, 1));
+    for row in [
+        "Country Topic Record",
+        "Armenia Cluster Munition Ban Policy removed",
+        "Kyrgyzstan Cluster Munition Ban Policy changed 5 news, 1 correction, 3 removals",
+    ] {
+        assert!(first.contains(&normalize(row)), "{row:?} missing: {first}");
+    }
     // The redline counts its footnotes page by page (two notes on one page are 1 and 2).
     for note in [
         "1Mine Ban Act of Examplestan",

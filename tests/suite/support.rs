@@ -121,8 +121,19 @@ pub(crate) fn page_count(path: &Path) -> usize {
 
 /// Text of a PDF through `pdftotext` (layout off), with whitespace folded to single spaces.
 pub(crate) fn pdf_text(path: &Path) -> String {
-    let (ok, text) = tool("pdftotext", &[path.to_str().expect("utf-8 path"), "-"])
-        .expect("pdftotext is installed (poppler-utils)");
+    pdftotext(path, &[])
+}
+
+/// Text of page `page` (from 1) of a PDF, as [`pdf_text`] gives the whole.
+pub(crate) fn pdf_page_text(path: &Path, page: usize) -> String {
+    let page = page.to_string();
+    pdftotext(path, &["-f", &page, "-l", &page])
+}
+
+fn pdftotext(path: &Path, options: &[&str]) -> String {
+    let mut args = options.to_vec();
+    args.extend([path.to_str().expect("utf-8 path"), "-"]);
+    let (ok, text) = tool("pdftotext", &args).expect("pdftotext is installed (poppler-utils)");
     assert!(ok, "pdftotext failed on {}: {text}", path.display());
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
