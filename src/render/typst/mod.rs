@@ -227,10 +227,7 @@ impl Base {
     /// every document, so it is worth saying once, before any is laid out.
     pub fn first_syntax_error(&self) -> Option<(TemplateSyntaxError, usize)> {
         let mut sources: Vec<&Source> = self.files.values().collect();
-        sources.sort_by(|a, b| {
-            let path = |s: &Source| s.id().vpath().get_without_slash().to_string();
-            path(a).cmp(&path(b))
-        });
+        sources.sort_by_cached_key(|s| s.id().vpath().get_without_slash().to_string());
         let mut errors = sources
             .into_iter()
             .flat_map(|source| {
