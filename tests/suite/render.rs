@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::support::{
     TestProject, assert_print_ready, assert_words_in_order, minimal_record, page_count, pdf_text,
-    tool,
+    tool, word_boxes,
 };
 
 #[test]
@@ -450,18 +450,11 @@ fn emit_typst_writes_main_files_data_and_templates() {
 
 /// The left edge of the first word pdftotext finds on a page.
 fn first_word_left(pdf: &Path, page: usize) -> f64 {
-    let p = page.to_string();
-    let (_, xml) = tool(
-        "pdftotext",
-        &["-bbox", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
-    )
-    .unwrap();
-    let word = xml
-        .lines()
-        .find(|l| l.trim_start().starts_with("<word"))
-        .unwrap_or_else(|| panic!("no word on page {page} of {}", pdf.display()));
-    let start = word.find("xMin=\"").unwrap() + 6;
-    word[start..].split('"').next().unwrap().parse().unwrap()
+    let (_, words) = word_boxes(pdf, page);
+    words
+        .first()
+        .unwrap_or_else(|| panic!("no word on page {page} of {}", pdf.display()))
+        .left
 }
 
 #[test]

@@ -138,6 +138,55 @@ fn pdftotext(path: &Path, options: &[&str]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A word `pdftotext -bbox` finds on a page, with its left and right edges in points.
+pub(crate) struct WordBox {
+    /// The word.
+    pub text: String,
+    /// Its left edge.
+    pub left: f64,
+    /// Its right edge.
+    pub right: f64,
+}
+
+/// The width of page `page` (from 1) of a PDF and its words in reading order, with their
+/// edges.
+pub(crate) fn word_boxes(path: &Path, page: usize) -> (f64, Vec<WordBox>) {
+    let page = page.to_string();
+    let (ok, xml) = tool(
+        "pdftotext",
+        &[
+            "-bbox",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            path.to_str().expect("utf-8 path"),
+            "-",
+        ],
+    )
+    .expect("pdftotext is installed (poppler-utils)");
+    assert!(ok, "pdftotext failed on {}: {xml}", path.display());
+    let attribute = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).expect("the attribute") + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let width = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<page"))
+        .map(|l| attribute(l, "width"))
+        .unwrap_or_else(|| panic!("no page {page} in {}", path.display()));
+    let words = xml
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| WordBox {
+            text: l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()].to_string(),
+            left: attribute(l, "xMin"),
+            right: attribute(l, "xMax"),
+        })
+        .collect();
+    (width, words)
+}
+
 /// Lower-case letters and digits only: what survives any line breaking and hyphenation.
 pub(crate) fn normalize(text: &str) -> String {
     text.chars()

@@ -1,6 +1,6 @@
 //! Tables as data: records hold tables, profiles print them as tables, totals are checked.
 
-use crate::support::{TestProject, assert_print_ready, page_count, pdf_text, tool};
+use crate::support::{TestProject, assert_print_ready, page_count, pdf_text, tool, word_boxes};
 
 const MINE_ACTION: &str = r#"country = "Examplestan"
 iso = "XE"
@@ -548,24 +548,12 @@ fn a_table_prints_once_when_two_sections_share_its_title() {
 
 /// The right edge of word `word` on the first page of `pdf`, as a share of the page's width.
 fn right_edge_share(pdf: &std::path::Path, word: &str) -> f64 {
-    let (_, xml) = tool(
-        "pdftotext",
-        &["-bbox", "-l", "1", pdf.to_str().unwrap(), "-"],
-    )
-    .expect("pdftotext installed");
-    let attribute = |line: &str, name: &str| -> f64 {
-        let start = line.find(&format!("{name}=\"")).expect("the attribute") + name.len() + 2;
-        line[start..].split('"').next().unwrap().parse().unwrap()
-    };
-    let page = xml
-        .lines()
-        .find(|l| l.trim_start().starts_with("<page"))
-        .expect("a page");
-    let line = xml
-        .lines()
-        .find(|l| l.trim_start().starts_with("<word") && l.contains(&format!(">{word}<")))
-        .unwrap_or_else(|| panic!("{word} not on the first page: {xml}"));
-    attribute(line, "xMax") / attribute(page, "width")
+    let (width, words) = word_boxes(pdf, 1);
+    let found = words
+        .iter()
+        .find(|w| w.text == word)
+        .unwrap_or_else(|| panic!("{word} not on the first page of {}", pdf.display()));
+    found.right / width
 }
 
 /// A record with one table of a year column and four columns of figures, whose labels are
