@@ -753,10 +753,13 @@ fn facts_panel(record: &Record, registry: &Registry) -> Vec<(String, String)> {
     }
     if let Some(t) = &record.treaties {
         // A mine topic's own status row already says where it stands on the Mine Ban Treaty.
-        let said = rows
-            .first()
-            .filter(|(what, _)| what == "Mine Ban Treaty status")
-            .map(|(_, status)| status.as_str());
+        let said = record
+            .status
+            .as_ref()
+            .filter(|_| {
+                crate::registry::record_treaty(record) == crate::registry::TreatyId::MineBanTreaty
+            })
+            .map(|status| status.convention.label());
         if let Some(s) = t
             .mine_ban_treaty
             .as_ref()
