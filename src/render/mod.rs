@@ -298,9 +298,6 @@ pub enum JobError {
     /// The Typst compiler refused the document.
     #[error("Typst reported {} error(s)", .0.len())]
     Typst(Vec<TypstDiagnostic>),
-    /// The book's PDF could not be packed.
-    #[error(transparent)]
-    Pdf(#[from] pdf::PdfError),
     /// A template's data could not be written as JSON.
     #[error("cannot write the template data: {0}")]
     Data(#[from] serde_json::Error),

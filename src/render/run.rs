@@ -18,7 +18,7 @@ use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
 use super::typst::{self, BookPages, Overlays, Pages};
 use super::{
     BookJob, BookPiece, Conformance, DataFile, Document, Job, JobError, JobKind, JobResult,
-    PdfSettings, ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, pdf,
+    PdfSettings, ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document,
     write_atomically,
 };
 
@@ -424,7 +424,7 @@ impl Renderer {
             .finish(&sheet, BINDING_OFFSET)
             .export(&settings)
             .map_err(JobError::Typst)?;
-        Ok((pdf::pack(&pdf)?, warnings))
+        Ok((pdf, warnings))
     }
 }
 

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use crate::support::{TestProject, assert_print_ready, minimal_record, normalize, pdf_text};
+use crate::support::{
+    TestProject, assert_print_ready, minimal_record, normalize, object_streams, pdf_text,
+};
 
 /// Runs `dossier diff ARGS --format json` and parses the report.
 fn json_diff(project: &TestProject, args: &[&str]) -> Value {
@@ -408,6 +410,11 @@ fn redline_pdf_is_print_ready_and_shows_both_versions() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(pdf_text(&project.path().join("all.pdf")).contains("Norway"));
+    assert_print_ready(&project.path().join("all.pdf"), "the redline");
+    assert!(
+        object_streams(&project.read("all.pdf")) > 0,
+        "the redline is not packed"
+    );
 }
 
 #[test]

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::support::{
-    TestProject, assert_print_ready, assert_words_in_order, minimal_record, page_count, pdf_text,
-    tool, word_boxes,
+    TestProject, assert_print_ready, assert_words_in_order, minimal_record, object_streams,
+    page_count, pdf_text, tool, word_boxes,
 };
 
 #[test]
@@ -26,6 +26,11 @@ fn samples_render_to_print_ready_pdfs() {
         let (_, info) = tool("pdfinfo", &[path]).expect("pdfinfo installed");
         assert!(info.contains("(A4)"), "{rel} is not A4: {info}");
         assert!(info.contains("Tagged:          yes"), "{rel} is not tagged");
+        // Its small objects (the structure tree's most of all) in compressed object streams.
+        assert!(
+            object_streams(&project.read(rel)) > 0,
+            "{rel} is not packed"
+        );
     }
     let (_, info) = tool(
         "pdfinfo",

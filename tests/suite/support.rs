@@ -195,6 +195,26 @@ pub(crate) fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// A PDF as a reader sees it: written out again with every stream, object streams included,
+/// decompressed, so that a test can search its bytes.
+pub(crate) fn pdf_plain_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut pdf = lopdf::Document::load_mem(bytes).expect("a PDF lopdf reads");
+    pdf.decompress();
+    let mut plain = Vec::new();
+    pdf.save_to(&mut plain).expect("the PDF written again");
+    plain
+}
+
+/// How many object streams (ISO 32000-1, 7.5.7) a PDF has.
+pub(crate) fn object_streams(bytes: &[u8]) -> usize {
+    let pdf = lopdf::Document::load_mem(bytes).expect("a PDF lopdf reads");
+    pdf.objects
+        .values()
+        .filter_map(|object| object.as_stream().ok())
+        .filter(|stream| stream.dict.has_type(b"ObjStm"))
+        .count()
+}
+
 /// Asserts that a PDF is print-ready: every font embedded (`pdffonts`) and the file sound
 /// (`qpdf --check`). `what` names it in failure messages.
 pub(crate) fn assert_print_ready(path: &Path, what: &str) {

@@ -142,7 +142,9 @@ impl Pages {
         self
     }
 
-    /// Writes the pages as one PDF.
+    /// Writes the pages as one PDF, its small objects packed into compressed object streams
+    /// ([`crate::render::pdf::pack`]): every PDF dossier writes, a profile, a book or a
+    /// redline, is written here.
     pub fn export(&self, settings: &PdfSettings) -> Result<Vec<u8>, Vec<TypstDiagnostic>> {
         let document = PagedDocument::new(
             self.pages.iter().cloned().collect(),
@@ -168,12 +170,13 @@ impl Pages {
             tagged: archival,
             pretty: false,
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| {
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
             errors
                 .iter()
                 .map(|e| plain_error(e.message.to_string()))
-                .collect()
-        })
+                .collect::<Vec<_>>()
+        })?;
+        crate::render::pdf::pack(&pdf).map_err(|e| vec![plain_error(e.to_string())])
     }
 
     /// The document details of the PDF: the pages' own, with `settings`' metadata and date.
