@@ -188,6 +188,8 @@ for i in $(seq 1 "$PAIRS"); do
 done
 BOOK_SIZE=$(python3 -c "import os, sys; print(f'{os.path.getsize(sys.argv[1]) / 1e6:.2f}')" "$BOOK")
 BOOK_PAGES=$(pdfinfo "$BOOK" 2>/dev/null | sed -n 's/^Pages: *//p')
+# The profiles' PDFs of the last cold render with the book, together (informational).
+PROFILES_SIZE=$(find "$EDITION/out-book/$YEAR" -name '*.pdf' -printf '%s\n' | awk '{s += $1} END {printf "%.2f", s / 1e6}')
 QPDF_ERRORS=0
 qpdf --check "$BOOK" >"$WORK/qpdf.log" 2>&1 || QPDF_ERRORS=$?
 # Fonts embedded more than once: pdffonts rows beyond one per font name (subset tag removed).
@@ -267,6 +269,7 @@ printf '%-58s %10s %-4s\n' "  (ratios ${RATIOS[*]}; profiles only)" "" "" | tee 
 report "book's share of the cold render (median of $PAIRS)" "$(median "${BOOK_SHARES[@]}")" % "<=" 5
 printf '%-58s %10s %-4s\n' "  (shares ${BOOK_SHARES[*]})" "" "" | tee -a "$FIGURES"
 report "book of $NRECORDS profiles, $BOOK_PAGES pages (size)" "$BOOK_SIZE" MB "<=" 3
+printf '%-58s %10s %-4s\n' "the $NRECORDS profiles' PDFs together (size)" "$PROFILES_SIZE" MB | tee -a "$FIGURES"
 report "book: qpdf --check exit code" "$QPDF_ERRORS" "" "<=" 0
 report "book: fonts embedded more than once ($FONTS fonts)" "$REPEATS" "" "<=" 0
 report "no-change rerun (wall)" "$RERUN" s "<" "$(python3 -c "print(f'{0.05*$COLD:.3f}')")"
