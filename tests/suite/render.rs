@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::support::{
     TestProject, assert_print_ready, assert_words_in_order, minimal_record, object_streams,
-    page_count, pdf_text, tool, word_boxes,
+    page_count, pdf_raw_text, pdf_text, tool, word_boxes,
 };
 
 #[test]
@@ -86,6 +86,26 @@ fn samples_render_to_print_ready_pdfs() {
         let text = pdf_text(&project.path().join(rel));
         let caption = format!("Annual UN General Assembly resolution on the {treaty}, by year");
         assert!(text.contains(&caption), "{rel}: {text}");
+    }
+}
+
+#[test]
+fn each_vote_is_drawn_with_its_year() {
+    let project = TestProject::with_samples();
+    let run = project.run(&["render", "profiles/2022/kyrgyzstan.toml", "--no-book"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = pdf_raw_text(&project.path().join("out/2022/kyrgyzstan.pdf"));
+    let (_, chart) = text
+        .split_once("UN General Assembly votes ")
+        .expect("the vote chart's heading");
+    // The record's seven votes, 2015 to 2021: each vote, then its year.
+    let words: Vec<&str> = chart.split(' ').take(14).collect();
+    for (i, pair) in words.chunks(2).enumerate() {
+        assert_eq!(pair[1], (2015 + i).to_string(), "{chart}");
+        assert!(
+            ["Yes", "No", "Abstain", "Absent"].contains(&pair[0]),
+            "{chart}"
+        );
     }
 }
 

@@ -138,6 +138,12 @@ fn pdftotext(path: &Path, options: &[&str]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text of a PDF in the order its content draws it (`pdftotext -raw`), which is the order a
+/// tagged PDF's reader follows, with whitespace folded to single spaces.
+pub(crate) fn pdf_raw_text(path: &Path) -> String {
+    pdftotext(path, &["-raw"])
+}
+
 /// A word `pdftotext -bbox` finds on a page, with its left and right edges in points.
 pub(crate) struct WordBox {
     /// The word.
