@@ -463,3 +463,47 @@ fn one_page_profiles_are_padded_so_each_starts_on_a_right_hand_page() {
         assert_eq!(shows_text, i % 2 == 0, "page {}", i + 1);
     }
 }
+
+/// The kind (`/S`) of each element directly under the PDF's `Document` element, in order,
+/// with how many marked-content sequences each holds itself.
+fn document_children(path: &Path) -> Vec<(String, usize)> {
+    let pdf = Document::load(path).expect("a readable PDF");
+    let catalog = pdf.catalog().expect("a catalog");
+    let Ok(Object::Reference(root)) = catalog.get(b"StructTreeRoot") else {
+        panic!("no structure tree");
+    };
+    let root = pdf.get_dictionary(*root).expect("the structure tree root");
+    let document = pdf
+        .get_dictionary(kids(root)[0])
+        .expect("the Document element");
+    kids(document)
+        .into_iter()
+        .map(|id| {
+            let elem = pdf.get_dictionary(id).expect("an element");
+            let kind = elem.get(b"S").and_then(Object::as_name).unwrap_or(b"?");
+            let marked = kid_objects(elem)
+                .iter()
+                .filter(|k| matches!(k, Object::Integer(_)))
+                .count();
+            (String::from_utf8_lossy(kind).into_owned(), marked)
+        })
+        .collect()
+}
+
+#[test]
+fn each_key_fact_is_one_paragraph_of_label_and_value() {
+    let project = TestProject::with_samples();
+    let record = "profiles/2023/examplestan.mine-action.toml";
+    let run = project.run(&["render", record, "--no-book"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let children = document_children(&project.path().join("out/2023/examplestan.mine-action.pdf"));
+    // Its four key facts (Mine Ban Treaty, Article 5 deadline, extensions, on track): four
+    // paragraphs in a row, each holding its label and its value, and no grid of cells.
+    let facts = children
+        .windows(4)
+        .any(|w| w.iter().all(|(kind, marked)| kind == "P" && *marked == 2));
+    assert!(facts, "{children:?}");
+    // Nothing above the first section is a grid's cells (a `Div` of them).
+    let mut head = children.iter().take_while(|(kind, _)| kind != "H2");
+    assert!(!head.any(|(kind, _)| kind == "Div"), "{children:?}");
+}
