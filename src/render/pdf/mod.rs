@@ -7,6 +7,7 @@
 //! profile to about half.
 
 mod pack;
+mod renumber;
 
 /// A PDF that cannot be packed.
 #[derive(Debug, thiserror::Error)]

@@ -4,8 +4,12 @@
 //! each object is a slice of the file, from its offset to the next. A stream object is copied
 //! as it is; every other object's value goes into an object stream of [`PER_STREAM`]
 //! (ISO 32000-1, 7.5.7), the streams compressed in parallel; a cross-reference stream
-//! (7.5.8) ends the file, with the trailer's entries. Nothing is parsed beyond that, so
-//! packing a book takes a fraction of the time and memory of reading it as objects.
+//! (7.5.8) ends the file, with the trailer's entries. The small objects go into the streams
+//! grouped by kind (their text with the digits left out: the table cells together, then the
+//! rows...), which deflate compresses better than the order Typst wrote them in, and every
+//! object is numbered anew in that order ([`Renumbering`]), so that the cross-reference
+//! stream's rows stay in order too. Nothing is parsed beyond the references, so packing a
+//! book takes a fraction of the time and memory of reading it as objects.
 
 use std::io::Write;
 
@@ -14,10 +18,11 @@ use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
 
 use super::PdfError;
+use super::renumber::Renumbering;
 
-/// Flate level of the object streams: structure elements are much alike, so a high level
-/// pays.
-const LEVEL: u32 = 6;
+/// Flate level of the object streams: with the objects grouped by kind, level 5 packs the
+/// 200-profile book smaller than 6 does, and faster.
+const LEVEL: u32 = 5;
 
 /// Objects to an object stream.
 const PER_STREAM: usize = 1000;
@@ -44,13 +49,16 @@ struct Object<'a> {
 /// the streams packed into compressed object streams.
 pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
     let (objects, trailer, size) = read(bytes)?;
-    let (streams, small): (Vec<Object<'_>>, Vec<Object<'_>>) =
+    let (streams, mut small): (Vec<Object<'_>>, Vec<Object<'_>>) =
         objects.into_iter().partition(|o| is_stream(o.value));
+    small.par_sort_by_cached_key(|o| (shape(o.value), o.number));
+    let numbers = Renumbering::new(size, small.iter().chain(&streams).map(|o| o.number))?;
     let packs: Vec<(Vec<u32>, Vec<u8>)> = small
         .par_chunks(PER_STREAM)
-        .map(object_stream)
-        .collect::<std::io::Result<_>>()
-        .map_err(PdfError::Write)?;
+        .enumerate()
+        .map(|(i, chunk)| object_stream(chunk, i * PER_STREAM + 1, &numbers))
+        .collect::<Result<_, _>>()?;
+    let size = (small.len() + streams.len() + 1) as u32;
     let total = size as usize + packs.len() + 1;
     let mut entries = vec![Entry::Free; total];
     let mut out = Vec::with_capacity(bytes.len() / 3);
@@ -62,8 +70,9 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
     out.extend_from_slice(version);
     out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
     for object in &streams {
-        entries[object.number as usize] = Entry::At(out.len());
-        write_object(&mut out, object.number, object.value);
+        let number = numbers.get(object.number)?;
+        entries[number as usize] = Entry::At(out.len());
+        write_object(&mut out, number, &numbers.apply(object.value)?);
     }
     for (i, (numbers, stream)) in packs.iter().enumerate() {
         let container = size + i as u32;
@@ -74,7 +83,7 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
         entries[container as usize] = Entry::At(out.len());
         write_object(&mut out, container, stream);
     }
-    write_xref_stream(&mut out, &mut entries, trailer).map_err(PdfError::Write)?;
+    write_xref_stream(&mut out, &mut entries, &numbers.apply(trailer)?).map_err(PdfError::Write)?;
     Ok(out)
 }
 
@@ -143,19 +152,21 @@ fn is_stream(value: &[u8]) -> bool {
     value.ends_with(b"endstream")
 }
 
-/// An object stream of `objects`: their numbers, and the stream object's value.
-fn object_stream(objects: &[Object<'_>]) -> std::io::Result<(Vec<u32>, Vec<u8>)> {
+/// An object stream of `objects`, numbered anew from `first` on: their numbers, and the
+/// stream object's value.
+fn object_stream(
+    objects: &[Object<'_>],
+    first: usize,
+    numbers: &Renumbering,
+) -> Result<(Vec<u32>, Vec<u8>), PdfError> {
     let mut table = String::new();
-    let mut body = Vec::new();
-    for object in objects {
-        table.push_str(&format!("{} {} ", object.number, body.len()));
-        body.extend_from_slice(object.value);
+    let mut body = Vec::with_capacity(objects.iter().map(|o| o.value.len() + 1).sum());
+    for (number, object) in (first..).zip(objects) {
+        table.push_str(&format!("{number} {} ", body.len()));
+        numbers.apply_into(object.value, &mut body)?;
         body.push(b'\n');
     }
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
-    encoder.write_all(table.as_bytes())?;
-    encoder.write_all(&body)?;
-    let content = encoder.finish()?;
+    let content = deflate(&[table.as_bytes(), &body]).map_err(PdfError::Write)?;
     let mut value = format!(
         "<</Type/ObjStm/N {}/First {}/Filter/FlateDecode/Length {}>>\nstream\n",
         objects.len(),
@@ -165,8 +176,27 @@ fn object_stream(objects: &[Object<'_>]) -> std::io::Result<(Vec<u32>, Vec<u8>)>
     .into_bytes();
     value.extend_from_slice(&content);
     value.extend_from_slice(b"\nendstream");
-    let numbers = objects.iter().map(|o| o.number).collect();
+    let numbers = (first..).take(objects.len()).map(|n| n as u32).collect();
     Ok((numbers, value))
+}
+
+/// `parts`, one after the other, compressed with flate at [`LEVEL`].
+fn deflate(parts: &[&[u8]]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
+    for part in parts {
+        encoder.write_all(part)?;
+    }
+    encoder.finish()
+}
+
+/// An object's shape: its text with the digits left out, so that objects of one kind (a
+/// table cell, a row, a page) sort together.
+fn shape(value: &[u8]) -> Vec<u8> {
+    value
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_digit())
+        .collect()
 }
 
 fn write_object(out: &mut Vec<u8>, number: u32, value: &[u8]) {
@@ -203,9 +233,7 @@ fn write_xref_stream(
         rows.extend(row.iter().zip(above).map(|(b, a)| b.wrapping_sub(a)));
         above = row;
     }
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
-    encoder.write_all(&rows)?;
-    let content = encoder.finish()?;
+    let content = deflate(&[&rows])?;
     let rest = without_size(trailer);
     out.extend_from_slice(format!("{number} 0 obj\n<<").as_bytes());
     out.extend_from_slice(&rest);
@@ -292,7 +320,7 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         classic(&[
-            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Catalog/Pages 2 0 R/Lang(see 3 0 R)>>",
             "<</Type/Pages/Kids[3 0 R]/Count 1>>",
             "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
             "<</Length 11>>\nstream\n0 0 m 1 1 l\nendstream",
@@ -303,13 +331,25 @@ mod tests {
     fn packed_objects_read_back_the_same() {
         let packed = pack(&sample()).expect("packs");
         let pdf = lopdf::Document::load_mem(&packed).expect("the packed PDF reads");
-        assert_eq!(pdf.get_pages().len(), 1);
+        // The objects are numbered anew: the page is found from the catalog.
+        let pages = pdf.get_pages();
+        assert_eq!(pages.len(), 1);
+        let page_id = pages[&1];
         let page = pdf
-            .get_dictionary((3, 0))
+            .get_dictionary(page_id)
             .expect("the page, from an object stream");
         assert_eq!(page.get(b"Type").unwrap().as_name().unwrap(), b"Page");
-        assert_eq!(pdf.get_page_content((3, 0)).trim_ascii(), b"0 0 m 1 1 l");
+        let parent = page.get(b"Parent").unwrap().as_reference().unwrap();
+        let tree = pdf.get_dictionary(parent).expect("the page tree");
+        assert_eq!(tree.get(b"Count").unwrap().as_i64().unwrap(), 1);
+        assert_eq!(pdf.get_page_content(page_id).trim_ascii(), b"0 0 m 1 1 l");
         assert!(pdf.trailer.get(b"ID").is_ok(), "the trailer's ID is kept");
+        // What only looks like a reference, in a string, is left as it was.
+        let catalog = pdf.catalog().expect("the catalog");
+        assert_eq!(
+            catalog.get(b"Lang").unwrap().as_str().unwrap(),
+            b"see 3 0 R"
+        );
         let streams = pdf
             .objects
             .values()

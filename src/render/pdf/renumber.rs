@@ -1,0 +1,245 @@
+//! Object numbers given anew: every indirect reference (`N G R`) in an object's text is
+//! rewritten through a table from old numbers to new ones.
+//!
+//! The text is read token by token (ISO 32000-1, 7.2 and 7.3) so that what only looks like
+//! a reference is left alone: digits inside a string (`(see 3 0 R)`), a name (`/F0`) or a
+//! real number are not references. A stream's data is never read: the scan stops at the
+//! `stream` keyword that ends its dictionary.
+
+use super::PdfError;
+
+/// Old object numbers to new ones.
+pub(super) struct Renumbering {
+    /// The new number of each old one; `0` for a number no object of the file has.
+    new: Vec<u32>,
+}
+
+impl Renumbering {
+    /// A renumbering that gives the objects numbered `old` (in that order) the numbers 1, 2...
+    /// `size` is one more than the largest old number.
+    pub(super) fn new(size: u32, old: impl Iterator<Item = u32>) -> Result<Self, PdfError> {
+        let mut new = vec![0; size as usize];
+        for (number, old) in (1..).zip(old) {
+            let slot = new
+                .get_mut(old as usize)
+                .ok_or(PdfError::Unpackable("an object beyond the file's size"))?;
+            *slot = number;
+        }
+        Ok(Self { new })
+    }
+
+    /// The new number of the object numbered `old`.
+    pub(super) fn get(&self, old: u32) -> Result<u32, PdfError> {
+        match self.new.get(old as usize) {
+            Some(&new) if new != 0 => Ok(new),
+            _ => Err(PdfError::Unpackable(
+                "a reference to an object not in the file",
+            )),
+        }
+    }
+
+    /// `text` (an object's value, a stream's dictionary and data, or a trailer's entries)
+    /// with its references renumbered; a stream's data is copied as it is.
+    pub(super) fn apply(&self, text: &[u8]) -> Result<Vec<u8>, PdfError> {
+        let mut out = Vec::with_capacity(text.len() + 16);
+        self.apply_into(text, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Renumbering::apply`], appending to `out`.
+    pub(super) fn apply_into(&self, text: &[u8], out: &mut Vec<u8>) -> Result<(), PdfError> {
+        let mut copied = 0;
+        let mut at = 0;
+        while at < text.len() {
+            let byte = text[at];
+            at = match byte {
+                b'(' => literal_string_end(text, at)?,
+                b'<' if text.get(at + 1) == Some(&b'<') => at + 2,
+                b'<' => hex_string_end(text, at)?,
+                b'%' => line_end(text, at),
+                b'/' => token_end(text, at + 1),
+                b'0'..=b'9' => match reference_at(text, at) {
+                    Some((number_end, number)) => {
+                        out.extend_from_slice(&text[copied..at]);
+                        write_decimal(out, self.get(number)?);
+                        copied = number_end;
+                        number_end
+                    }
+                    None => token_end(text, at),
+                },
+                _ if is_regular(byte) => {
+                    let end = token_end(text, at);
+                    if &text[at..end] == b"stream" {
+                        break;
+                    }
+                    end
+                }
+                _ => at + 1,
+            };
+        }
+        out.extend_from_slice(&text[copied..]);
+        Ok(())
+    }
+}
+
+/// Appends `number` in decimal digits.
+fn write_decimal(out: &mut Vec<u8>, number: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// The number and where it ends, when `text` has a reference `N G R` at `at`.
+fn reference_at(text: &[u8], at: usize) -> Option<(usize, u32)> {
+    let number_end = digits_end(text, at);
+    let generation = whitespace_end(text, number_end);
+    let generation_end = digits_end(text, generation);
+    let r = whitespace_end(text, generation_end);
+    let is_reference = generation > number_end
+        && generation_end > generation
+        && r > generation_end
+        && text.get(r) == Some(&b'R')
+        && text.get(r + 1).is_none_or(|&b| !is_regular(b));
+    if !is_reference {
+        return None;
+    }
+    let number = text[at..number_end].iter().try_fold(0u32, |n, &d| {
+        n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+    })?;
+    Some((number_end, number))
+}
+
+/// Where the literal string that opens at `at` ends (after its closing parenthesis).
+fn literal_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < text.len() {
+        match text[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(PdfError::Unpackable("a string that does not end"))
+}
+
+/// Where the hexadecimal string that opens at `at` ends (after its `>`).
+fn hex_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
+    text[at..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map(|end| at + end + 1)
+        .ok_or(PdfError::Unpackable(
+            "a hexadecimal string that does not end",
+        ))
+}
+
+fn line_end(text: &[u8], at: usize) -> usize {
+    text[at..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(text.len(), |end| at + end)
+}
+
+/// Where the token of regular characters from `at` ends.
+fn token_end(text: &[u8], at: usize) -> usize {
+    text[at..]
+        .iter()
+        .position(|&b| !is_regular(b))
+        .map_or(text.len(), |end| at + end)
+}
+
+fn digits_end(text: &[u8], at: usize) -> usize {
+    text.get(at..).map_or(at, |rest| {
+        at + rest.iter().take_while(|b| b.is_ascii_digit()).count()
+    })
+}
+
+fn whitespace_end(text: &[u8], at: usize) -> usize {
+    text.get(at..).map_or(at, |rest| {
+        at + rest.iter().take_while(|&&b| is_whitespace(b)).count()
+    })
+}
+
+/// PDF's white-space characters (7.2.2, table 1).
+fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b'\0' | b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+/// Neither white space nor a delimiter (7.2.2, table 2).
+fn is_regular(byte: u8) -> bool {
+    !matches!(
+        byte,
+        b'\0'
+            | b'\t'
+            | b'\n'
+            | b'\x0C'
+            | b'\r'
+            | b' '
+            | b'('
+            | b')'
+            | b'<'
+            | b'>'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'/'
+            | b'%'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Renumbering;
+
+    fn renumbered(text: &str) -> String {
+        // 1 -> 3, 2 -> 1, 3 -> 2
+        let renumbering = Renumbering::new(4, [2, 3, 1].into_iter()).expect("a renumbering");
+        String::from_utf8(renumbering.apply(text.as_bytes()).expect("renumbers")).expect("utf-8")
+    }
+
+    #[test]
+    fn references_are_renumbered_and_what_only_looks_like_one_is_not() {
+        assert_eq!(
+            renumbered("<</Parent 1 0 R/Kids[2 0 R 3 0 R]/K[1 2]/Nums[0 1 0 R]>>"),
+            "<</Parent 3 0 R/Kids[1 0 R 2 0 R]/K[1 2]/Nums[0 3 0 R]>>"
+        );
+        assert_eq!(
+            renumbered("<</T(see 1 0 R \\) 2 0 R (3 0 R))/ID<01 0 R>/F1 2 0 R/X 1.5 0 R>>"),
+            "<</T(see 1 0 R \\) 2 0 R (3 0 R))/ID<01 0 R>/F1 1 0 R/X 1.5 0 R>>"
+        );
+    }
+
+    #[test]
+    fn a_stream_is_renumbered_in_its_dictionary_only() {
+        assert_eq!(
+            renumbered("<</Length 9/Parent 1 0 R>>\nstream\n1 0 R 2 0\nendstream"),
+            "<</Length 9/Parent 3 0 R>>\nstream\n1 0 R 2 0\nendstream"
+        );
+    }
+
+    #[test]
+    fn a_reference_to_no_object_or_an_open_string_is_refused() {
+        let renumbering = Renumbering::new(4, [2, 3, 1].into_iter()).expect("a renumbering");
+        for bad in ["[7 0 R]", "[0 0 R]", "<</T(open 1 0 R>>", "<</ID<01"] {
+            assert!(renumbering.apply(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+}
