@@ -207,6 +207,8 @@ fn is_regular(byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::Renumbering;
 
     fn renumbered(text: &str) -> String {
@@ -240,6 +242,21 @@ mod tests {
         let renumbering = Renumbering::new(4, [2, 3, 1].into_iter()).expect("a renumbering");
         for bad in ["[7 0 R]", "[0 0 R]", "<</T(open 1 0 R>>", "<</ID<01"] {
             assert!(renumbering.apply(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_text_makes_the_scanner_panic(text in prop::collection::vec(
+            prop::sample::select(b"0123 R()<>[]/%\\stream\n".to_vec()),
+            0..64,
+        )) {
+            let renumbering = Renumbering::new(4, [2, 3, 1].into_iter()).expect("a renumbering");
+            if let Ok(out) = renumbering.apply(&text) {
+                // Only digits change: everything else comes out as it went in.
+                let strip = |b: &[u8]| b.iter().filter(|c| !c.is_ascii_digit()).count();
+                prop_assert_eq!(strip(&out), strip(&text));
+            }
         }
     }
 }
