@@ -150,6 +150,7 @@ fn hex_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
         ))
 }
 
+/// Where the comment from `at` ends (at its end of line).
 fn line_end(text: &[u8], at: usize) -> usize {
     text[at..]
         .iter()
@@ -165,12 +166,14 @@ fn token_end(text: &[u8], at: usize) -> usize {
         .map_or(text.len(), |end| at + end)
 }
 
+/// Where the run of digits from `at` ends.
 fn digits_end(text: &[u8], at: usize) -> usize {
     text.get(at..).map_or(at, |rest| {
         at + rest.iter().take_while(|b| b.is_ascii_digit()).count()
     })
 }
 
+/// Where the run of white space from `at` ends.
 fn whitespace_end(text: &[u8], at: usize) -> usize {
     text.get(at..).map_or(at, |rest| {
         at + rest.iter().take_while(|&&b| is_whitespace(b)).count()
