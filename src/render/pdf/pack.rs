@@ -48,11 +48,11 @@ struct Object<'a> {
 /// The PDF `bytes` (with a cross-reference table, as Typst writes it) with every object but
 /// the streams packed into compressed object streams.
 pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let (objects, trailer, size) = read(bytes)?;
+    let (objects, trailer, old_size) = read(bytes)?;
     let (streams, mut small): (Vec<Object<'_>>, Vec<Object<'_>>) =
         objects.into_iter().partition(|o| is_stream(o.value));
     small.par_sort_by_cached_key(|o| (shape(o.value), o.number));
-    let numbers = Renumbering::new(size, small.iter().chain(&streams).map(|o| o.number))?;
+    let numbers = Renumbering::new(old_size, small.iter().chain(&streams).map(|o| o.number))?;
     let packs: Vec<(Vec<u32>, Vec<u8>)> = small
         .par_chunks(PER_STREAM)
         .enumerate()
@@ -72,7 +72,10 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
     for object in &streams {
         let number = numbers.get(object.number)?;
         entries[number as usize] = Entry::At(out.len());
-        write_object(&mut out, number, &numbers.apply(object.value)?);
+        // Renumbered straight into the file: a stream's data is copied once.
+        write_object(&mut out, number, |out| {
+            numbers.apply_into(object.value, out)
+        })?;
     }
     for (i, (numbers, stream)) in packs.iter().enumerate() {
         let container = size + i as u32;
@@ -81,7 +84,10 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
             entries[*number as usize] = Entry::Packed { container, index };
         }
         entries[container as usize] = Entry::At(out.len());
-        write_object(&mut out, container, stream);
+        write_object(&mut out, container, |out| {
+            out.extend_from_slice(stream);
+            Ok(())
+        })?;
     }
     write_xref_stream(&mut out, &mut entries, &numbers.apply(trailer)?).map_err(PdfError::Write)?;
     Ok(out)
@@ -199,10 +205,16 @@ fn shape(value: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-fn write_object(out: &mut Vec<u8>, number: u32, value: &[u8]) {
+/// Writes object `number`, its value written by `value`.
+fn write_object(
+    out: &mut Vec<u8>,
+    number: u32,
+    value: impl FnOnce(&mut Vec<u8>) -> Result<(), PdfError>,
+) -> Result<(), PdfError> {
     out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
-    out.extend_from_slice(value);
+    value(out)?;
     out.extend_from_slice(b"\nendobj\n");
+    Ok(())
 }
 
 /// The cross-reference stream, numbered last, with the `trailer`'s entries; then the end.
