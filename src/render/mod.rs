@@ -27,7 +27,7 @@ use data::{
     replace_missing_glyphs, section_pages,
 };
 pub use manifest::Manifest;
-pub use typst::{Base, Conformance, DataFile, Document, PdfMetadata, PdfSettings, TypstDiagnostic};
+pub use typst::{Base, DataFile, Document, PdfMetadata, PdfSettings, TypstDiagnostic};
 
 use crate::record::{Record, Topic};
 use crate::registry::Registry;
@@ -418,7 +418,6 @@ impl Renderer {
         let settings = PdfSettings {
             ident: record_id(record),
             date: Some(data.date.ymd()),
-            conformance: Conformance::Archival,
             metadata: Some(PdfMetadata {
                 title: data.title.clone(),
                 author: data.author.clone(),

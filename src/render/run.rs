@@ -17,9 +17,8 @@ use rayon::prelude::*;
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
 use super::typst::{self, BookPages, Overlays, Pages};
 use super::{
-    BookJob, BookPiece, Conformance, DataFile, Document, Job, JobError, JobKind, JobResult,
-    PdfSettings, ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document,
-    write_atomically,
+    BookJob, BookPiece, DataFile, Document, Job, JobError, JobKind, JobResult, PdfSettings,
+    ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, write_atomically,
 };
 
 /// Profiles laid out in one document.
@@ -417,7 +416,6 @@ impl Renderer {
         let settings = PdfSettings {
             ident: format!("book-{}", book.edition),
             date: Some(book.date),
-            conformance: Conformance::Archival,
             metadata: None,
         };
         let pdf = assembled

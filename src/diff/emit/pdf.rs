@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::render::{Base, Conformance, DataFile, Document, Paper, PdfSettings, TypstDiagnostic};
+use crate::render::{Base, DataFile, Document, Paper, PdfSettings, TypstDiagnostic};
 
 use super::super::prose::ParagraphDiff;
 use super::super::{Diff, RecordStatus};
@@ -204,7 +204,6 @@ pub fn render(
     let settings = PdfSettings {
         ident,
         date: Some((year, 1, 1)),
-        conformance: Conformance::Archival,
         metadata: None,
     };
     match base.compile_pdf(&document, &settings) {

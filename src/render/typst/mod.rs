@@ -78,15 +78,14 @@ pub struct DataFile {
     pub bytes: Vec<u8>,
 }
 
-/// What a PDF written from laid-out pages says about itself and conforms to.
+/// What a PDF written from laid-out pages says about itself (every one is tagged, PDF/A-2a
+/// and PDF/UA-1).
 #[derive(Debug, Clone)]
 pub struct PdfSettings {
     /// A stable identifier for the PDF's document id.
     pub ident: String,
     /// Date for the PDF metadata (never the clock).
     pub date: Option<(i32, u8, u8)>,
-    /// What the PDF must conform to.
-    pub conformance: Conformance,
     /// Title, author and keywords, when the pages' own document does not give them (a
     /// profile's pages taken from a document of several profiles).
     pub metadata: Option<PdfMetadata>,
@@ -101,16 +100,6 @@ pub struct PdfMetadata {
     pub author: String,
     /// Keywords.
     pub keywords: Vec<String>,
-}
-
-/// What a compiled PDF is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Conformance {
-    /// Tagged, PDF/A-2a and PDF/UA-1: every page a reader sees.
-    Archival,
-    /// Untagged, no standard: folio sheets, whose pages are laid over archival pages as
-    /// pagination artifacts.
-    Plain,
 }
 
 /// The shared, immutable base every document world borrows.

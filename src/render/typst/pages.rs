@@ -19,9 +19,9 @@ use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::{Conformance, PdfSettings, TypstDiagnostic, plain_error, typst_version};
+use super::{PdfSettings, TypstDiagnostic, plain_error, typst_version};
 
-/// PDF conformance the export of archival pages enforces.
+/// The standards every PDF dossier writes conforms to (tagged, archival and accessible).
 const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2a, PdfStandard::Ua_1];
 
 /// The label of the metadata that opens each part of a document (its value: the part's id).
@@ -154,9 +154,8 @@ impl Pages {
             .date
             .and_then(|(y, m, d)| Datetime::from_ymd_hms(y, m, d, 0, 0, 0))
             .map(Timestamp::new_utc);
-        let archival = settings.conformance == Conformance::Archival;
-        let standards = PdfStandards::new(if archival { STANDARDS } else { &[] })
-            .map_err(|e| vec![plain_error(e.message().to_string())])?;
+        let standards =
+            PdfStandards::new(STANDARDS).map_err(|e| vec![plain_error(e.message().to_string())])?;
         let options = PdfOptions {
             ident: Smart::Custom(settings.ident.clone()),
             creator: Smart::Custom(Some(format!(
@@ -167,7 +166,7 @@ impl Pages {
             timestamp,
             page_ranges: None,
             standards,
-            tagged: archival,
+            tagged: true,
             pretty: false,
         };
         let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
