@@ -6,6 +6,3 @@
 pub mod rollover;
 pub mod skeleton;
 pub mod watch;
-
-/// Where the committed JSON Schema lives, relative to the project root.
-pub const SCHEMA_PATH: &str = "checks/record.schema.json";

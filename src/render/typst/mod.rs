@@ -179,13 +179,6 @@ impl Base {
         &self.fingerprint
     }
 
-    /// Every font documents are laid out with: its file's bytes and its index in the file.
-    pub fn font_files(&self) -> impl Iterator<Item = (&[u8], u32)> {
-        self.fonts
-            .iter()
-            .map(|font| (font.data().as_slice(), font.index()))
-    }
-
     /// Characters of `text` that no bundled font can show, each once, in order of appearance.
     pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
         let mut missing: Vec<char> = Vec::new();
