@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::facts::{ClaimPatterns, Fact, extract};
+use crate::project::relative_to_cwd;
 use crate::record::{LoadError, Record, load_record};
 use crate::registry::{Registry, TreatyId};
 use crate::walk::{WalkOptions, walk};
@@ -359,13 +360,6 @@ fn sibling_paths(
         .collect()
 }
 
-fn display_path(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-}
-
 /// Checks record files: the whole pipeline from paths to sorted findings.
 pub fn check_files(
     files: &[PathBuf],
@@ -438,7 +432,7 @@ fn neighbour_links(records: &[Checked], profiles: &Path) -> NeighbourLinks {
             let r = &c.record;
             let prev = editions
                 .previous(&r.path, r.edition.value)
-                .map(|p| display_path(&p));
+                .map(|p| relative_to_cwd(&p));
             (prev, sibling_paths(&r.path, &r.slug(), &mut listings))
         })
         .collect()

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use dossier::project::Project;
+use dossier::project::{Project, relative_to_cwd};
 use dossier::record::{Topic, UnknownTopic};
 use dossier::render::Paper;
 
@@ -36,7 +36,7 @@ impl PathArgs {
     /// The paths given, or the project's `profiles/` when none were.
     pub(crate) fn or_profiles(&self, project: &Project) -> Vec<PathBuf> {
         if self.paths.is_empty() {
-            vec![project.profiles.clone()]
+            vec![relative_to_cwd(&project.profiles)]
         } else {
             self.paths.clone()
         }

@@ -1,10 +1,13 @@
 //! `dossier build`: the main job. Renders every record and each edition's book, then
 //! reports what the checker finds.
 
-use dossier::project::{Project, ProjectError};
+use dossier::check::Severity;
+use dossier::check::emit::Format;
+use dossier::project::{Project, ProjectError, relative_to_cwd};
 use dossier::render::pipeline::RenderRequest;
 
 use super::args::{OutputArgs, RunArgs};
+use super::check::{Printing, check_and_print};
 use super::{EXIT_ERROR, EXIT_OK, Reporter};
 
 /// Arguments of `dossier build`.
@@ -37,12 +40,17 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
     };
     let rendered = super::render::render(&project, &request, reporter);
     reporter.status("checking every record:");
-    let checked = super::check::check_and_print(
+    // Files that did not load were reported by the render; the check counts them.
+    let printing = Printing {
+        format: Format::Human,
+        threshold: Severity::Error,
+        statistics: false,
+        load_errors: false,
+    };
+    let checked = check_and_print(
         &project,
-        std::slice::from_ref(&project.profiles),
-        dossier::check::emit::Format::Human,
-        dossier::check::Severity::Error,
-        false,
+        &[relative_to_cwd(&project.profiles)],
+        &printing,
         reporter,
     );
     match rendered {

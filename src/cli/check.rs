@@ -48,26 +48,35 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         Deny::Info => Severity::Info,
     };
     let paths = args.paths.or_profiles(&project);
-    check_and_print(
-        &project,
-        &paths,
-        args.output.format,
+    let printing = Printing {
+        format: args.output.format,
         threshold,
-        args.statistics,
-        reporter,
-    )
+        statistics: args.statistics,
+        load_errors: true,
+    };
+    check_and_print(&project, &paths, &printing, reporter)
 }
 
-/// Checks the records under `paths` and prints the findings in `format`; returns the exit
-/// code: 2 when a record or the checker's configuration does not load, 1 when a finding
-/// is at or above `threshold`, else 0. With `statistics`, the human output ends with the
-/// findings grouped by rule family, rule and record.
+/// How `check_and_print` reports.
+pub(super) struct Printing {
+    /// The output format of the findings.
+    pub(super) format: Format,
+    /// The lowest severity that makes the run fail.
+    pub(super) threshold: Severity,
+    /// Whether the human output ends with the findings grouped by rule family, rule and record.
+    pub(super) statistics: bool,
+    /// Whether each record file that does not load is reported (`build` has reported them
+    /// while rendering; they are counted either way).
+    pub(super) load_errors: bool,
+}
+
+/// Checks the records under `paths` and prints the findings as `printing` says; returns the
+/// exit code: 2 when a record or the checker's configuration does not load, 1 when a finding
+/// is at or above the threshold, else 0.
 pub(super) fn check_and_print(
     project: &Project,
     paths: &[PathBuf],
-    format: Format,
-    threshold: Severity,
-    statistics: bool,
+    printing: &Printing,
     reporter: &Reporter,
 ) -> i32 {
     let registry = match Registry::load(&project.checks) {
@@ -102,24 +111,41 @@ pub(super) fn check_and_print(
         reporter.skipped(s);
     }
     let outcome = check_files(&files, &project.profiles, &registry, &patterns, &settings);
-    for e in &outcome.load_errors {
-        reporter.load_error(e);
+    if printing.load_errors {
+        for e in &outcome.load_errors {
+            reporter.load_error(e);
+        }
     }
     print!(
         "{}",
         emit::render(
-            format,
+            printing.format,
             &outcome.findings,
             outcome.records,
             reporter.color_stdout,
-            statistics
+            printing.statistics
         )
     );
     if !outcome.load_errors.is_empty() {
+        reporter.failure(&unread_summary(outcome.load_errors.len()));
         EXIT_ERROR
-    } else if outcome.findings.iter().any(|f| f.severity >= threshold) {
+    } else if outcome
+        .findings
+        .iter()
+        .any(|f| f.severity >= printing.threshold)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// The last line when record files did not load: the summary above counts only the records
+/// that did, so it must not read as a clean result.
+fn unread_summary(files: usize) -> String {
+    if files == 1 {
+        "1 record file could not be read and was not checked".to_string()
+    } else {
+        format!("{files} record files could not be read and were not checked")
     }
 }

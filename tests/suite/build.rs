@@ -61,3 +61,30 @@ fn checking_an_imported_page_finds_its_two_defects() {
     let path = archive_page::fixture_path();
     archive_page::check_finds_both_defects(&archive_page::fixture_page(&path));
 }
+
+#[test]
+fn a_record_file_that_does_not_load_is_reported_once_and_counted() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/bytia.toml",
+        &crate::support::minimal_record("Bytia", "BY", 2023, ""),
+    );
+    project.file("profiles/2023/empty.toml", "");
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .matches("profiles/2023/empty.toml:1:1: the file is empty")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("error: 1 record file could not be read and was not checked"),
+        "{}",
+        run.stderr
+    );
+    assert!(project.path().join("out/2023/bytia.pdf").is_file());
+}

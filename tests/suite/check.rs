@@ -476,3 +476,38 @@ fn records_named_in_an_ignore_file_are_left_out_of_a_directory_walk() {
     assert!(!after.stderr.contains("broken.toml"), "{}", after.stderr);
     assert_ne!(after.code, 2, "{}", after.stderr);
 }
+
+#[test]
+fn record_files_that_do_not_load_are_counted_after_the_summary() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/bytia.toml",
+        &crate::support::minimal_record("Bytia", "BY", 2023, ""),
+    );
+    project.file("profiles/2023/empty.toml", "");
+    project.bytes("profiles/2023/latin1.toml", b"country = \"caf\xe9\"\n");
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains("in 1 record"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("error: 2 record files could not be read and were not checked"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::remove_file(project.path().join("profiles/2023/latin1.toml")).unwrap();
+    let run = project.run(&["check"]);
+    assert!(
+        run.stderr
+            .contains("error: 1 record file could not be read and was not checked"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::remove_file(project.path().join("profiles/2023/empty.toml")).unwrap();
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("could not be read"), "{}", run.stderr);
+}
