@@ -258,8 +258,13 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         .collect();
     let syntax_failed = !problems.is_empty();
     let syntax_spans: Vec<Range<usize>> = problems.iter().map(|p| p.span.clone()).collect();
+    let syntax_lines: Vec<usize> = syntax_spans
+        .iter()
+        .map(|s| line_col(text, s.start).0)
+        .collect();
     // Keep reading what the parser recovered, so one pass reports every problem; when the
-    // syntax is broken, missing keys are likely an effect of it and are not reported.
+    // syntax is broken, missing keys and whatever the parser made of a broken line (`iso = [`
+    // read as an array) are likely effects of it and are not reported.
     let mut reader = Reader {
         source: text,
         problems: Vec::new(),
@@ -270,7 +275,8 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
             s.start < p.span.end.max(p.span.start + 1) && p.span.start < s.end.max(s.start + 1)
         });
         let effect_of_syntax = syntax_failed && p.message.contains("missing the required key");
-        !(overlaps || effect_of_syntax)
+        let on_a_broken_line = syntax_lines.contains(&line_col(text, p.span.start).0);
+        !(overlaps || effect_of_syntax || on_a_broken_line)
     }));
     match record {
         Some(record) if problems.is_empty() => Ok(record),

@@ -126,3 +126,31 @@ fn pasted_control_characters_are_named_where_they_are() {
     );
     assert_eq!(problems(&clean), "");
 }
+
+#[test]
+fn a_broken_line_is_reported_as_syntax_alone() {
+    // The parser reads `iso = [` as an array and `[summary` as a table; the record reader
+    // would then complain about their types, on the very line the syntax error is on.
+    let unclosed = format!(
+        "{}iso = [\n",
+        minimal_record("X", "XX", 2023, "").replace("iso = \"XX\"\n", "")
+    );
+    assert_eq!(
+        problems(&unclosed).lines().collect::<Vec<_>>(),
+        ["r.toml:5:8: TOML syntax: unclosed array, expected `]`"],
+        "{}",
+        problems(&unclosed)
+    );
+    let header = format!("{}[summary\n", minimal_record("X", "XX", 2023, ""));
+    let out = problems(&header);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("TOML syntax: unclosed table"), "{out}");
+    // A problem on another line than the syntax error is still reported in the same pass.
+    let both = format!(
+        "{}[summary\n",
+        minimal_record("X", "XX", 2023, "").replace("edition = 2023", "edition = \"soon\"")
+    );
+    let out = problems(&both);
+    assert!(out.contains("TOML syntax: unclosed table"), "{out}");
+    assert!(out.contains("edition"), "{out}");
+}
