@@ -120,8 +120,7 @@ pub(super) fn check_and_print(
         "{}",
         emit::render(
             printing.format,
-            &outcome.findings,
-            outcome.records,
+            &outcome,
             reporter.color_stdout,
             printing.statistics
         )

@@ -511,3 +511,63 @@ fn record_files_that_do_not_load_are_counted_after_the_summary() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("could not be read"), "{}", run.stderr);
 }
+
+#[test]
+fn the_machine_formats_carry_files_that_do_not_load_with_their_positions() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/bytia.toml",
+        &crate::support::minimal_record("Bytia", "BY", 2023, ""),
+    );
+    project.file(
+        "profiles/2023/broken.toml",
+        "country = \"Brokia\"\n\n[summary\n",
+    );
+    let message = |run: &crate::support::Run| {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        run.stdout.clone()
+    };
+
+    let json = message(&project.run(&["check", "--format", "json"]));
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let unread = value["load_errors"].as_array().expect("load_errors");
+    assert_eq!(unread.len(), 1, "{json}");
+    assert_eq!(unread[0]["path"], "profiles/2023/broken.toml", "{json}");
+    assert_eq!(unread[0]["line"], 3, "{json}");
+    assert!(
+        unread[0]["message"].as_str().unwrap_or("").contains("TOML"),
+        "{json}"
+    );
+    assert_eq!(value["summary"]["unread_files"], 1, "{json}");
+    assert_eq!(value["summary"]["records"], 1, "{json}");
+
+    let github = message(&project.run(&["check", "--format", "github"]));
+    assert!(
+        github.starts_with(
+            "::error file=profiles/2023/broken.toml,line=3,col=9,title=record does not load::"
+        ),
+        "{github}"
+    );
+
+    let sarif = message(&project.run(&["check", "--format", "sarif"]));
+    let value: serde_json::Value = serde_json::from_str(&sarif).expect("sarif json");
+    let invocation = &value["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{sarif}");
+    let location = &invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"], "profiles/2023/broken.toml",
+        "{sarif}"
+    );
+    assert_eq!(location["region"]["startLine"], 3, "{sarif}");
+
+    std::fs::remove_file(project.path().join("profiles/2023/broken.toml")).unwrap();
+    let sarif = project.run(&["check", "--format", "sarif"]).stdout;
+    let value: serde_json::Value = serde_json::from_str(&sarif).expect("sarif json");
+    assert_eq!(
+        value["runs"][0]["invocations"][0]["executionSuccessful"], true,
+        "{sarif}"
+    );
+    let json = project.run(&["check", "--format", "json"]).stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(value["load_errors"], serde_json::json!([]), "{json}");
+}

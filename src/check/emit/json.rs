@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::check::{Finding, Label, counts};
+use crate::record::LoadError;
 
 fn label_json(source: &str, path: &std::path::Path, l: &Label) -> Value {
     let (line, column) = crate::record::line_col(source, l.span.start);
@@ -20,8 +21,8 @@ fn label_json(source: &str, path: &std::path::Path, l: &Label) -> Value {
     })
 }
 
-/// The findings as a JSON value.
-pub fn value(findings: &[Finding], records: usize) -> Value {
+/// The findings, and the problems of the files that did not load, as a JSON value.
+pub fn value(findings: &[Finding], load_errors: &[LoadError], records: usize) -> Value {
     let (errors, warnings, infos) = counts(findings);
     let items: Vec<Value> = findings
         .iter()
@@ -49,11 +50,24 @@ pub fn value(findings: &[Finding], records: usize) -> Value {
             })
         })
         .collect();
+    let unread: Vec<Value> = super::load_problems(load_errors)
+        .map(|(error, problem, line, column)| {
+            json!({
+                "path": error.path.display().to_string(),
+                "line": line,
+                "column": column,
+                "message": problem.message,
+                "help": problem.help,
+            })
+        })
+        .collect();
     json!({
         "version": 1,
         "findings": items,
+        "load_errors": unread,
         "summary": {
             "records": records,
+            "unread_files": load_errors.len(),
             "error": errors,
             "warning": warnings,
             "info": infos,
@@ -61,9 +75,10 @@ pub fn value(findings: &[Finding], records: usize) -> Value {
     })
 }
 
-/// The findings as pretty-printed JSON.
-pub fn render(findings: &[Finding], records: usize) -> String {
-    let mut text = serde_json::to_string_pretty(&value(findings, records)).unwrap_or_default();
+/// The findings, and the problems of the files that did not load, as pretty-printed JSON.
+pub fn render(findings: &[Finding], load_errors: &[LoadError], records: usize) -> String {
+    let value = value(findings, load_errors, records);
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::check::{Finding, RULES, Severity};
+use crate::record::LoadError;
 
 fn region(source: &str, span: &std::ops::Range<usize>) -> Value {
     let (sl, sc) = crate::record::line_col(source, span.start);
@@ -10,8 +11,9 @@ fn region(source: &str, span: &std::ops::Range<usize>) -> Value {
     json!({"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec})
 }
 
-/// The findings as a SARIF 2.1.0 log.
-pub fn render(findings: &[Finding]) -> String {
+/// The findings as a SARIF 2.1.0 log; a file that did not load is a tool execution
+/// notification of the run's invocation, which then did not succeed.
+pub fn render(findings: &[Finding], load_errors: &[LoadError]) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -74,12 +76,36 @@ pub fn render(findings: &[Finding]) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "invocations": [invocation(load_errors)],
             "results": results,
         }]
     });
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The run's invocation: whether every file loaded, and a notification for each problem of
+/// one that did not.
+fn invocation(load_errors: &[LoadError]) -> Value {
+    let notifications: Vec<Value> = super::load_problems(load_errors)
+        .map(|(error, problem, line, column)| {
+            json!({
+                "level": "error",
+                "message": {"text": problem.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": error.path.display().to_string().replace('\\', "/")},
+                        "region": {"startLine": line, "startColumn": column},
+                    },
+                }],
+            })
+        })
+        .collect();
+    json!({
+        "executionSuccessful": load_errors.is_empty(),
+        "toolExecutionNotifications": notifications,
+    })
 }
 
 fn level(s: Severity) -> &'static str {
