@@ -242,20 +242,7 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         }]));
     }
     let (doc, errors) = DeTable::parse_recoverable(text);
-    let mut problems: Vec<LoadProblem> = errors
-        .into_iter()
-        .map(|e| {
-            let span = e.span().unwrap_or(0..0);
-            match control_character(text, span.start) {
-                Some(c) => control_character_problem(c, span),
-                None => LoadProblem {
-                    message: syntax_message(e.message()),
-                    span,
-                    help: syntax_help(e.message()),
-                },
-            }
-        })
-        .collect();
+    let (mut problems, cut) = syntax_problems(text, errors);
     let syntax_failed = !problems.is_empty();
     let syntax_spans: Vec<Range<usize>> = problems.iter().map(|p| p.span.clone()).collect();
     let syntax_lines: Vec<usize> = syntax_spans
@@ -276,7 +263,7 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
         });
         let effect_of_syntax = syntax_failed && p.message.contains("missing the required key");
         let on_a_broken_line = syntax_lines.contains(&line_col(text, p.span.start).0);
-        !(overlaps || effect_of_syntax || on_a_broken_line)
+        !(overlaps || effect_of_syntax || on_a_broken_line || p.span.start >= cut)
     }));
     match record {
         Some(record) if problems.is_empty() => Ok(record),
@@ -293,6 +280,57 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
             Err(fail(problems))
         }
     }
+}
+
+/// The syntax problems of `text`, from the parser's `errors`, and the offset from which
+/// nothing else is reported. Where an array or inline table was left open, the parser's
+/// errors on every line it then swallowed give way to one problem at the opening bracket,
+/// and what the record reader would make of those lines is not reported either.
+fn syntax_problems(text: &str, errors: Vec<toml::de::Error>) -> (Vec<LoadProblem>, usize) {
+    let mut problems: Vec<LoadProblem> = errors
+        .into_iter()
+        .map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            match control_character(text, span.start) {
+                Some(c) => control_character_problem(c, span),
+                None => LoadProblem {
+                    message: syntax_message(e.message()),
+                    span,
+                    help: syntax_help(e.message()),
+                },
+            }
+        })
+        .collect();
+    let unclosed = if problems.is_empty() {
+        None
+    } else {
+        brackets::unclosed(text)
+    };
+    let Some(unclosed) = unclosed else {
+        return (problems, usize::MAX);
+    };
+    let cut = unclosed.open.start;
+    problems.retain(|p| p.span.start < cut);
+    let before = match unclosed.next {
+        Some(next) => format!("before line {}", line_col(text, next).0),
+        None => "before the end of the file".to_string(),
+    };
+    let (opener, what) = match unclosed.closer {
+        ']' => ('[', "array"),
+        _ => ('{', "inline table"),
+    };
+    problems.push(LoadProblem {
+        message: format!(
+            "this `{opener}` is never closed: the {what} needs a `{}` {before}",
+            unclosed.closer
+        ),
+        span: unclosed.open,
+        help: Some(format!(
+            "add `{}` after the {what}'s last element",
+            unclosed.closer
+        )),
+    });
+    (problems, cut)
 }
 
 /// Finds the first place where brackets or braces nest deeper than [`MAX_NESTING`], outside

@@ -137,7 +137,7 @@ fn a_broken_line_is_reported_as_syntax_alone() {
     );
     assert_eq!(
         problems(&unclosed).lines().collect::<Vec<_>>(),
-        ["r.toml:5:8: TOML syntax: unclosed array, expected `]`"],
+        ["r.toml:5:7: this `[` is never closed: the array needs a `]` before the end of the file"],
         "{}",
         problems(&unclosed)
     );
@@ -153,4 +153,26 @@ fn a_broken_line_is_reported_as_syntax_alone() {
     let out = problems(&both);
     assert!(out.contains("TOML syntax: unclosed table"), "{out}");
     assert!(out.contains("edition"), "{out}");
+}
+
+#[test]
+fn a_missing_bracket_is_one_problem_at_the_bracket_it_leaves_open() {
+    // Without its `]`, the parser reads every following line as more of the array and
+    // reports an error on each, the missing bracket last, at the end of the file.
+    let extra = "[[tables]]\nsection = \"Casualties\"\ncolumns = [\"Year\", \"Killed\"\nrows = [\n  [\"2019\", \"3\"],\n  [\"2020\", \"4\"],\n]\nnotes = \"A note.\"\n";
+    let text = minimal_record("X", "XX", 2023, extra);
+    let out = problems(&text);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        ["r.toml:8:11: this `[` is never closed: the array needs a `]` before line 9"],
+        "{out}"
+    );
+    // A problem before the bracket is still reported.
+    let earlier = text.replace("edition = 2023", "edition = 2023\nmystery = 1");
+    let out = problems(&earlier);
+    assert!(out.contains("r.toml:5:1:"), "{out}");
+    assert!(
+        out.contains("r.toml:9:11: this `[` is never closed"),
+        "{out}"
+    );
 }

@@ -34,6 +34,10 @@ fn toml_ish() -> impl Strategy<Value = String> {
         "#",
         "=",
         "[^a]",
+        "columns = [\"a\", \"b\"\n",
+        "rows = [\n",
+        "  [\"2019\", 3],\n",
+        "t = { a = 1\n",
         "_x_",
         "\n\n",
     ]);
