@@ -16,6 +16,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::prose::Prose;
 use super::*;
+use unclosed::Opened;
 
 /// Largest record file accepted, in bytes (a record is a few kilobytes; this guards memory).
 pub(super) const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
@@ -283,7 +284,7 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
 }
 
 /// The syntax problems of `text`, from the parser's `errors`, and the offset from which
-/// nothing else is reported. Where an array or inline table was left open, the parser's
+/// nothing else is reported. Where an array, inline table or multi-line text was left open, the parser's
 /// errors on every line it then swallowed give way to one problem at the opening bracket,
 /// and what the record reader would make of those lines is not reported either.
 fn syntax_problems(text: &str, errors: Vec<toml::de::Error>) -> (Vec<LoadProblem>, usize) {
@@ -304,7 +305,7 @@ fn syntax_problems(text: &str, errors: Vec<toml::de::Error>) -> (Vec<LoadProblem
     let unclosed = if problems.is_empty() {
         None
     } else {
-        brackets::unclosed(text)
+        unclosed::find(text)
     };
     let Some(unclosed) = unclosed else {
         return (problems, usize::MAX);
@@ -315,20 +316,19 @@ fn syntax_problems(text: &str, errors: Vec<toml::de::Error>) -> (Vec<LoadProblem
         Some(next) => format!("before line {}", line_col(text, next).0),
         None => "before the end of the file".to_string(),
     };
-    let (opener, what) = match unclosed.closer {
-        ']' => ('[', "array"),
-        _ => ('{', "inline table"),
+    let (opener, closer, what) = (
+        unclosed.opened.opener(),
+        unclosed.opened.closer(),
+        unclosed.opened.noun(),
+    );
+    let help = match unclosed.opened {
+        Opened::Text(_) => format!("end the text with `{closer}` on a line of its own"),
+        _ => format!("add `{closer}` after the {what}'s last element"),
     };
     problems.push(LoadProblem {
-        message: format!(
-            "this `{opener}` is never closed: the {what} needs a `{}` {before}",
-            unclosed.closer
-        ),
+        message: format!("this `{opener}` is never closed: the {what} needs a `{closer}` {before}"),
         span: unclosed.open,
-        help: Some(format!(
-            "add `{}` after the {what}'s last element",
-            unclosed.closer
-        )),
+        help: Some(help),
     });
     (problems, cut)
 }

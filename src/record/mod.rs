@@ -3,13 +3,13 @@
 //! A [`Record`] is loaded from TOML by [`load`](crate::record::load); every value keeps the
 //! byte span it was read from, so that diagnostics can point back into the file.
 
-mod brackets;
 pub mod countries;
 mod load;
 pub mod prose;
 pub mod schema;
 pub mod table;
 pub mod topics;
+mod unclosed;
 pub mod write;
 
 use std::fmt;

@@ -176,3 +176,17 @@ fn a_missing_bracket_is_one_problem_at_the_bracket_it_leaves_open() {
         "{out}"
     );
 }
+
+#[test]
+fn a_text_left_open_is_one_problem_at_its_opening_quotes() {
+    // Without its closing quotes the summary runs on to the next text's opening ones, and
+    // the parser reads the prose after them as TOML: an error on every line of it.
+    let extra = "summary = \"\"\"\nProse of the summary.\n\n[status]\nconvention = \"non-signatory\"\n\n[[sections]]\ntitle = \"Policy\"\ntext = \"\"\"\nThe policy, in prose: many words, none of them TOML.\nAnd another line of them.\n\"\"\"\n";
+    let text = minimal_record("X", "XX", 2023, extra);
+    let out = problems(&text);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        ["r.toml:6:11: this `\"\"\"` is never closed: the text needs a `\"\"\"` before line 9"],
+        "{out}"
+    );
+}
