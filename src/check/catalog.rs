@@ -3,8 +3,8 @@
 //! here, and its fixtures under `tests/fixtures/check/NAME/`.
 
 use super::rules::{
-    across, carry_over, citations, claim_rules, dates, footnotes, incomplete, lint, other_treaty,
-    positions, quantities, review, tables, usage, words,
+    across, carry_over, citations, claim_rules, dates, footnotes, incomplete, lint, location,
+    other_treaty, positions, quantities, review, tables, usage, words,
 };
 use super::{Ctx, Draft, Severity};
 
@@ -64,6 +64,11 @@ rules! {
         "A cut-off page cannot be checked in full. One finding says so; the other rules stay quiet about what is missing (markers whose footnotes were lost, citations whose citing text was lost, a paragraph that stops mid-sentence) and check everything that is there.",
         "incomplete = \"cut off: missing the text of footnotes [4], [5]\"",
         "Restore the missing text from the published page, then delete the `incomplete` line.";
+    "DOS004" "record-location" Error Some(location::record_location),
+        "A record whose file is not where its fields put it: in the directory of its `edition` (`profiles/2023/` for `edition = 2023`), named by its country and topic as `dossier new` names it (`georgia.toml`, `georgia.mine-action.toml`).",
+        "Editions, their books, the previous edition a record is compared with and a country's other topics are all found by directory and file name: a record in the wrong place is printed in the wrong book, or twice, and checked against nothing.",
+        "`edition = 2032` in profiles/2023/georgia.toml; Georgia's record saved as armenia.toml",
+        "Correct the field if it is the mistake (a typo in `edition`, `country` or `topic`); otherwise move or rename the file to the place the finding names.";
     "DOS101" "last-meeting-contradiction" Error Some(claim_rules::last_meeting),
         "A claim of the last meeting attended (\"last participated in a meeting of the convention in YEAR\") contradicted by a later attendance, in the structured list or in prose.",
         "The summary is what readers quote; a wrong last-meeting year is the most common published contradiction.",

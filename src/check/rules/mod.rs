@@ -11,6 +11,7 @@ pub mod dates;
 pub mod footnotes;
 pub mod incomplete;
 pub mod lint;
+pub mod location;
 pub mod other_treaty;
 pub mod positions;
 pub mod quantities;
