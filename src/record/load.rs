@@ -294,6 +294,14 @@ fn syntax_problems(text: &str, errors: Vec<toml::de::Error>) -> (Vec<LoadProblem
             let span = e.span().unwrap_or(0..0);
             match control_character(text, span.start) {
                 Some(c) => control_character_problem(c, span),
+                None if ends_line_with_a_comma(text, span.start) => LoadProblem {
+                    message: "a comma after the value: a value ends with its line".into(),
+                    span,
+                    help: Some(
+                        "remove the `,` (commas go between the elements of a list in brackets)"
+                            .into(),
+                    ),
+                },
                 None => LoadProblem {
                     message: syntax_message(e.message()),
                     span,
@@ -381,6 +389,16 @@ fn control_character(text: &str, at: usize) -> Option<char> {
         .chars()
         .next()
         .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Whether the text at `at` is a comma with nothing after it on its line but a comment: a
+/// comma put after a value as if the lines of a record were a list.
+fn ends_line_with_a_comma(text: &str, at: usize) -> bool {
+    let Some(rest) = text.get(at..).and_then(|rest| rest.strip_prefix(',')) else {
+        return false;
+    };
+    let line = rest.split('\n').next().unwrap_or(rest).trim();
+    line.is_empty() || line.starts_with('#')
 }
 
 /// The problem of a control character `c` at `span`, named by its code point since it does

@@ -190,3 +190,21 @@ fn a_text_left_open_is_one_problem_at_its_opening_quotes() {
         "{out}"
     );
 }
+
+#[test]
+fn a_comma_after_a_value_is_named_as_such() {
+    let text = minimal_record("X", "XX", 2023, "").replace("iso = \"XX\"", "iso = \"XX\",");
+    assert_eq!(
+        problems(&text).lines().collect::<Vec<_>>(),
+        ["r.toml:2:11: a comma after the value: a value ends with its line"],
+        "{}",
+        problems(&text)
+    );
+    // A comma inside a list in brackets is not one.
+    let list = minimal_record("X", "XX", 2023, "[[tables]]\ncolumns = [\"a\",\n  \"b\"]\n");
+    assert!(
+        !problems(&list).contains("a comma after the value"),
+        "{}",
+        problems(&list)
+    );
+}
