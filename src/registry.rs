@@ -455,6 +455,18 @@ impl Registry {
         self.meetings.iter().find(|m| m.id == id)
     }
 
+    /// What to say of a meeting id neither registry knows: where it was looked for, and the
+    /// known id it is most likely a misspelling of.
+    pub fn unknown_meeting(&self, id: &str) -> String {
+        let ids: Vec<&str> = self.meetings.iter().map(|m| m.id.as_str()).collect();
+        let message =
+            format!("meeting `{id}` is not in checks/meetings.toml nor checks/mbt-meetings.toml");
+        match crate::record::did_you_mean(id, &ids) {
+            Some(known) => format!("{message} (did you mean `{known}`?)"),
+            None => message,
+        }
+    }
+
     /// The resolution with this id or number.
     pub fn resolution(&self, id: &str) -> Option<&Resolution> {
         self.resolutions
@@ -483,10 +495,7 @@ impl Registry {
             if self.meeting(&a.meeting.value).is_none() {
                 out.push((
                     a.meeting.span.clone(),
-                    format!(
-                        "meeting `{}` is not in checks/meetings.toml nor checks/mbt-meetings.toml",
-                        a.meeting.value
-                    ),
+                    self.unknown_meeting(&a.meeting.value),
                 ));
             }
         }

@@ -1262,9 +1262,23 @@ fn parse_ymd(s: &str) -> Option<(i32, u32, u32)> {
     Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
 }
 
-/// The known name closest to `name`, when it is close enough to be a likely typo.
+/// The known name closest to `name`, when it is close enough to be a likely typo, or the
+/// singular or plural of it (`treaty` for `treaties`).
 pub fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_lowercase();
+    let plural_of = |one: &str, other: &str| {
+        other == format!("{one}s")
+            || other == format!("{one}es")
+            || one
+                .strip_suffix('y')
+                .is_some_and(|stem| other == format!("{stem}ies"))
+    };
+    if let Some(k) = known.iter().find(|k| {
+        let k = k.to_lowercase();
+        plural_of(&lower, &k) || plural_of(&k, &lower)
+    }) {
+        return Some(k);
+    }
     known
         .iter()
         .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), *k))
@@ -1377,6 +1391,15 @@ mod tests {
             Some("country")
         );
         assert_eq!(did_you_mean("zzzzzz", &["country", "iso", "topic"]), None);
+    }
+
+    #[test]
+    fn suggestions_catch_a_singular_or_plural() {
+        let known = ["treaties", "meetings", "status", "conduct"];
+        assert_eq!(did_you_mean("treaty", &known), Some("treaties"));
+        assert_eq!(did_you_mean("Meeting", &known), Some("meetings"));
+        assert_eq!(did_you_mean("statuses", &known), Some("status"));
+        assert_eq!(did_you_mean("treatise", &["treaty"]), None);
     }
 
     #[test]

@@ -448,3 +448,22 @@ fn an_output_path_that_is_a_file_is_said_once() {
         "the file is left as it was"
     );
 }
+
+#[test]
+fn a_misspelt_meeting_id_gets_the_known_one_suggested() {
+    let project = TestProject::empty();
+    project.file(
+        "profiles/2023/typoland.toml",
+        &minimal_record(
+            "Typoland",
+            "TY",
+            2023,
+            "[[meetings]]\nmeeting = \"SANTIAGO2010\"\nrole = \"attended\"\n",
+        ),
+    );
+    let suggestion = "meeting `SANTIAGO2010` is not in checks/meetings.toml nor checks/mbt-meetings.toml (did you mean `SANTIAGO-2010`?)";
+    let render = render_one(&project);
+    assert!(render.stderr.contains(suggestion), "{}", render.stderr);
+    let check = project.run(&["check", "--format", "json"]);
+    assert!(check.stdout.contains(suggestion), "{}", check.stdout);
+}

@@ -230,7 +230,7 @@ pub fn meetings(ctx: &Ctx<'_>) -> Vec<Draft> {
             {
                 out.push(
                     Draft::new(
-                        format!("meeting `{meeting}` is not in checks/meetings.toml nor checks/mbt-meetings.toml"),
+                        ctx.registry.unknown_meeting(meeting),
                         vec![label(f, "unknown meeting")],
                     )
                     .help("use an id from checks/meetings.toml, or add the meeting there"),
