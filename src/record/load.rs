@@ -480,6 +480,11 @@ impl<'t, 'i> TableCtx<'t, 'i> {
             .map(|(_, v)| v)
     }
 
+    /// Whether the table has `key`, whatever its value.
+    fn has(&self, key: &str) -> bool {
+        self.table.iter().any(|(k, _)| k.get_ref().as_ref() == key)
+    }
+
     fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
@@ -947,7 +952,8 @@ impl Reader<'_> {
                 )
             });
             let source = self.optional(&mut t, "source", Self::string);
-            if year.is_none() && resolution.is_none() {
+            // A `year` or `resolution` whose value is wrong has had its own problem.
+            if !t.has("year") && !t.has("resolution") {
                 self.problem(
                     format!("`{}` names neither `year` nor `resolution`", t.path),
                     t.span.clone(),

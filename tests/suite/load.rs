@@ -208,3 +208,26 @@ fn a_comma_after_a_value_is_named_as_such() {
         problems(&list)
     );
 }
+
+#[test]
+fn a_vote_with_a_wrong_year_is_not_also_said_to_name_none() {
+    let vote = |year: &str| {
+        minimal_record(
+            "X",
+            "XX",
+            2023,
+            &format!("[[votes]]\n{year}vote = \"yes\"\n"),
+        )
+    };
+    let out = problems(&vote("year = \"2015\"\n"));
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        ["r.toml:7:8: `votes[0].year` must be a whole number, found string"],
+        "{out}"
+    );
+    let out = problems(&vote(""));
+    assert!(
+        out.contains("`votes[0]` names neither `year` nor `resolution`"),
+        "{out}"
+    );
+}
