@@ -170,8 +170,8 @@ rules! {
         "Footnotes [1] and [5] both \"Letter No. 011-14/809 ... 30 April 2010.\"",
         "Keep one key and cite it in both places.";
     "DOS302" "missing-citation" Error Some(citations::missing),
-        "A `[^key]` marker or a `source = \"key\"` field naming no citation.",
-        "The footnote would print empty.",
+        "A `[^key]` marker or a `source = \"key\"` field naming no citation, or a `[^` whose `]` was left out.",
+        "The footnote would print empty, or the marker print as text.",
         "\"...as possible.[^unga-76-74]\" with only `unga-76-47` defined.",
         "Fix the key or add the citation.";
     "DOS303" "unused-citation" Warning Some(citations::unused),

@@ -118,6 +118,23 @@ impl Prose {
         markers
     }
 
+    /// Every `[^` that opens no marker (its `]` left out, or a character no key has before
+    /// it): the key-like run after it, and the range of `[^` and that run.
+    pub fn broken_markers(&self) -> Vec<Marker> {
+        self.text
+            .match_indices("[^")
+            .filter(|(i, _)| marker_at(&self.text[*i..]).is_none())
+            .map(|(i, _)| {
+                let rest = &self.text[i + 2..];
+                let key_len = rest.find(|c: char| !is_key_char(c)).unwrap_or(rest.len());
+                Marker {
+                    key: rest[..key_len].to_string(),
+                    range: i..i + 2 + key_len,
+                }
+            })
+            .collect()
+    }
+
     /// The text with markup removed: markers dropped, italics kept as plain words,
     /// paragraphs separated by a blank line and line breaks folded to spaces.
     pub fn plain_text(&self) -> String {

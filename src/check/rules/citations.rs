@@ -105,10 +105,39 @@ fn references(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
     refs
 }
 
-/// DOS302: markers and source fields naming no citation.
+/// Every `[^` of the record's prose and citations that opens no marker: (key-like run after
+/// it, span of the two).
+fn broken_markers(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
+    let r = ctx.record;
+    r.prose_blocks()
+        .map(|(_, p)| p)
+        .chain(r.citations.iter().map(|c| &c.text))
+        .flat_map(|p| {
+            p.value
+                .broken_markers()
+                .into_iter()
+                .map(|m| (m.key, p.value.source_range(m.range)))
+        })
+        .collect()
+}
+
+/// DOS302: markers and source fields naming no citation, and a `[^` that opens no marker.
 /// On a record marked incomplete, markers whose footnote text is known to be lost are not
 /// reported.
 pub fn missing(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut drafts = unknown_keys(ctx);
+    drafts.extend(broken_markers(ctx).into_iter().map(|(key, span)| {
+        Draft::new(
+            format!("`[^{key}` opens a footnote marker that is never closed"),
+            vec![Label::new(span, "no `]` after the key")],
+        )
+        .help(format!("close it: `[^{key}]`"))
+    }));
+    drafts
+}
+
+/// The references naming no citation.
+fn unknown_keys(ctx: &Ctx<'_>) -> Vec<Draft> {
     let lost = Lost::of(ctx.record);
     references(ctx)
         .into_iter()
@@ -139,7 +168,12 @@ pub fn unused(ctx: &Ctx<'_>) -> Vec<Draft> {
     if Lost::of(ctx.record).is_some_and(|l| l.prose_lost()) {
         return Vec::new();
     }
-    let used: BTreeSet<String> = references(ctx).into_iter().map(|(k, _)| k).collect();
+    // A marker left unclosed still says which citation it meant: DOS302 reports it.
+    let used: BTreeSet<String> = references(ctx)
+        .into_iter()
+        .chain(broken_markers(ctx))
+        .map(|(k, _)| k)
+        .collect();
     ctx.record
         .citations
         .iter()
