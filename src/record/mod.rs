@@ -22,7 +22,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use load::{LoadError, LoadProblem, did_you_mean, load_record, parse_record};
-pub use prose::{Prose, Segment};
+pub use prose::{BrokenMarker, Prose, Segment};
 pub use table::{Table, TableNote};
 pub use topics::{Article7, Article7Report, Clearance, Extension};
 pub use write::to_toml;

@@ -51,6 +51,18 @@ pub struct Marker {
     pub range: Range<usize>,
 }
 
+/// A `[^` that opens no citation marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenMarker {
+    /// What follows `[^`: up to the `]` on its line when there is one, else the run of
+    /// characters a key may have.
+    pub key: String,
+    /// Range of `[^`, the key and the `]` when there is one, in the prose text.
+    pub range: Range<usize>,
+    /// Whether a `]` closes it on its line: then the key has a character keys cannot have.
+    pub closed: bool,
+}
+
 impl Prose {
     /// Prose that was not read from a file (offsets map to 0).
     pub fn detached(text: impl Into<String>) -> Self {
@@ -118,18 +130,24 @@ impl Prose {
         markers
     }
 
-    /// Every `[^` that opens no marker (its `]` left out, or a character no key has before
-    /// it): the key-like run after it, and the range of `[^` and that run.
-    pub fn broken_markers(&self) -> Vec<Marker> {
+    /// Every `[^` that opens no marker: its `]` left out, or a key with a character keys
+    /// cannot have (a space).
+    pub fn broken_markers(&self) -> Vec<BrokenMarker> {
         self.text
             .match_indices("[^")
             .filter(|(i, _)| marker_at(&self.text[*i..]).is_none())
             .map(|(i, _)| {
                 let rest = &self.text[i + 2..];
-                let key_len = rest.find(|c: char| !is_key_char(c)).unwrap_or(rest.len());
-                Marker {
+                let line = rest.split('\n').next().unwrap_or(rest);
+                let closing = line.find(']').filter(|&end| !line[..end].contains('['));
+                let key_len = match closing {
+                    Some(end) => end,
+                    None => rest.find(|c: char| !is_key_char(c)).unwrap_or(rest.len()),
+                };
+                BrokenMarker {
                     key: rest[..key_len].to_string(),
-                    range: i..i + 2 + key_len,
+                    range: i..i + 2 + key_len + usize::from(closing.is_some()),
+                    closed: closing.is_some(),
                 }
             })
             .collect()

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use super::incomplete::Lost;
 use crate::check::{Ctx, Draft, Label};
+use crate::record::BrokenMarker;
 
 /// Citation text normalised for comparison: case, quotes, spaces, underscores, final dot.
 pub fn normalise(text: &str) -> String {
@@ -105,18 +106,18 @@ fn references(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
     refs
 }
 
-/// Every `[^` of the record's prose and citations that opens no marker: (key-like run after
-/// it, span of the two).
-fn broken_markers(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
+/// Every `[^` of the record's prose and citations that opens no marker, with its span in
+/// the record.
+fn broken_markers(ctx: &Ctx<'_>) -> Vec<(BrokenMarker, Range<usize>)> {
     let r = ctx.record;
     r.prose_blocks()
         .map(|(_, p)| p)
         .chain(r.citations.iter().map(|c| &c.text))
         .flat_map(|p| {
-            p.value
-                .broken_markers()
-                .into_iter()
-                .map(|m| (m.key, p.value.source_range(m.range)))
+            p.value.broken_markers().into_iter().map(|m| {
+                let span = p.value.source_range(m.range.clone());
+                (m, span)
+            })
         })
         .collect()
 }
@@ -126,12 +127,21 @@ fn broken_markers(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
 /// reported.
 pub fn missing(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut drafts = unknown_keys(ctx);
-    drafts.extend(broken_markers(ctx).into_iter().map(|(key, span)| {
-        Draft::new(
-            format!("`[^{key}` opens a footnote marker that is never closed"),
-            vec![Label::new(span, "no `]` after the key")],
-        )
-        .help(format!("close it: `[^{key}]`"))
+    drafts.extend(broken_markers(ctx).into_iter().map(|(marker, span)| {
+        let key = &marker.key;
+        if marker.closed {
+            Draft::new(
+                format!("`[^{key}]` is not a footnote marker: a key has letters, digits, `-`, `_`, `.` and `:` only"),
+                vec![Label::new(span, "printed as text")],
+            )
+            .help(format!("write the key without spaces, e.g. `[^{}]`", key.split_whitespace().collect::<Vec<_>>().join("-")))
+        } else {
+            Draft::new(
+                format!("`[^{key}` opens a footnote marker that is never closed"),
+                vec![Label::new(span, "no `]` after the key")],
+            )
+            .help(format!("close it: `[^{key}]`"))
+        }
     }));
     drafts
 }
@@ -171,7 +181,11 @@ pub fn unused(ctx: &Ctx<'_>) -> Vec<Draft> {
     // A marker left unclosed still says which citation it meant: DOS302 reports it.
     let used: BTreeSet<String> = references(ctx)
         .into_iter()
-        .chain(broken_markers(ctx))
+        .chain(
+            broken_markers(ctx)
+                .into_iter()
+                .map(|(m, span)| (m.key, span)),
+        )
         .map(|(k, _)| k)
         .collect();
     ctx.record
