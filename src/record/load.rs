@@ -538,24 +538,52 @@ impl Reader<'_> {
         match ctx.get(key) {
             Some(v) => read(self, v, &ctx.key_path(key)),
             None => {
-                let where_ = if ctx.path.is_empty() {
-                    "the record".to_string()
-                } else {
-                    format!("`{}`", ctx.path)
-                };
-                let span = if ctx.path.is_empty() {
-                    0..0
-                } else {
-                    ctx.span.clone()
-                };
-                self.problem(
-                    format!("{where_} is missing the required key `{key}`"),
-                    span,
-                    None,
-                );
+                self.missing(ctx, key, None);
                 None
             }
         }
+    }
+
+    /// A required key whose value is one of `all`'s keywords; when it is missing, the
+    /// problem says which values it may take.
+    fn required_keyword<E: Copy>(
+        &mut self,
+        ctx: &mut TableCtx<'_, '_>,
+        key: &'static str,
+        all: &[E],
+        keyword: fn(E) -> &'static str,
+        parse: fn(&str) -> Option<E>,
+    ) -> Option<Sp<E>> {
+        if ctx.has(key) {
+            return self.required(ctx, key, |r, v, p| r.keyword(v, p, all, keyword, parse));
+        }
+        let names: Vec<&str> = all.iter().map(|e| keyword(*e)).collect();
+        let first = names.first().copied().unwrap_or_default();
+        let help = format!(
+            "add `{key} = \"{first}\"` or another of: {}",
+            names.join(", ")
+        );
+        self.missing(ctx, key, Some(help));
+        None
+    }
+
+    /// Reports that `ctx`'s table lacks the required `key`.
+    fn missing(&mut self, ctx: &TableCtx<'_, '_>, key: &str, help: Option<String>) {
+        let where_ = if ctx.path.is_empty() {
+            "the record".to_string()
+        } else {
+            format!("`{}`", ctx.path)
+        };
+        let span = if ctx.path.is_empty() {
+            0..0
+        } else {
+            ctx.span.clone()
+        };
+        self.problem(
+            format!("{where_} is missing the required key `{key}`"),
+            span,
+            help,
+        );
     }
 
     fn optional<T>(
@@ -768,9 +796,13 @@ impl Reader<'_> {
         let mut top = TableCtx::new(doc, span, "");
         let country = self.required(&mut top, "country", Self::string);
         let iso = self.required(&mut top, "iso", Self::string);
-        let topic = self.required(&mut top, "topic", |r, v, p| {
-            r.keyword(v, p, Topic::ALL, Topic::keyword, Topic::from_keyword)
-        });
+        let topic = self.required_keyword(
+            &mut top,
+            "topic",
+            Topic::ALL,
+            Topic::keyword,
+            Topic::from_keyword,
+        );
         let edition = self.required(&mut top, "edition", Self::year);
         let last_updated = self.optional(&mut top, "last_updated", Self::date);
         let needs_review = self.optional(&mut top, "needs_review", Self::string);
@@ -853,15 +885,13 @@ impl Reader<'_> {
 
     fn status(&mut self, v: &Value<'_>, path: &str) -> Option<Status> {
         let mut t = self.table(v, path)?;
-        let convention = self.required(&mut t, "convention", |r, v, p| {
-            r.keyword(
-                v,
-                p,
-                ConventionStatus::ALL,
-                ConventionStatus::keyword,
-                ConventionStatus::from_keyword,
-            )
-        });
+        let convention = self.required_keyword(
+            &mut t,
+            "convention",
+            ConventionStatus::ALL,
+            ConventionStatus::keyword,
+            ConventionStatus::from_keyword,
+        );
         let status = Status {
             convention: convention.unwrap_or_else(|| Sp::detached(ConventionStatus::NonSignatory)),
             signed: self.optional(&mut t, "signed", Self::date),
@@ -919,9 +949,8 @@ impl Reader<'_> {
         let mut out = Vec::new();
         for mut t in self.array_of_tables(v, path) {
             let meeting = self.required(&mut t, "meeting", Self::string);
-            let role = self.required(&mut t, "role", |r, v, p| {
-                r.keyword(v, p, Role::ALL, Role::keyword, Role::from_keyword)
-            });
+            let role =
+                self.required_keyword(&mut t, "role", Role::ALL, Role::keyword, Role::from_keyword);
             let part = self.optional(&mut t, "part", Self::small_number);
             let source = self.optional(&mut t, "source", Self::string);
             self.finish(t);
@@ -942,15 +971,13 @@ impl Reader<'_> {
         for mut t in self.array_of_tables(v, path) {
             let year = self.optional(&mut t, "year", Self::year);
             let resolution = self.optional(&mut t, "resolution", Self::string);
-            let vote = self.required(&mut t, "vote", |r, v, p| {
-                r.keyword(
-                    v,
-                    p,
-                    VoteCast::ALL,
-                    VoteCast::keyword,
-                    VoteCast::from_keyword,
-                )
-            });
+            let vote = self.required_keyword(
+                &mut t,
+                "vote",
+                VoteCast::ALL,
+                VoteCast::keyword,
+                VoteCast::from_keyword,
+            );
             let source = self.optional(&mut t, "source", Self::string);
             // A `year` or `resolution` whose value is wrong has had its own problem.
             if !t.has("year") && !t.has("resolution") {

@@ -231,3 +231,32 @@ fn a_vote_with_a_wrong_year_is_not_also_said_to_name_none() {
         "{out}"
     );
 }
+
+#[test]
+fn a_missing_keyword_says_which_values_it_may_take() {
+    let text = minimal_record(
+        "X",
+        "XX",
+        2023,
+        "[[meetings]]\nmeeting = \"1MSP\"\n\n[[votes]]\nyear = 2015\n",
+    );
+    let error = parse_record(Path::new("r.toml"), &text).expect_err("two keys missing");
+    let helps: Vec<(String, String)> = error
+        .problems
+        .iter()
+        .map(|p| (p.message.clone(), p.help.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            (
+                "`meetings[0]` is missing the required key `role`".to_string(),
+                "add `role = \"attended\"` or another of: attended, observer, invited-absent, absent, not-invited".to_string()
+            ),
+            (
+                "`votes[0]` is missing the required key `vote`".to_string(),
+                "add `vote = \"yes\"` or another of: yes, no, abstain, absent".to_string()
+            ),
+        ],
+    );
+}
