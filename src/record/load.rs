@@ -284,9 +284,10 @@ pub fn parse_record(path: &Path, text: &str) -> Result<Record, LoadError> {
 }
 
 /// The syntax problems of `text`, from the parser's `errors`, and the offset from which
-/// nothing else is reported. Where an array, inline table or multi-line text was left open, the parser's
-/// errors on every line it then swallowed give way to one problem at the opening bracket,
-/// and what the record reader would make of those lines is not reported either.
+/// nothing else is reported. Where an array, inline table or multi-line text was left open,
+/// the parser's errors on every line it then swallowed give way to one problem at the mark
+/// that opened it, and what the record reader would make of those lines is not reported
+/// either.
 fn syntax_problems(text: &str, errors: Vec<toml::de::Error>) -> (Vec<LoadProblem>, usize) {
     let mut problems: Vec<LoadProblem> = errors
         .into_iter()
@@ -554,8 +555,9 @@ impl Reader<'_> {
         keyword: fn(E) -> &'static str,
         parse: fn(&str) -> Option<E>,
     ) -> Option<Sp<E>> {
-        if ctx.has(key) {
-            return self.required(ctx, key, |r, v, p| r.keyword(v, p, all, keyword, parse));
+        // Asked for even when it is missing, so that a misspelt key is told it.
+        if let Some(v) = ctx.get(key) {
+            return self.keyword(v, &ctx.key_path(key), all, keyword, parse);
         }
         let names: Vec<&str> = all.iter().map(|e| keyword(*e)).collect();
         let first = names.first().copied().unwrap_or_default();
@@ -1314,7 +1316,7 @@ pub fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     }
     known
         .iter()
-        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), *k))
+        .map(|k| (strsim::osa_distance(&lower, &k.to_lowercase()), *k))
         .filter(|(d, k)| {
             *d <= (k.chars().count() / 3).max(1)
                 + usize::from(lower.replace(['-', '_', ' '], "") == k.replace(['-', '_', ' '], ""))
@@ -1424,6 +1426,15 @@ mod tests {
             Some("country")
         );
         assert_eq!(did_you_mean("zzzzzz", &["country", "iso", "topic"]), None);
+    }
+
+    #[test]
+    fn suggestions_catch_two_letters_swapped() {
+        assert_eq!(
+            did_you_mean("rloe", &["meeting", "role", "part"]),
+            Some("role")
+        );
+        assert_eq!(did_you_mean("vtoe", &["year", "vote"]), Some("vote"));
     }
 
     #[test]

@@ -240,6 +240,20 @@ fn a_missing_keyword_says_which_values_it_may_take() {
         2023,
         "[[meetings]]\nmeeting = \"1MSP\"\n\n[[votes]]\nyear = 2015\n",
     );
+    // A misspelt key still has the missing one suggested.
+    let misspelt = text.replace(
+        "meeting = \"1MSP\"\n",
+        "meeting = \"1MSP\"\nrloe = \"attended\"\n",
+    );
+    let error = parse_record(Path::new("r.toml"), &misspelt).expect_err("a key misspelt");
+    assert!(
+        error.problems.iter().any(|p| p
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `role`?"))),
+        "{}",
+        error.brief()
+    );
     let error = parse_record(Path::new("r.toml"), &text).expect_err("two keys missing");
     let helps: Vec<(String, String)> = error
         .problems
