@@ -11,6 +11,7 @@
 //! stream's rows stay in order too. Nothing is parsed beyond the references, so packing a
 //! book takes a fraction of the time and memory of reading it as objects.
 
+use std::cell::RefCell;
 use std::io::Write;
 
 use flate2::Compression;
@@ -186,13 +187,23 @@ fn object_stream(
     Ok((numbers, value))
 }
 
+thread_local! {
+    /// One compressor per thread, reset for each stream: setting one up (its window and
+    /// hash tables) costs more instructions than compressing a small object stream.
+    static ENCODER: RefCell<ZlibEncoder<Vec<u8>>> =
+        RefCell::new(ZlibEncoder::new(Vec::new(), Compression::new(LEVEL)));
+}
+
 /// `parts`, one after the other, compressed with flate at [`LEVEL`].
 fn deflate(parts: &[&[u8]]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(LEVEL));
-    for part in parts {
-        encoder.write_all(part)?;
-    }
-    encoder.finish()
+    ENCODER.with_borrow_mut(|encoder| {
+        encoder.reset(Vec::new())?;
+        for part in parts {
+            encoder.write_all(part)?;
+        }
+        encoder.try_finish()?;
+        Ok(std::mem::take(encoder.get_mut()))
+    })
 }
 
 /// An object's shape: its text with the digits left out, so that objects of one kind (a
