@@ -285,6 +285,11 @@ pub struct Outcome {
     pub records: usize,
 }
 
+/// The edition a directory of `profiles/` holds: its name, when that is a year.
+pub(crate) fn directory_edition(dir: &Path) -> Option<i32> {
+    dir.file_name()?.to_str()?.parse().ok()
+}
+
 /// The year directories under a `profiles` directory, listed once, in ascending year order.
 #[derive(Debug, Clone)]
 struct EditionDirs(Vec<(i32, PathBuf)>);
@@ -299,10 +304,7 @@ impl EditionDirs {
         let mut years: Vec<(i32, PathBuf)> = walk(profiles, listing)
             .dirs
             .into_iter()
-            .filter_map(|dir| {
-                let year: i32 = dir.file_name()?.to_str()?.parse().ok()?;
-                Some((year, dir))
-            })
+            .filter_map(|dir| Some((directory_edition(&dir)?, dir)))
             .collect();
         years.sort();
         Self(years)

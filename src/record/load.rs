@@ -350,23 +350,13 @@ fn too_deep(text: &str) -> Option<Range<usize>> {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            q @ (b'"' | b'\'') => {
-                let triple = if q == b'"' { "\"\"\"" } else { "\'\'\'" };
-                if text[i..].starts_with(triple) {
-                    i = text[i + 3..]
-                        .find(triple)
-                        .map_or(bytes.len(), |end| i + 3 + end + 3);
-                    continue;
-                }
-                i += 1;
-                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' && q == b'"' { 2 } else { 1 };
-                }
+            b'"' | b'\'' => {
+                i = unclosed::after_string(bytes, i);
+                continue;
             }
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                i = unclosed::end_of_line(bytes, i);
+                continue;
             }
             b'[' | b'{' => {
                 depth += 1;

@@ -5,7 +5,8 @@
 //! from where it belongs. A missing closing `"""` is worse: the text runs on to the next
 //! `"""`, and the parser then reads the prose after it as TOML. A value cannot run into the
 //! next `key =` line or table header, so what is still open when one begins is what was left
-//! unclosed.
+//! unclosed. Its skipping of strings and comments is also what the nesting guard of
+//! `load.rs` scans with.
 
 use std::ops::Range;
 
@@ -204,7 +205,7 @@ fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
 }
 
 /// The offset of the line break that ends the line of `at` (or the end of the text).
-fn end_of_line(bytes: &[u8], at: usize) -> usize {
+pub(super) fn end_of_line(bytes: &[u8], at: usize) -> usize {
     bytes[at..]
         .iter()
         .position(|&b| b == b'\n')
@@ -213,7 +214,7 @@ fn end_of_line(bytes: &[u8], at: usize) -> usize {
 
 /// The offset after the string that starts at `at` (basic or literal, single-line or
 /// multi-line); an unterminated single-line string ends with its line.
-fn after_string(bytes: &[u8], at: usize) -> usize {
+pub(super) fn after_string(bytes: &[u8], at: usize) -> usize {
     let quote = bytes[at];
     let escapes = quote == b'"';
     let triple = bytes[at..].starts_with(&[quote; 3]);

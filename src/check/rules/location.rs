@@ -1,6 +1,6 @@
 //! Where a record's file lies: the edition directory and the file name its fields give.
 
-use crate::check::{Ctx, Draft, Label};
+use crate::check::{Ctx, Draft, Label, directory_edition};
 use crate::record::{Record, Topic};
 
 /// DOS004: a record whose edition directory or file name disagrees with its `edition`,
@@ -15,8 +15,7 @@ pub fn record_location(ctx: &Ctx<'_>) -> Vec<Draft> {
 /// The edition of the directory the record lies in (`profiles/2023/`) when it is not the
 /// record's own.
 fn edition_directory_mismatch(record: &Record) -> Option<Draft> {
-    let directory = record.path.parent()?.file_name()?.to_str()?;
-    let year: i32 = directory.parse().ok().filter(|_| directory.len() == 4)?;
+    let year = directory_edition(record.path.parent()?)?;
     let edition = record.edition.value;
     (year != edition).then(|| {
         Draft::new(
