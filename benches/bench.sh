@@ -41,16 +41,19 @@ mkdir -p "$WORK"
 FIGURES=$WORK/figures.txt
 : >"$FIGURES"
 
-# measure NAME COMMAND...: runs the command, stores wall seconds and peak KiB in $WALL, $RSS.
+# measure NAME COMMAND...: runs the command, stores wall seconds, peak KiB and CPU seconds
+# (user and system) in $WALL, $RSS and $CPU.
 measure() {
     local name=$1
     shift
     local stats=$WORK/$name.time
     local code=0
-    /usr/bin/time -f "%e %M" -o "$stats" "$@" >"$WORK/$name.log" 2>&1 || code=$?
+    /usr/bin/time -f "%e %M %U %S" -o "$stats" "$@" >"$WORK/$name.log" 2>&1 || code=$?
     # GNU time puts "Command exited with non-zero status N" first when the command fails
     # (check exits 1 on findings); the figures are always on the last line.
-    read -r WALL RSS < <(tail -n 1 "$stats")
+    local user system
+    read -r WALL RSS user system < <(tail -n 1 "$stats")
+    CPU=$(python3 -c "print(f'{$user + $system:.2f}')")
     if [ "$code" -gt 1 ]; then
         echo "  $name failed (exit $code), see $WORK/$name.log" >&2
         tail -5 "$WORK/$name.log" >&2
@@ -177,14 +180,18 @@ RERUN=$WALL
 # (A book is made from its profiles' pages, so making it alone means laying them out again:
 # what the book adds to a render is the difference.)
 BOOK=$EDITION/out/book-$YEAR.pdf
+# The same for the CPU time (user and system), which other processes disturb less.
 BOOK_SHARES=()
+BOOK_CPU_SHARES=()
 for i in $(seq 1 "$PAIRS"); do
     rm -rf "$EDITION/out-nobook" "$EDITION/out-book"
     measure book "$DOSSIER" --quiet --project "$EDITION" render --out "$EDITION/out-book"
     BOOK_WALL=$WALL
+    BOOK_CPU=$CPU
     measure nobook "$DOSSIER" --quiet --project "$EDITION" render --no-book --out "$EDITION/out-nobook"
     BOOK_SHARES+=("$(python3 -c "print(f'{max(0.0, $BOOK_WALL - $WALL) / $BOOK_WALL * 100:.1f}')")")
-    echo "   pair $i: with the book $BOOK_WALL s, without $WALL s"
+    BOOK_CPU_SHARES+=("$(python3 -c "print(f'{max(0.0, $BOOK_CPU - $CPU) / $BOOK_CPU * 100:.1f}')")")
+    echo "   pair $i: with the book $BOOK_WALL s ($BOOK_CPU s CPU), without $WALL s ($CPU s CPU)"
 done
 BOOK_SIZE=$(python3 -c "import os, sys; print(f'{os.path.getsize(sys.argv[1]) / 1e6:.2f}')" "$BOOK")
 BOOK_PAGES=$(pdfinfo "$BOOK" 2>/dev/null | sed -n 's/^Pages: *//p')
@@ -291,6 +298,8 @@ printf '%-58s %10s %-4s\n' "  the machine's own: $(nproc) separate --jobs 1 proc
 printf '%-58s %10s %-4s\n' "  (ratios ${CEILINGS[*]})" "" "" | tee -a "$FIGURES"
 report "book's share of the cold render (median of $PAIRS)" "$(median "${BOOK_SHARES[@]}")" % "<=" 5
 printf '%-58s %10s %-4s\n' "  (shares ${BOOK_SHARES[*]})" "" "" | tee -a "$FIGURES"
+printf '%-58s %10s %-4s\n' "  of its CPU time (median of $PAIRS)" "$(median "${BOOK_CPU_SHARES[@]}")" % | tee -a "$FIGURES"
+printf '%-58s %10s %-4s\n' "  (shares ${BOOK_CPU_SHARES[*]})" "" "" | tee -a "$FIGURES"
 report "book of $NRECORDS profiles, $BOOK_PAGES pages (size)" "$BOOK_SIZE" MB "<=" 3
 printf '%-58s %10s %-4s\n' "the $NRECORDS profiles' PDFs together (size)" "$PROFILES_SIZE" MB | tee -a "$FIGURES"
 report "book: qpdf --check exit code" "$QPDF_ERRORS" "" "<=" 0
