@@ -180,7 +180,7 @@ RERUN=$WALL
 # (A book is made from its profiles' pages, so making it alone means laying them out again:
 # what the book adds to a render is the difference.)
 BOOK=$EDITION/out/book-$YEAR.pdf
-# The same for the CPU time (user and system), which other processes disturb less.
+# The same for the CPU time (user and system), beside it.
 BOOK_SHARES=()
 BOOK_CPU_SHARES=()
 for i in $(seq 1 "$PAIRS"); do
