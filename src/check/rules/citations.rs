@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::incomplete::Lost;
 use crate::check::{Ctx, Draft, Label};
-use crate::record::BrokenMarker;
+use crate::record::{BrokenMarker, Prose, Record, Sp};
 
 /// Citation text normalised for comparison: case, quotes, spaces, underscores, final dot.
 pub fn normalise(text: &str) -> String {
@@ -67,14 +67,18 @@ pub fn duplicates(ctx: &Ctx<'_>) -> Vec<Draft> {
     out
 }
 
+/// The texts that may hold footnote markers: the prose blocks, then the citations' own.
+fn marked_texts(r: &Record) -> impl Iterator<Item = &Sp<Prose>> {
+    r.prose_blocks()
+        .map(|(_, p)| p)
+        .chain(r.citations.iter().map(|c| &c.text))
+}
+
 /// Every key the record refers to: (key, span of the reference).
 fn references(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
     let r = ctx.record;
     let mut refs = Vec::new();
-    let mut blocks: Vec<&crate::record::Sp<crate::record::Prose>> =
-        r.prose_blocks().map(|(_, p)| p).collect();
-    blocks.extend(r.citations.iter().map(|c| &c.text));
-    for p in blocks {
+    for p in marked_texts(r) {
         for m in p.value.markers() {
             refs.push((m.key, p.value.source_range(m.range)));
         }
@@ -109,10 +113,7 @@ fn references(ctx: &Ctx<'_>) -> Vec<(String, Range<usize>)> {
 /// Every `[^` of the record's prose and citations that opens no marker, with its span in
 /// the record.
 fn broken_markers(ctx: &Ctx<'_>) -> Vec<(BrokenMarker, Range<usize>)> {
-    let r = ctx.record;
-    r.prose_blocks()
-        .map(|(_, p)| p)
-        .chain(r.citations.iter().map(|c| &c.text))
+    marked_texts(ctx.record)
         .flat_map(|p| {
             p.value.broken_markers().into_iter().map(|m| {
                 let span = p.value.source_range(m.range.clone());
@@ -181,12 +182,8 @@ pub fn unused(ctx: &Ctx<'_>) -> Vec<Draft> {
     // A marker left unclosed still says which citation it meant: DOS302 reports it.
     let used: BTreeSet<String> = references(ctx)
         .into_iter()
-        .chain(
-            broken_markers(ctx)
-                .into_iter()
-                .map(|(m, span)| (m.key, span)),
-        )
         .map(|(k, _)| k)
+        .chain(broken_markers(ctx).into_iter().map(|(m, _)| m.key))
         .collect();
     ctx.record
         .citations
