@@ -8,6 +8,8 @@
 
 mod pack;
 mod renumber;
+mod source;
+mod syntax;
 
 /// A PDF that cannot be packed.
 #[derive(Debug, thiserror::Error)]

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use super::PdfError;
 use super::renumber::Renumbering;
+use super::source::{Object, Source, find};
 
 /// Flate level of the object streams: with the objects grouped by kind, level 5 packs the
 /// 200-profile book smaller than 6 does, and faster.
@@ -39,17 +40,15 @@ enum Entry {
     Packed { container: u32, index: u16 },
 }
 
-/// An object of the input: its number and its value's bytes (without `N 0 obj` and
-/// `endobj`).
-struct Object<'a> {
-    number: u32,
-    value: &'a [u8],
-}
-
 /// The PDF `bytes` (with a cross-reference table, as Typst writes it) with every object but
 /// the streams packed into compressed object streams.
 pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let (objects, trailer, old_size) = read(bytes)?;
+    let Source {
+        version,
+        objects,
+        trailer,
+        size: old_size,
+    } = Source::read(bytes)?;
     let (streams, mut small): (Vec<Object<'_>>, Vec<Object<'_>>) =
         objects.into_iter().partition(|o| is_stream(o.value));
     small.par_sort_by_cached_key(|o| (shape(o.value), o.number));
@@ -63,11 +62,6 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
     let total = size as usize + packs.len() + 1;
     let mut entries = vec![Entry::Free; total];
     let mut out = Vec::with_capacity(bytes.len() / 3);
-    let version = bytes
-        .split(|&b| b == b'\n')
-        .next()
-        .filter(|line| line.starts_with(b"%PDF-"))
-        .ok_or_else(|| malformed("no PDF header"))?;
     out.extend_from_slice(version);
     out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
     for object in &streams {
@@ -92,66 +86,6 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
     }
     write_xref_stream(&mut out, &mut entries, &numbers.apply(trailer)?).map_err(PdfError::Write)?;
     Ok(out)
-}
-
-/// The objects in use, the trailer's entries but `/Size`, and `/Size`.
-fn read(bytes: &[u8]) -> Result<(Vec<Object<'_>>, &[u8], u32), PdfError> {
-    let startxref = rfind(bytes, b"startxref").ok_or_else(|| malformed("no startxref"))?;
-    let xref: usize = number_after(&bytes[startxref + 9..])
-        .ok_or_else(|| malformed("no cross-reference offset"))?;
-    let table = bytes
-        .get(xref..startxref)
-        .filter(|t| t.starts_with(b"xref"))
-        .ok_or_else(|| malformed("no cross-reference table"))?;
-    let trailer_at = find(table, b"trailer").ok_or_else(|| malformed("no trailer"))?;
-    let mut lines = table[4..trailer_at]
-        .split(|&b| b == b'\n' || b == b'\r')
-        .filter(|l| !l.trim_ascii().is_empty());
-    let header = lines.next().ok_or_else(|| malformed("no subsection"))?;
-    let fields: Vec<&[u8]> = header.split(|&b| b == b' ').collect();
-    if fields.len() != 2 || fields[0] != b"0" {
-        return Err(malformed("more than one cross-reference subsection"));
-    }
-    let size: u32 = number_after(fields[1]).ok_or_else(|| malformed("bad subsection"))?;
-    let mut offsets: Vec<(usize, u32)> = Vec::new();
-    for (number, line) in (0u32..).zip(lines) {
-        if line.get(17) == Some(&b'n') {
-            let offset = number_after(&line[..10]).ok_or_else(|| malformed("bad entry"))?;
-            offsets.push((offset, number));
-        }
-    }
-    offsets.sort_unstable();
-    let mut objects = Vec::with_capacity(offsets.len());
-    for (i, &(offset, number)) in offsets.iter().enumerate() {
-        let end = offsets.get(i + 1).map_or(xref, |&(next, _)| next);
-        let slice = bytes
-            .get(offset..end)
-            .ok_or_else(|| malformed("object out of the file"))?;
-        objects.push(Object {
-            number,
-            value: object_value(slice).ok_or_else(|| malformed("bad object"))?,
-        });
-    }
-    let trailer = table[trailer_at + 7..].trim_ascii();
-    let trailer = trailer
-        .strip_prefix(b"<<")
-        .and_then(|t| t.strip_suffix(b">>"))
-        .ok_or_else(|| malformed("bad trailer"))?;
-    if find(trailer, b"/Encrypt").is_some() || find(trailer, b"/Prev").is_some() {
-        return Err(malformed("an encrypted or updated file"));
-    }
-    Ok((objects, trailer, size))
-}
-
-/// The value of `N 0 obj VALUE endobj`; `None` for another generation or a bad object.
-fn object_value(slice: &[u8]) -> Option<&[u8]> {
-    let start = find(slice, b"obj")?;
-    let head: Vec<&[u8]> = slice[..start].split(|&b| b == b' ').collect();
-    if head.get(1) != Some(&&b"0"[..]) {
-        return None;
-    }
-    let end = rfind(slice, b"endobj")?;
-    Some(slice.get(start + 3..end)?.trim_ascii())
 }
 
 /// Whether an object's value is a stream (it ends with `endstream`).
@@ -290,21 +224,6 @@ fn without_size(trailer: &[u8]) -> Vec<u8> {
     let mut rest = trailer[..at].to_vec();
     rest.extend_from_slice(&after[skip + digits..]);
     rest
-}
-
-/// The unsigned number at the start of `bytes` (after whitespace).
-fn number_after<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
-    let text = std::str::from_utf8(bytes.trim_ascii_start()).ok()?;
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    text[..digits].parse().ok()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn malformed(what: &'static str) -> PdfError {

@@ -28,6 +28,12 @@ impl Renumbering {
         Ok(Self { new })
     }
 
+    /// A renumbering from a table: `new[old]` is the new number of object `old`, `0` where
+    /// the object is left out.
+    pub(super) fn from_table(new: Vec<u32>) -> Self {
+        Self { new }
+    }
+
     /// The new number of the object numbered `old`.
     pub(super) fn get(&self, old: u32) -> Result<u32, PdfError> {
         match self.new.get(old as usize) {
@@ -49,37 +55,50 @@ impl Renumbering {
     /// [`Renumbering::apply`], appending to `out`.
     pub(super) fn apply_into(&self, text: &[u8], out: &mut Vec<u8>) -> Result<(), PdfError> {
         let mut copied = 0;
-        let mut at = 0;
-        while at < text.len() {
-            let byte = text[at];
-            at = match byte {
-                b'(' => literal_string_end(text, at)?,
-                b'<' if text.get(at + 1) == Some(&b'<') => at + 2,
-                b'<' => hex_string_end(text, at)?,
-                b'%' => line_end(text, at),
-                b'/' => token_end(text, at + 1),
-                b'0'..=b'9' => match reference_at(text, at) {
-                    Some((number_end, number)) => {
-                        out.extend_from_slice(&text[copied..at]);
-                        write_decimal(out, self.get(number)?);
-                        copied = number_end;
-                        number_end
-                    }
-                    None => token_end(text, at),
-                },
-                _ if is_regular(byte) => {
-                    let end = token_end(text, at);
-                    if &text[at..end] == b"stream" {
-                        break;
-                    }
-                    end
-                }
-                _ => at + 1,
-            };
-        }
+        for_each_reference(text, |at, number_end, number| {
+            out.extend_from_slice(&text[copied..at]);
+            write_decimal(out, self.get(number)?);
+            copied = number_end;
+            Ok(())
+        })?;
         out.extend_from_slice(&text[copied..]);
         Ok(())
     }
+}
+
+/// Calls `visit` with where each reference `N G R` of `text` starts, where its number ends,
+/// and the number, in order; a stream's data is not read.
+pub(super) fn for_each_reference(
+    text: &[u8],
+    mut visit: impl FnMut(usize, usize, u32) -> Result<(), PdfError>,
+) -> Result<(), PdfError> {
+    let mut at = 0;
+    while at < text.len() {
+        let byte = text[at];
+        at = match byte {
+            b'(' => literal_string_end(text, at)?,
+            b'<' if text.get(at + 1) == Some(&b'<') => at + 2,
+            b'<' => hex_string_end(text, at)?,
+            b'%' => line_end(text, at),
+            b'/' => token_end(text, at + 1),
+            b'0'..=b'9' => match reference_at(text, at) {
+                Some((number_end, number, _)) => {
+                    visit(at, number_end, number)?;
+                    number_end
+                }
+                None => token_end(text, at),
+            },
+            _ if is_regular(byte) => {
+                let end = token_end(text, at);
+                if &text[at..end] == b"stream" {
+                    break;
+                }
+                end
+            }
+            _ => at + 1,
+        };
+    }
+    Ok(())
 }
 
 /// Appends `number` in decimal digits.
@@ -98,8 +117,9 @@ fn write_decimal(out: &mut Vec<u8>, number: u32) {
     out.extend_from_slice(&digits[at..]);
 }
 
-/// The number and where it ends, when `text` has a reference `N G R` at `at`.
-fn reference_at(text: &[u8], at: usize) -> Option<(usize, u32)> {
+/// Where the number ends, the number, and where the reference ends, when `text` has a
+/// reference `N G R` at `at`.
+pub(super) fn reference_at(text: &[u8], at: usize) -> Option<(usize, u32, usize)> {
     let number_end = digits_end(text, at);
     let generation = whitespace_end(text, number_end);
     let generation_end = digits_end(text, generation);
@@ -115,11 +135,11 @@ fn reference_at(text: &[u8], at: usize) -> Option<(usize, u32)> {
     let number = text[at..number_end].iter().try_fold(0u32, |n, &d| {
         n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
     })?;
-    Some((number_end, number))
+    Some((number_end, number, r + 1))
 }
 
 /// Where the literal string that opens at `at` ends (after its closing parenthesis).
-fn literal_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
+pub(super) fn literal_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
     let mut depth = 0usize;
     let mut i = at;
     while i < text.len() {
@@ -140,7 +160,7 @@ fn literal_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
 }
 
 /// Where the hexadecimal string that opens at `at` ends (after its `>`).
-fn hex_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
+pub(super) fn hex_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
     text[at..]
         .iter()
         .position(|&b| b == b'>')
@@ -151,7 +171,7 @@ fn hex_string_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
 }
 
 /// Where the comment from `at` ends (at its end of line).
-fn line_end(text: &[u8], at: usize) -> usize {
+pub(super) fn line_end(text: &[u8], at: usize) -> usize {
     text[at..]
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
@@ -159,7 +179,7 @@ fn line_end(text: &[u8], at: usize) -> usize {
 }
 
 /// Where the token of regular characters from `at` ends.
-fn token_end(text: &[u8], at: usize) -> usize {
+pub(super) fn token_end(text: &[u8], at: usize) -> usize {
     text[at..]
         .iter()
         .position(|&b| !is_regular(b))
@@ -181,12 +201,12 @@ fn whitespace_end(text: &[u8], at: usize) -> usize {
 }
 
 /// PDF's white-space characters (7.2.2, table 1).
-fn is_whitespace(byte: u8) -> bool {
+pub(super) fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b'\0' | b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
 }
 
 /// Neither white space nor a delimiter (7.2.2, table 2).
-fn is_regular(byte: u8) -> bool {
+pub(super) fn is_regular(byte: u8) -> bool {
     !matches!(
         byte,
         b'\0'

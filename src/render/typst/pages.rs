@@ -13,7 +13,12 @@ use typst::foundations::{
     Content, Datetime, Label, Output, Selector, Smart, StyleChain, Target, Value,
 };
 use typst::introspection::{Introspector, Location, Locator};
+use std::collections::{HashMap, HashSet};
+
+use typst::ecow::EcoString;
 use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point};
+use typst::syntax::Span;
+use typst::text::{FontInstance, Glyph, TextItem};
 use typst::model::{Document as _, Numbering};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
@@ -138,6 +143,14 @@ impl Pages {
         let pages = self.pages.iter_mut().skip(first);
         for (page, overlay) in pages.zip(overlays.0.iter().skip(start)) {
             page.frame = layered(Vec::new(), &page.frame, Point::zero(), Some(overlay));
+        }
+        self
+    }
+
+    /// The pages with `primer` drawn first, at the start of the first page.
+    pub fn primed(mut self, primer: &Primer) -> Self {
+        if let Some(first) = self.pages.first_mut() {
+            first.frame = layered(primer.0.clone(), &first.frame, Point::zero(), None);
         }
         self
     }
@@ -293,4 +306,134 @@ fn layered(first: Vec<FrameItem>, page: &Frame, at: Point, overlay: Option<&Fram
         framed.push_frame(at, overlay.clone());
     }
     framed
+}
+
+/// The glyphs a set of documents shows: for each font, a run of its glyphs in the order the
+/// documents first show them, each glyph with the text it first stands for.
+///
+/// Typst's PDF writer numbers a font's glyphs in the order a PDF first draws them and takes
+/// each glyph's text from its first use: every PDF that first draws the same runs (see
+/// [`Primer`]) embeds the same font subsets, byte for byte, so that PDFs can be joined with
+/// each font kept once.
+#[derive(Default)]
+pub struct GlyphRuns {
+    /// One text run per font, in the order the fonts first appear.
+    runs: Vec<TextItem>,
+    /// Each font's run.
+    fonts: HashMap<FontInstance, usize>,
+    /// The glyphs already in a run: the run's index and the glyph's id.
+    seen: HashSet<(usize, u16)>,
+}
+
+impl GlyphRuns {
+    /// Adds the glyphs of `pages` that are not in the runs yet.
+    pub fn add_pages(&mut self, pages: &Pages) {
+        for page in &pages.pages {
+            self.add_frame(&page.frame);
+        }
+    }
+
+    /// Adds the glyphs of `overlays` that are not in the runs yet.
+    pub fn add_overlays(&mut self, overlays: &Overlays) {
+        for frame in &overlays.0 {
+            self.add_frame(frame);
+        }
+    }
+
+    /// How many glyphs the runs hold, every font's together.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Whether the runs hold no glyph.
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+
+    fn add_frame(&mut self, frame: &Frame) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => self.add_frame(&group.frame),
+                FrameItem::Text(text) => self.add_text(text),
+                _ => {}
+            }
+        }
+    }
+
+    fn add_text(&mut self, item: &TextItem) {
+        let run = match self.fonts.get(&item.font) {
+            Some(&run) => run,
+            None => {
+                self.runs.push(TextItem {
+                    font: item.font.clone(),
+                    size: item.size,
+                    fill: item.fill.clone(),
+                    stroke: None,
+                    lang: item.lang,
+                    region: item.region,
+                    text: EcoString::new(),
+                    glyphs: Vec::new(),
+                });
+                self.fonts.insert(item.font.clone(), self.runs.len() - 1);
+                self.runs.len() - 1
+            }
+        };
+        for glyph in &item.glyphs {
+            let text = item.text.get(glyph.range()).unwrap_or_default();
+            let start = self.runs[run].text.len();
+            let Ok(end) = u16::try_from(start + text.len()) else {
+                continue;
+            };
+            if !self.seen.insert((run, glyph.id)) {
+                continue;
+            }
+            let run = &mut self.runs[run];
+            run.text.push_str(text);
+            run.glyphs.push(Glyph {
+                range: start as u16..end,
+                span: (Span::detached(), 0),
+                ..glyph.clone()
+            });
+        }
+    }
+}
+
+/// What every PDF of a set of documents draws first: their [`GlyphRuns`], inside an
+/// artifact clipped to nothing, so that none of it shows or is read out.
+#[derive(Clone)]
+pub struct Primer(Vec<FrameItem>);
+
+impl Primer {
+    /// The `runs` put in place of the one text item of `marker`'s first page (a page with
+    /// nothing on it but that text inside a clipped artifact). `None` when the page holds no
+    /// text item.
+    pub fn new(marker: &LaidOut, runs: &GlyphRuns) -> Option<Self> {
+        let page = marker.0.pages().first()?;
+        let (frame, replaced) = with_runs(&page.frame, &runs.runs);
+        replaced.then(|| Self(frame.items().map(|(_, item)| item.clone()).collect()))
+    }
+}
+
+/// `frame` with its first text item replaced by `runs` (all at its position), and whether
+/// it held one.
+fn with_runs(frame: &Frame, runs: &[TextItem]) -> (Frame, bool) {
+    let mut out = Frame::new(frame.size(), frame.kind());
+    let mut replaced = false;
+    for (at, item) in frame.items() {
+        match item {
+            FrameItem::Text(_) if !replaced => {
+                replaced = true;
+                out.push_multiple(runs.iter().map(|run| (*at, FrameItem::Text(run.clone()))));
+            }
+            FrameItem::Group(group) if !replaced => {
+                let (inner, found) = with_runs(&group.frame, runs);
+                replaced = found;
+                let mut group = group.clone();
+                group.frame = inner;
+                out.push(*at, FrameItem::Group(group));
+            }
+            _ => out.push(*at, item.clone()),
+        }
+    }
+    (out, replaced)
 }
