@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod pdf;
 pub mod pipeline;
 pub mod run;
+mod shared;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};
@@ -301,6 +302,9 @@ pub enum JobError {
     /// A template's data could not be written as JSON.
     #[error("cannot write the template data: {0}")]
     Data(#[from] serde_json::Error),
+    /// PDFs could not be joined or numbered.
+    #[error("cannot join the PDFs: {0}")]
+    Pdf(#[from] pdf::PdfError),
     /// A profile of the book failed to lay out in this run.
     #[error("{0} failed to lay out, so the book was not assembled")]
     ProfileFailed(String),
@@ -321,7 +325,7 @@ pub struct Renderer {
     registry: Registry,
     options: RenderOptions,
     /// Page numbers of profiles ("1 / n" ... "n / n"), by page count.
-    folio_sheets: Mutex<HashMap<usize, typst::Overlays>>,
+    folio_sheets: Mutex<HashMap<usize, typst::Pages>>,
 }
 
 impl Renderer {

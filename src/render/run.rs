@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
-use super::typst::{self, BookPages, Overlays, Pages};
+use super::shared::{PdfSet, sheet_settings};
+use super::typst::{self, Pages};
 use super::{
     BookJob, BookPiece, DataFile, Document, Job, JobError, JobKind, JobResult, PdfSettings,
     ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, write_atomically,
@@ -120,7 +121,8 @@ impl Renderer {
     }
 
     /// With no book to wait for the pages, each profile's PDF is made as soon as its
-    /// document is laid out, and its pages are let go.
+    /// document is laid out (the document's profiles sharing their font subsets), and its
+    /// pages are let go.
     fn write_as_laid_out(
         &self,
         jobs: &[Job],
@@ -128,8 +130,20 @@ impl Renderer {
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
         self.lay_out_batches(members, &|_, batch, parts| {
+            let pages = parts.iter().filter_map(|(pages, _)| pages.as_ref().ok());
+            let set = self.pdf_set(pages.clone(), pages.map(Pages::len));
             for (member, part) in batch.iter().zip(&parts) {
-                self.write_profile(jobs, member, part, write);
+                if let Some(i) = member.job {
+                    let made = self.profile_pdf(set.as_ref(), member.profile, part);
+                    write(
+                        i,
+                        made_job(
+                            &jobs[i],
+                            made.map(|(pdf, _)| (pdf, Vec::new())),
+                            part.1.clone(),
+                        ),
+                    );
+                }
             }
         });
         // A watch session keeps what this run used for its next run, and no more.
@@ -138,9 +152,9 @@ impl Renderer {
         }
     }
 
-    /// Lays every profile out, then writes the books on one thread, from the same pages,
-    /// while the profiles' PDFs are made on the others (and on that one, once the books are
-    /// written).
+    /// Lays every profile out, then each book around its profiles' pages; then makes the
+    /// profiles' PDFs in parallel (each book's own pages beside them), and joins each book
+    /// from the same PDFs.
     fn write_with_books(
         &self,
         jobs: &[Job],
@@ -156,36 +170,54 @@ impl Renderer {
             .zip(&laid_out)
             .map(|(member, (pages, _))| (member.profile.part.as_str(), pages.as_ref().ok()))
             .collect();
-        let books = || {
-            for (i, job) in jobs.iter().enumerate() {
-                if let JobKind::Book(book) = &job.kind {
-                    write(i, made_job(job, self.book_pdf(book, &kept), Vec::new()));
+        let mut books = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            if let JobKind::Book(book) = &job.kind {
+                match self.lay_out_book(book, &kept) {
+                    Ok(plan) => books.push((i, plan)),
+                    Err(error) => write(i, made_job(job, Err(error), Vec::new())),
                 }
             }
-        };
-        // Each worker takes the next profile whose PDF is still to make; one makes the books
-        // first. (Left to rayon's work stealing, the thread making a book would take up
-        // profiles while it waits on its own pages' compression, which holds the book's
-        // whole state for longer: more memory, and the book finished later.)
-        let next = AtomicUsize::new(0);
-        let take_next = || {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            members.get(k).zip(laid_out.get(k))
-        };
-        let profiles = || {
-            while let Some((member, part)) = take_next() {
-                self.write_profile(jobs, member, part, write);
-            }
-        };
-        rayon::scope(|scope| {
-            scope.spawn(|_| {
-                books();
-                profiles();
-            });
-            for _ in 1..rayon::current_num_threads() {
-                scope.spawn(|_| profiles());
-            }
-        });
+        }
+        let in_book: Vec<Option<usize>> = members
+            .iter()
+            .map(|m| {
+                books
+                    .iter()
+                    .position(|(_, plan)| plan.holds(&m.profile.part))
+            })
+            .collect();
+        let (raws, own_pdfs) = rayon::join(
+            || {
+                members
+                    .par_iter()
+                    .zip(&laid_out)
+                    .zip(&in_book)
+                    .map(|((member, part), book)| {
+                        let set = book.map(|b| &books[b].1.set);
+                        self.write_member(jobs, member, part, set, write)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || {
+                books
+                    .par_iter()
+                    .map(|(_, plan)| self.book_own_pdfs(plan))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let raw_of: HashMap<&str, &[u8]> = members
+            .iter()
+            .zip(&raws)
+            .filter_map(|(m, raw)| Some((m.profile.part.as_str(), raw.as_deref()?)))
+            .collect();
+        for ((i, plan), own) in books.into_iter().zip(own_pdfs) {
+            let made = own.and_then(|own| self.join_book(&plan, &own, &raw_of));
+            write(
+                i,
+                made_job(&jobs[i], made.map(|pdf| (pdf, plan.warnings)), Vec::new()),
+            );
+        }
         // Freed on every thread: one thread freeing all the pages would keep the others idle.
         laid_out.into_par_iter().for_each(drop);
     }
@@ -308,77 +340,74 @@ impl Renderer {
             .collect()
     }
 
-    /// Makes `member`'s PDF from its laid-out `part` and hands it to `write`, when the
-    /// member has a job of its own (a profile laid out only for a book has none).
-    fn write_profile(
+    /// Makes `member`'s PDF, the font subsets of `set` (its book's) or its own, and hands
+    /// it to `write` when the member has a job of its own (a profile laid out only for a book
+    /// has none). Returns the PDF as Typst wrote it, for the book, when there is a book.
+    fn write_member(
         &self,
         jobs: &[Job],
         member: &Member<'_>,
-        (pages, warnings): &LaidOutPart,
+        part: &LaidOutPart,
+        set: Option<&PdfSet>,
         write: &(dyn Fn(usize, MadeJob) + Sync),
-    ) {
+    ) -> Option<Vec<u8>> {
+        let own;
+        let set = match set {
+            Some(set) => Ok(set),
+            None => {
+                let pages = part.0.as_ref().ok();
+                own = self.pdf_set(pages, pages.map(Pages::len));
+                own.as_ref()
+            }
+        };
+        let made = self.profile_pdf(set, member.profile, part);
+        let raw = match (&made, set) {
+            (Ok((_, raw)), Ok(_)) => Some(raw.clone()),
+            _ => None,
+        };
         if let Some(i) = member.job {
-            write(
-                i,
-                self.profile_pdf(&jobs[i], member.profile, pages, warnings),
-            );
+            let made = made.map(|(pdf, _)| (pdf, Vec::new()));
+            write(i, made_job(&jobs[i], made, part.1.clone()));
         }
+        raw
     }
 
-    /// A profile's PDF from its pages, numbered "1 / n" to "n / n", with what there is to
-    /// say about it.
+    /// A profile's PDF, numbered and packed, and as Typst wrote it (for a book).
     fn profile_pdf(
         &self,
-        job: &Job,
+        set: Result<&PdfSet, &JobError>,
         profile: &ProfileJob,
-        pages: &Result<Pages, Vec<TypstDiagnostic>>,
-        warnings: &[TypstDiagnostic],
-    ) -> MadeJob {
-        let made = pages.clone().map_err(JobError::Typst).and_then(|pages| {
-            let folios = self.profile_folios(pages.len())?;
-            let pdf = pages
-                .overlaid(0, &folios, 0)
-                .export(&profile.settings)
-                .map_err(JobError::Typst)?;
-            Ok((pdf, Vec::new()))
-        });
-        made_job(job, made, warnings.to_vec())
-    }
-
-    /// The page numbers of an `n`-page profile, laid out once per run.
-    fn profile_folios(&self, n: usize) -> Result<Overlays, JobError> {
-        if let Some(folios) = lock(&self.folio_sheets).get(&n) {
-            return Ok(folios.clone());
-        }
-        let folios: Vec<Folio> = (1..=n)
-            .map(|i| Folio {
-                text: format!("{i} / {n}"),
-                side: Side::Center,
-            })
-            .collect();
-        let sheet = self.folio_sheet(&format!("/folios-{n}"), folios)?;
-        lock(&self.folio_sheets).insert(n, sheet.clone());
-        Ok(sheet)
+        (pages, _): &LaidOutPart,
+    ) -> Result<(Vec<u8>, Vec<u8>), JobError> {
+        let set = set.map_err(|error| match error {
+            JobError::Typst(errors) => JobError::Typst(errors.clone()),
+            other => JobError::Typst(vec![typst::plain_error(other.to_string())]),
+        })?;
+        let pages = pages.as_ref().map_err(|e| JobError::Typst(e.clone()))?;
+        let raw = self.primed_pdf(set, pages, &profile.settings)?;
+        let pdf = self.numbered_profile(set, &raw, pages.len())?;
+        Ok((pdf, raw))
     }
 
     /// Page numbers laid out on a sheet of their own, one page each.
-    fn folio_sheet(&self, stem: &str, folios: Vec<Folio>) -> Result<Overlays, JobError> {
+    pub(super) fn folio_sheet(&self, stem: &str, folios: Vec<Folio>) -> Result<Pages, JobError> {
         let document = document(
             stem,
             "#import \"/templates/folios.typ\": folio-sheet\n#folio-sheet(json(\"{data}\"))\n",
             &folio_data(folios, self.options.paper),
         )?;
         let (sheet, _) = self.base.lay_out(&document).map_err(JobError::Typst)?;
-        Ok(sheet.overlays())
+        Ok(sheet.pages())
     }
 
-    /// An edition's book: the front matter, then every part's pages starting on a
-    /// right-hand page, numbered from 1, written as one PDF and packed.
-    fn book_pdf(
+    /// An edition's book laid out around its profiles' pages: its sections, its front matter
+    /// (the contents numbered as each part starts on a right-hand page, from 1) and the
+    /// parts' page numbers, with the set of font subsets all its PDFs share.
+    fn lay_out_book<'b>(
         &self,
-        book: &BookJob,
+        book: &'b BookJob,
         kept: &HashMap<&str, Option<&Pages>>,
-    ) -> Result<Made, JobError> {
+    ) -> Result<BookPlan<'b>, JobError> {
         let mut warnings = Vec::new();
         let mut parts = Vec::with_capacity(book.parts.len());
         for piece in &book.parts {
@@ -408,22 +437,105 @@ impl Renderer {
             .lay_out(&front_document)
             .map_err(JobError::Typst)?;
         warnings.append(&mut said);
-        let (mut assembled, placeholders) = BookPages::new(&front, parts.len());
-        for (part, tags) in parts.iter().zip(placeholders) {
-            assembled.add_part(part, tags);
-        }
-        let sheet = self.folio_sheet(&format!("{stem}-folios"), folios)?;
+        let front = front.pages();
+        let folios = self.folio_sheet(&format!("{stem}-folios"), folios)?;
+        let profile_counts = book
+            .parts
+            .iter()
+            .zip(&counts)
+            .filter(|(piece, _)| matches!(piece, BookPiece::Profile(_)))
+            .map(|(_, &n)| n);
+        let set = self.pdf_set(
+            std::iter::once(&front).chain(&parts).chain([&folios]),
+            profile_counts,
+        )?;
+        Ok(BookPlan {
+            book,
+            front,
+            parts,
+            folios,
+            set,
+            warnings,
+        })
+    }
+
+    /// A book's own PDFs, as Typst wrote them: its front matter, its sections (in order) and
+    /// its parts' page numbers.
+    fn book_own_pdfs(&self, plan: &BookPlan<'_>) -> Result<BookOwnPdfs, JobError> {
         let settings = PdfSettings {
-            ident: format!("book-{}", book.edition),
-            date: Some(book.date),
+            ident: format!("book-{}", plan.book.edition),
+            date: Some(plan.book.date),
             metadata: None,
         };
-        let pdf = assembled
-            .finish(&sheet, BINDING_OFFSET)
-            .export(&settings)
-            .map_err(JobError::Typst)?;
-        Ok((pdf, warnings))
+        let front = self.primed_pdf(&plan.set, &plan.front, &settings)?;
+        let mut sections = Vec::new();
+        for (piece, pages) in plan.book.parts.iter().zip(&plan.parts) {
+            if let BookPiece::Section(_) = piece {
+                sections.push(self.primed_pdf(&plan.set, pages, &settings)?);
+            }
+        }
+        let folios = self.primed_pdf(&plan.set, &plan.folios, &sheet_settings())?;
+        Ok(BookOwnPdfs {
+            front,
+            sections,
+            folios,
+        })
     }
+
+    /// The book of `plan`, joined from its own PDFs and its profiles' (`raw_of`, by part).
+    fn join_book(
+        &self,
+        plan: &BookPlan<'_>,
+        own: &BookOwnPdfs,
+        raw_of: &HashMap<&str, &[u8]>,
+    ) -> Result<Vec<u8>, JobError> {
+        let mut sections = own.sections.iter();
+        let mut parts = Vec::with_capacity(plan.book.parts.len());
+        for piece in &plan.book.parts {
+            parts.push(match piece {
+                BookPiece::Profile(profile) => *raw_of
+                    .get(profile.part.as_str())
+                    .ok_or_else(|| JobError::ProfileFailed(profile.document.main_path.clone()))?,
+                BookPiece::Section(_) => sections
+                    .next()
+                    .map(Vec::as_slice)
+                    .ok_or_else(|| JobError::ProfileFailed("a section".into()))?,
+            });
+        }
+        self.joined_book(&own.front, parts, &own.folios, BINDING_OFFSET as f32)
+    }
+}
+
+/// An edition's book laid out around its profiles' pages (see [`Renderer::lay_out_book`]).
+struct BookPlan<'b> {
+    book: &'b BookJob,
+    /// The front matter, its last pages standing for the parts.
+    front: Pages,
+    /// Each part's pages, in order.
+    parts: Vec<Pages>,
+    /// The parts' page numbers, one to a page.
+    folios: Pages,
+    /// What every PDF of the book shares.
+    set: PdfSet,
+    /// The compiler's warnings on the book's own pages.
+    warnings: Vec<TypstDiagnostic>,
+}
+
+impl BookPlan<'_> {
+    /// Whether the book holds the profile `part`.
+    fn holds(&self, part: &str) -> bool {
+        self.book
+            .parts
+            .iter()
+            .any(|piece| matches!(piece, BookPiece::Profile(p) if p.part == part))
+    }
+}
+
+/// A book's own PDFs as Typst wrote them (see [`Renderer::book_own_pdfs`]).
+struct BookOwnPdfs {
+    front: Vec<u8>,
+    sections: Vec<Vec<u8>>,
+    folios: Vec<u8>,
 }
 
 /// Runs `work` with a way to hand over a made job for `finish`: on [`WRITERS`] threads of

@@ -92,7 +92,7 @@ fn first_profile_page(book: &Path) -> usize {
 }
 
 /// A page rasterised at 144 dpi, grey levels row by row, with its width.
-fn raster(pdf: &Path, page: usize, dir: &Path) -> (usize, Vec<u8>) {
+pub(crate) fn raster(pdf: &Path, page: usize, dir: &Path) -> (usize, Vec<u8>) {
     let stem = dir.join(format!("page-{page}"));
     let p = page.to_string();
     let (ok, out) = tool(

@@ -6,6 +6,8 @@
 //! streams (ISO 32000-1, 7.5.7), which takes a book to about a quarter of its size and a
 //! profile to about half.
 
+mod doc;
+mod join;
 mod pack;
 mod renumber;
 mod source;
@@ -20,6 +22,82 @@ pub enum PdfError {
     /// The PDF could not be written.
     #[error("cannot write the PDF: {0}")]
     Write(#[source] std::io::Error),
+}
+
+/// `pdf` (as Typst wrote it) with page `i` of `folios` (a sheet of page numbers Typst wrote
+/// with the same font subsets, one to a page) drawn over its page `i`, packed.
+pub fn with_folios(pdf: &[u8], folios: &[u8]) -> Result<Vec<u8>, PdfError> {
+    join::join(&[pdf], Some(folios), |counts| join::Layout {
+        pages: (0..counts[0])
+            .map(|page| join::Page::Copied {
+                doc: 0,
+                page,
+                dx: 0.0,
+                folio: Some(page),
+            })
+            .collect(),
+        stand_ins: Vec::new(),
+        numbered_from: None,
+    })
+}
+
+/// The PDFs of a book, as Typst wrote them, every one with the same font subsets.
+pub struct BookPdfs<'a> {
+    /// The front matter, whose last pages stand for the parts' first pages (one each, in
+    /// order): its links to them lead there.
+    pub front: &'a [u8],
+    /// The parts: each starts on a right-hand page.
+    pub parts: Vec<&'a [u8]>,
+    /// The page numbers of the parts' pages, one to a page in order.
+    pub folios: &'a [u8],
+    /// How far each page moves towards the spine, in points.
+    pub binding: f32,
+}
+
+/// The book: the front matter but its stand-in pages, then each part from a right-hand
+/// page (a blank page after a part that ends on one), every page moved towards the spine,
+/// the parts' pages numbered 1, 2, 3... and labelled so; packed.
+pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
+    let mut all = vec![pdfs.front];
+    all.extend(&pdfs.parts);
+    join::join(&all, Some(pdfs.folios), |counts| {
+        let kept = counts[0].saturating_sub(pdfs.parts.len());
+        let side = |i: usize| {
+            if i.is_multiple_of(2) {
+                pdfs.binding
+            } else {
+                -pdfs.binding
+            }
+        };
+        let mut pages: Vec<join::Page> = (0..kept)
+            .map(|page| join::Page::Copied {
+                doc: 0,
+                page,
+                dx: side(page),
+                folio: None,
+            })
+            .collect();
+        let mut folio = 0;
+        for (doc, &count) in counts.iter().enumerate().skip(1) {
+            for page in 0..count {
+                pages.push(join::Page::Copied {
+                    doc,
+                    page,
+                    dx: side(pages.len()),
+                    folio: Some(folio),
+                });
+                folio += 1;
+            }
+            if count % 2 == 1 {
+                pages.push(join::Page::Blank);
+            }
+        }
+        join::Layout {
+            pages,
+            stand_ins: (0..pdfs.parts.len()).map(|k| (kept + k, k + 1)).collect(),
+            numbered_from: Some(kept),
+        }
+    })
 }
 
 /// The PDF `bytes`, as Typst wrote it, with its small objects packed into compressed object

@@ -43,12 +43,19 @@ enum Entry {
 /// The PDF `bytes` (with a cross-reference table, as Typst writes it) with every object but
 /// the streams packed into compressed object streams.
 pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
+    pack_source(Source::read(bytes)?)
+}
+
+/// The objects of `source` written as a PDF, every object but the streams packed into
+/// compressed object streams.
+pub(super) fn pack_source(source: Source<'_>) -> Result<Vec<u8>, PdfError> {
     let Source {
         version,
         objects,
         trailer,
         size: old_size,
-    } = Source::read(bytes)?;
+    } = source;
+    let total_bytes: usize = objects.iter().map(|o| o.value.len()).sum();
     let (streams, mut small): (Vec<Object<'_>>, Vec<Object<'_>>) =
         objects.into_iter().partition(|o| is_stream(o.value));
     small.par_sort_by_cached_key(|o| (shape(o.value), o.number));
@@ -61,7 +68,7 @@ pub(super) fn pack(bytes: &[u8]) -> Result<Vec<u8>, PdfError> {
     let size = (small.len() + streams.len() + 1) as u32;
     let total = size as usize + packs.len() + 1;
     let mut entries = vec![Entry::Free; total];
-    let mut out = Vec::with_capacity(bytes.len() / 3);
+    let mut out = Vec::with_capacity(total_bytes / 3);
     out.extend_from_slice(version);
     out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
     for object in &streams {

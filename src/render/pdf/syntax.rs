@@ -75,21 +75,37 @@ pub(super) fn elements(text: &[u8]) -> Result<Vec<&[u8]>, PdfError> {
 /// A dictionary's entries in order: each key (its name without the slash) and value.
 pub(super) struct Dict<'a> {
     entries: Vec<(&'a [u8], &'a [u8])>,
+    /// Where the dictionary ends in the text it was read from (after `>>`).
+    end: usize,
 }
 
 impl<'a> Dict<'a> {
     /// The dictionary that `text` starts with (a stream's dictionary: what follows is left).
     pub(super) fn read(text: &'a [u8]) -> Result<Self, PdfError> {
-        let mut at = skip_blank(text, 0);
+        let at = skip_blank(text, 0);
         if text.get(at..at + 2) != Some(b"<<") {
             return Err(malformed("not a dictionary"));
         }
-        at += 2;
+        Self::entries_from(text, at + 2, true)
+    }
+
+    /// The entries `text` holds without the `<<` and `>>` around them (a trailer's).
+    pub(super) fn read_entries(text: &'a [u8]) -> Result<Self, PdfError> {
+        Self::entries_from(text, 0, false)
+    }
+
+    fn entries_from(text: &'a [u8], mut at: usize, closed: bool) -> Result<Self, PdfError> {
         let mut entries = Vec::new();
         loop {
             at = skip_blank(text, at);
             match text.get(at) {
-                Some(b'>') if text.get(at + 1) == Some(&b'>') => return Ok(Self { entries }),
+                Some(b'>') if closed && text.get(at + 1) == Some(&b'>') => {
+                    return Ok(Self {
+                        entries,
+                        end: at + 2,
+                    });
+                }
+                None if !closed => return Ok(Self { entries, end: at }),
                 Some(b'/') => {
                     let key_end = token_end(text, at + 1);
                     let value = skip_blank(text, key_end);
@@ -100,6 +116,17 @@ impl<'a> Dict<'a> {
                 _ => return Err(malformed("a dictionary entry without a name")),
             }
         }
+    }
+
+    /// Where the dictionary ends in the text it was read from (after its `>>`): a stream's
+    /// data follows.
+    pub(super) fn end(&self) -> usize {
+        self.end
+    }
+
+    /// The entries in order: each key (without its slash) and value.
+    pub(super) fn entries(&self) -> &[(&'a [u8], &'a [u8])] {
+        &self.entries
     }
 
     /// The value of `key`.
@@ -196,7 +223,14 @@ mod tests {
 
     #[test]
     fn what_is_not_a_dictionary_is_refused_without_a_panic() {
-        for bad in ["", "[1 2]", "<</A", "<</A [1 2>>", "<<1 2>>", "<</A <</B 1>>"] {
+        for bad in [
+            "",
+            "[1 2]",
+            "<</A",
+            "<</A [1 2>>",
+            "<<1 2>>",
+            "<</A <</B 1>>",
+        ] {
             assert!(Dict::read(bad.as_bytes()).is_err(), "{bad}");
         }
         assert!(elements(b"[1 (2").is_err());

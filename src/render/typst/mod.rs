@@ -24,7 +24,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 mod pages;
 
 use pages::Seeded;
-pub use pages::{BookPages, GlyphRuns, LaidOut, Overlays, Pages, Primer};
+pub use pages::{GlyphRuns, LaidOut, Overlays, Pages, Primer};
 
 /// Version of the Typst compiler built in, as the crate reports it (part of every cache
 /// key and of every PDF's creator).

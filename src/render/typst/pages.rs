@@ -1,25 +1,26 @@
-//! Laid-out pages: taken apart by part, numbered, put together into a book, written as PDF.
+//! Laid-out pages: taken apart by part, given their running heads, primed, written as PDF.
 //!
 //! Several profiles are laid out in one document (a page run each) and each profile's pages
-//! are then written as its own PDF; a book is the same pages again, put behind its front
-//! matter. Typst assigns every element a location from a root that is the same in every
-//! document, so pages from two documents could not share one PDF (its tags and links are
-//! resolved by location): [`Seeded`] roots each document's locations in a hash of its
-//! content, so that pages of different documents never share one.
+//! are then written as its own PDF, with its running heads (laid out on a sheet of their
+//! own) over them and a [`Primer`] (laid out in a document of its own) before them. Typst
+//! assigns every element a location from a root that is the same in every document, so
+//! pages from two documents could not share one PDF (its tags and links are resolved by
+//! location): [`Seeded`] roots each document's locations in a hash of its content, so that
+//! pages of different documents never share one.
 
+use std::collections::{HashMap, HashSet};
 use typst::diag::SourceResult;
 use typst::engine::Engine;
 use typst::foundations::{
     Content, Datetime, Label, Output, Selector, Smart, StyleChain, Target, Value,
 };
 use typst::introspection::{Introspector, Location, Locator};
-use std::collections::{HashMap, HashSet};
 
 use typst::ecow::EcoString;
 use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point};
+use typst::model::Document as _;
 use typst::syntax::Span;
 use typst::text::{FontInstance, Glyph, TextItem};
-use typst::model::{Document as _, Numbering};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -28,6 +29,9 @@ use super::{PdfSettings, TypstDiagnostic, plain_error, typst_version};
 
 /// The standards every PDF dossier writes conforms to (tagged, archival and accessible).
 const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2a, PdfStandard::Ua_1];
+
+/// Where a primer is drawn, in points from the page's corner: far off any page.
+const PRIMER_OFFSET: f64 = -20_000.0;
 
 /// The label of the metadata that opens each part of a document (its value: the part's id).
 const PART_LABEL: &str = "dossier-part";
@@ -142,23 +146,37 @@ impl Pages {
     pub fn overlaid(mut self, first: usize, overlays: &Overlays, start: usize) -> Self {
         let pages = self.pages.iter_mut().skip(first);
         for (page, overlay) in pages.zip(overlays.0.iter().skip(start)) {
-            page.frame = layered(Vec::new(), &page.frame, Point::zero(), Some(overlay));
+            page.frame = layered(&page.frame, overlay);
         }
         self
     }
 
-    /// The pages with `primer` drawn first, at the start of the first page.
+    /// The pages with `primer` drawn first, at the start of the first page, far off the
+    /// page (where text extraction, which keeps to the page, does not read it).
     pub fn primed(mut self, primer: &Primer) -> Self {
         if let Some(first) = self.pages.first_mut() {
-            first.frame = layered(primer.0.clone(), &first.frame, Point::zero(), None);
+            let mut framed = Frame::hard(first.frame.size());
+            let far = Point::splat(Abs::pt(PRIMER_OFFSET));
+            framed.push_multiple(primer.0.iter().map(|item| (far, item.clone())));
+            framed.push(
+                Point::zero(),
+                FrameItem::Group(GroupItem::new(first.frame.clone())),
+            );
+            first.frame = framed;
         }
         self
     }
 
     /// Writes the pages as one PDF, its small objects packed into compressed object streams
-    /// ([`crate::render::pdf::pack`]): every PDF dossier writes, a profile, a book or a
-    /// redline, is written here.
+    /// ([`crate::render::pdf::pack`]).
     pub fn export(&self, settings: &PdfSettings) -> Result<Vec<u8>, Vec<TypstDiagnostic>> {
+        let pdf = self.pdf(settings)?;
+        crate::render::pdf::pack(&pdf).map_err(|e| vec![plain_error(e.to_string())])
+    }
+
+    /// Writes the pages as one PDF, as Typst writes it (unpacked): every page dossier
+    /// writes, in a profile, a book or a redline, is written here.
+    pub fn pdf(&self, settings: &PdfSettings) -> Result<Vec<u8>, Vec<TypstDiagnostic>> {
         let document = PagedDocument::new(
             self.pages.iter().cloned().collect(),
             self.info_with(settings),
@@ -182,13 +200,12 @@ impl Pages {
             tagged: true,
             pretty: false,
         };
-        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        typst_pdf::pdf(&document, &options).map_err(|errors| {
             errors
                 .iter()
                 .map(|e| plain_error(e.message.to_string()))
                 .collect::<Vec<_>>()
-        })?;
-        crate::render::pdf::pack(&pdf).map_err(|e| vec![plain_error(e.to_string())])
+        })
     }
 
     /// The document details of the PDF: the pages' own, with `settings`' metadata and date.
@@ -213,98 +230,16 @@ impl Pages {
     }
 }
 
-/// The pages of an edition's book, put together from laid-out pages.
-pub struct BookPages {
-    pages: Vec<Page>,
-    info: typst::model::DocumentInfo,
-    /// Pages of the book's body so far (after the front matter).
-    body: usize,
-}
-
-impl BookPages {
-    /// Starts a book with its front matter, whose last `placeholders` pages stand for the
-    /// parts (one each, their links' targets): those pages are held back, and each one's
-    /// tags go onto its part's first page, so the contents' links lead there.
-    pub fn new(front: &LaidOut, placeholders: usize) -> (Self, Vec<Vec<FrameItem>>) {
-        let all = front.0.pages();
-        let keep = all.len().saturating_sub(placeholders);
-        let tags = all[keep..]
-            .iter()
-            .map(|page| {
-                page.frame
-                    .items()
-                    .filter(|(_, item)| matches!(item, FrameItem::Tag(_)))
-                    .map(|(_, item)| item.clone())
-                    .collect()
-            })
-            .collect();
-        let book = Self {
-            pages: all[..keep].to_vec(),
-            info: front.0.info().clone(),
-            body: 0,
-        };
-        (book, tags)
-    }
-
-    /// Puts a part's pages in, numbered on from the last, the placeholder's `tags` on its
-    /// first page; then a blank page when that leaves the next part on a left-hand page.
-    pub fn add_part(&mut self, part: &Pages, tags: Vec<FrameItem>) {
-        let numbering = "1".parse().ok().map(Numbering::Pattern);
-        for (i, page) in part.pages.iter().enumerate() {
-            let mut page = page.clone();
-            if i == 0 {
-                page.frame = layered(tags.clone(), &page.frame, Point::zero(), None);
-            }
-            self.body += 1;
-            page.numbering = numbering.clone();
-            page.number = self.body as u64;
-            self.pages.push(page);
-        }
-        if part.pages.len() % 2 == 1
-            && let Some(last) = part.pages.last()
-        {
-            let mut blank = last.clone();
-            blank.frame = Frame::hard(last.frame.size());
-            self.body += 1;
-            blank.number = self.body as u64;
-            blank.numbering = numbering;
-            self.pages.push(blank);
-        }
-    }
-
-    /// The finished book: `folios` laid over the body's numbered pages (one folio per page
-    /// that shows one, in order), and every page moved `binding` points towards the spine.
-    pub fn finish(self, folios: &Overlays, binding: f64) -> Pages {
-        let front = self.pages.len() - self.body;
-        let mut folios = folios.0.iter();
-        let mut pages = self.pages;
-        for (i, page) in pages.iter_mut().enumerate() {
-            if page.frame.is_empty() {
-                continue;
-            }
-            let folio = if i >= front { folios.next() } else { None };
-            let towards_spine = if i % 2 == 0 { binding } else { -binding };
-            let at = Point::with_x(Abs::pt(towards_spine));
-            page.frame = layered(Vec::new(), &page.frame, at, folio);
-        }
-        Pages {
-            pages,
-            info: self.info,
-        }
-    }
-}
-
-/// A new frame the size of `page` holding `first` (tags), then `page` as one group at `at`,
-/// then `overlay` at `at` over it. The laid-out page is shared, not changed: changing a frame
-/// that other pages share (a profile's page in its own PDF and in the book) would copy every
-/// item on it, the text's glyphs included.
-fn layered(first: Vec<FrameItem>, page: &Frame, at: Point, overlay: Option<&Frame>) -> Frame {
+/// A new frame the size of `page` holding `page` as one group, then `overlay` over it. The
+/// laid-out page is shared, not changed: changing a frame that other pages share would copy
+/// every item on it, the text's glyphs included.
+fn layered(page: &Frame, overlay: &Frame) -> Frame {
     let mut framed = Frame::hard(page.size());
-    framed.push_multiple(first.into_iter().map(|item| (Point::zero(), item)));
-    framed.push(at, FrameItem::Group(GroupItem::new(page.clone())));
-    if let Some(overlay) = overlay {
-        framed.push_frame(at, overlay.clone());
-    }
+    framed.push(
+        Point::zero(),
+        FrameItem::Group(GroupItem::new(page.clone())),
+    );
+    framed.push_frame(Point::zero(), overlay.clone());
     framed
 }
 
@@ -331,23 +266,6 @@ impl GlyphRuns {
         for page in &pages.pages {
             self.add_frame(&page.frame);
         }
-    }
-
-    /// Adds the glyphs of `overlays` that are not in the runs yet.
-    pub fn add_overlays(&mut self, overlays: &Overlays) {
-        for frame in &overlays.0 {
-            self.add_frame(frame);
-        }
-    }
-
-    /// How many glyphs the runs hold, every font's together.
-    pub fn len(&self) -> usize {
-        self.seen.len()
-    }
-
-    /// Whether the runs hold no glyph.
-    pub fn is_empty(&self) -> bool {
-        self.seen.is_empty()
     }
 
     fn add_frame(&mut self, frame: &Frame) {

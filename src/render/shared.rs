@@ -1,0 +1,158 @@
+//! PDFs made to share their fonts: a book joined from its profiles' PDFs.
+//!
+//! Every PDF of a set (a book's front matter, sections and profiles, or a document's worth
+//! of profiles when there is no book) first draws the set's [`GlyphRuns`] (see
+//! [`Primer`]), so all of them embed the same font subsets; its page numbers are drawn
+//! from a sheet Typst writes the same way. A profile's PDF is then its pages as Typst
+//! writes them with the page numbers put over them; the book joins the same PDFs behind its
+//! front matter, each font kept once, and numbers its pages (`crate::render::pdf::book`).
+//! No page is written twice.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::data::{Folio, Side};
+use super::pdf;
+use super::typst::PdfMetadata;
+use super::typst::{self, GlyphRuns, Pages, Primer};
+use super::{Document, JobError, PdfSettings, Renderer};
+
+/// A page with nothing on it but one letter, clipped to nothing inside an artifact: the
+/// place of a [`Primer`]'s glyph runs.
+const PRIMER_MARKER: &str = "#set page(width: 10pt, height: 10pt, margin: 0pt)\n\
+#pdf.artifact(box(width: 0pt, height: 0pt, clip: true, [x]))\n";
+
+/// What the PDFs of a set share: the primer they draw first, and the sheets of page numbers
+/// Typst wrote with it.
+pub(super) struct PdfSet {
+    primer: Primer,
+    /// Profiles' page numbers ("1 / n" to "n / n"), as Typst wrote them, by page count.
+    folios: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
+}
+
+impl Renderer {
+    /// The set of PDFs that show `pages`, `sheets` and the page numbers of profiles of
+    /// `page_counts` pages.
+    pub(super) fn pdf_set<'p>(
+        &self,
+        pages: impl IntoIterator<Item = &'p Pages>,
+        page_counts: impl IntoIterator<Item = usize>,
+    ) -> Result<PdfSet, JobError> {
+        let mut runs = GlyphRuns::default();
+        for pages in pages {
+            runs.add_pages(pages);
+        }
+        let mut counts: Vec<usize> = page_counts.into_iter().collect();
+        counts.sort_unstable();
+        counts.dedup();
+        for n in counts {
+            runs.add_pages(&self.profile_folios(n)?);
+        }
+        let marker = Document {
+            main_path: "/primer.typ".into(),
+            main_text: PRIMER_MARKER.into(),
+            files: Vec::new(),
+        };
+        let (marker, _) = self.base.lay_out(&marker).map_err(JobError::Typst)?;
+        let primer = Primer::new(&marker, &runs).ok_or_else(|| {
+            JobError::Typst(vec![typst::plain_error(
+                "the primer's page holds no text".into(),
+            )])
+        })?;
+        Ok(PdfSet {
+            primer,
+            folios: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// `pages` written as Typst writes them, after the set's primer.
+    pub(super) fn primed_pdf(
+        &self,
+        set: &PdfSet,
+        pages: &Pages,
+        settings: &PdfSettings,
+    ) -> Result<Vec<u8>, JobError> {
+        pages
+            .clone()
+            .primed(&set.primer)
+            .pdf(settings)
+            .map_err(JobError::Typst)
+    }
+
+    /// A profile's PDF (as [`Renderer::primed_pdf`] wrote it) with its page numbers, "1 /
+    /// n" to "n / n", packed.
+    pub(super) fn numbered_profile(
+        &self,
+        set: &PdfSet,
+        raw: &[u8],
+        pages: usize,
+    ) -> Result<Vec<u8>, JobError> {
+        let folios = self.profile_folio_pdf(set, pages)?;
+        Ok(pdf::with_folios(raw, &folios)?)
+    }
+
+    /// The set's sheet of "1 / n" to "n / n", written once.
+    fn profile_folio_pdf(&self, set: &PdfSet, n: usize) -> Result<Arc<Vec<u8>>, JobError> {
+        if let Some(pdf) = lock(&set.folios).get(&n) {
+            return Ok(pdf.clone());
+        }
+        let sheet = self.profile_folios(n)?;
+        let pdf = Arc::new(self.primed_pdf(set, &sheet, &sheet_settings())?);
+        lock(&set.folios).insert(n, pdf.clone());
+        Ok(pdf)
+    }
+
+    /// The page numbers of an `n`-page profile, laid out once per run.
+    pub(super) fn profile_folios(&self, n: usize) -> Result<Pages, JobError> {
+        if let Some(folios) = lock(&self.folio_sheets).get(&n) {
+            return Ok(folios.clone());
+        }
+        let folios: Vec<Folio> = (1..=n)
+            .map(|i| Folio {
+                text: format!("{i} / {n}"),
+                side: Side::Center,
+            })
+            .collect();
+        let sheet = self.folio_sheet(&format!("/folios-{n}"), folios)?;
+        lock(&self.folio_sheets).insert(n, sheet.clone());
+        Ok(sheet)
+    }
+
+    /// The book: `front` (whose last pages stand for the parts), the `parts`, and the
+    /// page numbers of the parts' pages on `folios`, all written by [`Renderer::primed_pdf`]
+    /// with one set; packed.
+    pub(super) fn joined_book(
+        &self,
+        front: &[u8],
+        parts: Vec<&[u8]>,
+        folios: &[u8],
+        binding: f32,
+    ) -> Result<Vec<u8>, JobError> {
+        Ok(pdf::book(&pdf::BookPdfs {
+            front,
+            parts,
+            folios,
+            binding,
+        })?)
+    }
+}
+
+/// The settings of a sheet of page numbers' PDF, which is never written as it is.
+/// (The archival standards ask for a title and a date all the same.)
+pub(super) fn sheet_settings() -> PdfSettings {
+    PdfSettings {
+        ident: "folios".into(),
+        date: Some((2000, 1, 1)),
+        metadata: Some(PdfMetadata {
+            title: "Page numbers".into(),
+            author: String::new(),
+            keywords: Vec::new(),
+        }),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
