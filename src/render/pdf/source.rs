@@ -131,3 +131,30 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn malformed(what: &'static str) -> PdfError {
     PdfError::Unpackable(what)
 }
+
+/// A PDF as Typst writes one, of `objects` numbered from 1 (the first the catalog): the
+/// objects one after the other, a cross-reference table, a trailer.
+#[cfg(test)]
+pub(super) fn classic(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R/ID[(abc)(def)]>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}

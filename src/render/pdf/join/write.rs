@@ -1,0 +1,541 @@
+//! The joined PDF's objects written: the PDFs' own, renumbered and changed where the plan
+//! says, and the joined PDF's page tree, structure root, outline root and page stamps.
+
+use super::super::PdfError;
+use super::super::source::find;
+use super::super::syntax::{Dict, elements, reference, reference_to};
+use super::plan::{Plan, Rewrite};
+use super::{FOLIO_NAME, Layout, Page, Tree, integer, pairs};
+
+impl Plan<'_, '_> {
+    /// Every object of the joined PDF: its number and value.
+    pub(super) fn write(
+        &self,
+        layout: &Layout,
+        trees: &[Tree<'_>],
+    ) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
+        let mut out = Vec::new();
+        for (d, doc) in self.docs.iter().enumerate() {
+            for n in doc.numbers() {
+                if !self.owned[d][n as usize] {
+                    continue;
+                }
+                let text = self.renumberings[d].apply(doc.value(n)?)?;
+                let value = self.rewritten(d, n, text, layout, trees)?;
+                out.push((self.tables[d][n as usize], value));
+            }
+        }
+        out.push((self.page_tree, self.page_tree_value()));
+        out.push((self.struct_root, self.struct_root_value(trees)?));
+        if trees.iter().any(|t| {
+            t.outline
+                .as_ref()
+                .is_some_and(|(_, _, items)| !items.is_empty())
+        }) {
+            out.push((self.outline_root, self.outline_root_value(trees)));
+        }
+        for &(dx, folio, before, after) in &self.stamps {
+            let (first, last) = stamp_content(dx, folio);
+            out.push((before, stream(first.as_bytes())));
+            out.push((after, stream(last.as_bytes())));
+        }
+        out.extend(self.blank_pages(layout)?);
+        Ok(out)
+    }
+
+    /// Object `n` of PDF `d`, renumbered as `text`, with what changes in it.
+    fn rewritten(
+        &self,
+        d: usize,
+        n: u32,
+        text: Vec<u8>,
+        layout: &Layout,
+        trees: &[Tree<'_>],
+    ) -> Result<Vec<u8>, PdfError> {
+        let Some(rewrite) = self.rewrites.get(&(d, n)) else {
+            let prefix = trees.get(d).and_then(|t| t.id_prefix.as_deref());
+            let text = match prefix {
+                Some(prefix) if is_element_with_ids(&text) => prefixed_ids(&text, prefix)?,
+                _ => text,
+            };
+            return self.shifted_destination(text);
+        };
+        let dict = Dict::read(&text)?;
+        Ok(match *rewrite {
+            Rewrite::Page(i) => self.page_value(d, &dict, layout.pages[i])?,
+            Rewrite::Resources(form) => with_folio(&dict, form)?,
+            Rewrite::Annotation { dx, offset } => annotation(&dict, dx, offset)?,
+            Rewrite::TopItem { prev, next } => {
+                let [parent, prev, next] =
+                    [Some(self.outline_root), prev, next].map(|r| r.map(reference_to));
+                dict.write(&[
+                    ("Parent", parent.as_deref()),
+                    ("Prev", prev.as_deref()),
+                    ("Next", next.as_deref()),
+                ])
+            }
+            Rewrite::Document => self.document_value(&dict, trees)?,
+            Rewrite::Metadata => with_page_count(&text, &dict, self.pages.len())?,
+            Rewrite::Catalog => self.catalog_value(&dict, layout)?,
+            Rewrite::Form(i) => self.form_value(i, &text, &dict)?,
+        })
+    }
+
+    /// A page's dictionary: in the joined page tree, its parent-tree key moved, and its
+    /// content between the streams that move it and draw its page number.
+    fn page_value(&self, d: usize, dict: &Dict<'_>, page: Page) -> Result<Vec<u8>, PdfError> {
+        let Page::Copied { dx, folio, .. } = page else {
+            return Err(PdfError::Unpackable("a blank page copied"));
+        };
+        let parent = reference_to(self.page_tree);
+        let key = dict
+            .integer("StructParents")
+            .map(|k| (k + self.offsets[d]).to_string().into_bytes());
+        let mut contents = None;
+        if dx != 0.0 || folio.is_some() {
+            let (before, after) = self
+                .stamps
+                .iter()
+                .find(|(x, f, _, _)| *x == dx && *f == folio.is_some())
+                .map(|&(_, _, b, a)| (b, a))
+                .ok_or(PdfError::Unpackable("a page's stamp not numbered"))?;
+            let own = dict.get("Contents").unwrap_or(b"[]");
+            let own = if own.starts_with(b"[") {
+                &own[1..own.len() - 1]
+            } else {
+                own
+            };
+            let mut value = format!("[{before} 0 R ").into_bytes();
+            value.extend_from_slice(own);
+            value.extend_from_slice(format!(" {after} 0 R]").as_bytes());
+            contents = Some(value);
+        }
+        let mut resources = None;
+        if let Some(folio) = folio
+            && let Some(inline) = dict.get("Resources").filter(|r| reference(r).is_none())
+        {
+            resources = Some(with_folio(&Dict::read(inline)?, self.folio_form(folio)?)?);
+        }
+        let mut changes: Vec<(&str, Option<&[u8]>)> = vec![("Parent", Some(&parent))];
+        if let Some(key) = &key {
+            changes.push(("StructParents", Some(key)));
+        }
+        if let Some(contents) = &contents {
+            changes.push(("Contents", Some(contents)));
+        }
+        if let Some(resources) = &resources {
+            changes.push(("Resources", Some(resources)));
+        }
+        Ok(dict.write(&changes))
+    }
+
+    /// A destination object (`[page /XYZ left top zoom]`) moved with its page.
+    fn shifted_destination(&self, text: Vec<u8>) -> Result<Vec<u8>, PdfError> {
+        let head = &text[..text.len().min(40)];
+        if !text.starts_with(b"[") || find(head, b"/XYZ").is_none() {
+            return Ok(text);
+        }
+        self.destination(&text)
+    }
+
+    /// The destination `array` moved with the page it leads to.
+    fn destination(&self, array: &[u8]) -> Result<Vec<u8>, PdfError> {
+        let parts = elements(array)?;
+        let dx = parts
+            .first()
+            .and_then(|page| reference(page))
+            .and_then(|page| self.page_dx.get(&page))
+            .copied()
+            .unwrap_or(0.0);
+        if dx == 0.0 || parts.get(1) != Some(&&b"/XYZ"[..]) {
+            return Ok(array.to_vec());
+        }
+        Ok(shifted_numbers(&parts, dx, |i| i == 2))
+    }
+
+    /// The first PDF's `Document` element with every PDF's top-level elements as its kids.
+    fn document_value(&self, dict: &Dict<'_>, trees: &[Tree<'_>]) -> Result<Vec<u8>, PdfError> {
+        let mut kids = b"[".to_vec();
+        for (d, tree) in trees.iter().enumerate() {
+            for kid in &tree.document.1 {
+                self.renumberings[d].apply_into(kid, &mut kids)?;
+                kids.push(b' ');
+            }
+        }
+        kids.push(b']');
+        let root = reference_to(self.struct_root);
+        Ok(dict.write(&[("K", Some(&kids)), ("P", Some(&root))]))
+    }
+
+    /// The first PDF's catalog, pointing at the joined page tree, structure tree and
+    /// outline, with the joined page labels.
+    fn catalog_value(&self, dict: &Dict<'_>, layout: &Layout) -> Result<Vec<u8>, PdfError> {
+        let pages = reference_to(self.page_tree);
+        let root = reference_to(self.struct_root);
+        let outline = dict
+            .get("Outlines")
+            .is_some()
+            .then(|| reference_to(self.outline_root));
+        let labels = match layout.numbered_from {
+            Some(from) => Some(self.page_labels(from)?),
+            None => None,
+        };
+        let mut changes: Vec<(&str, Option<&[u8]>)> =
+            vec![("Pages", Some(&pages)), ("StructTreeRoot", Some(&root))];
+        if dict.get("Outlines").is_some() {
+            changes.push(("Outlines", outline.as_deref()));
+        }
+        if let Some(labels) = &labels {
+            changes.push(("PageLabels", Some(labels)));
+        }
+        Ok(dict.write(&changes))
+    }
+
+    /// The first PDF's page labels before page `from`, then 1, 2, 3...
+    fn page_labels(&self, from: usize) -> Result<Vec<u8>, PdfError> {
+        let head = &self.docs[0];
+        let mut nums = b"<</Nums[".to_vec();
+        if let Some(labels) = head.catalog()?.get("PageLabels") {
+            let tree = head.resolve(labels)?;
+            for (key, value) in pairs(tree.get("Nums"), "Kids", &tree)? {
+                if usize::try_from(integer(key)?).is_ok_and(|k| k < from) {
+                    nums.extend_from_slice(key);
+                    nums.push(b' ');
+                    self.renumberings[0].apply_into(value, &mut nums)?;
+                    nums.push(b' ');
+                }
+            }
+        }
+        nums.extend_from_slice(format!("{from} <</S/D>>]>>").as_bytes());
+        Ok(nums)
+    }
+
+    /// The content of the sheet's page `i` (renumbered as `text`) made a form, with the
+    /// page's size and resources.
+    fn form_value(&self, i: usize, text: &[u8], dict: &Dict<'_>) -> Result<Vec<u8>, PdfError> {
+        let f = self
+            .folio_doc
+            .ok_or(PdfError::Unpackable("no sheet of page numbers"))?;
+        let page = self.docs[f].dict(self.docs[f].pages[i])?;
+        let media = page
+            .get("MediaBox")
+            .ok_or(PdfError::Unpackable("a page without a size"))?;
+        let resources = match page.get("Resources") {
+            Some(value) => self.renumberings[f].apply(value)?,
+            None => b"<<>>".to_vec(),
+        };
+        let mut value = dict.write(&[
+            ("Type", Some(b"/XObject")),
+            ("Subtype", Some(b"/Form")),
+            ("BBox", Some(media)),
+            ("Resources", Some(&resources)),
+        ]);
+        value.extend_from_slice(&text[dict.end()..]);
+        Ok(value)
+    }
+
+    fn page_tree_value(&self) -> Vec<u8> {
+        let kids: Vec<String> = self.pages.iter().map(|n| format!("{n} 0 R")).collect();
+        format!(
+            "<</Type/Pages/Count {}/Kids[{}]>>",
+            self.pages.len(),
+            kids.join(" ")
+        )
+        .into_bytes()
+    }
+
+    /// The joined structure tree's root: the first PDF's `Document` element, every PDF's
+    /// parent-tree entries (keys moved), table-header ids and roles.
+    fn struct_root_value(&self, trees: &[Tree<'_>]) -> Result<Vec<u8>, PdfError> {
+        let document = self.tables[0][trees[0].document.0 as usize];
+        let mut value =
+            format!("<</Type/StructTreeRoot/K[{document} 0 R]/ParentTree<</Nums[").into_bytes();
+        let mut next_key = 0;
+        for (d, tree) in trees.iter().enumerate() {
+            for (key, parent) in &tree.parents {
+                value.extend_from_slice(format!("{} ", key + self.offsets[d]).as_bytes());
+                self.renumberings[d].apply_into(parent, &mut value)?;
+                value.push(b' ');
+            }
+            next_key = self.offsets[d] + tree.next_key;
+        }
+        value.extend_from_slice(format!("]>>/ParentTreeNextKey {next_key}").as_bytes());
+        let mut ids = Vec::new();
+        for (d, tree) in trees.iter().enumerate() {
+            for (id, element) in &tree.ids {
+                let id = match &tree.id_prefix {
+                    Some(prefix) => prefixed_string(id, prefix),
+                    None => id.to_vec(),
+                };
+                ids.push((id, self.renumberings[d].apply(element)?));
+            }
+        }
+        if !ids.is_empty() {
+            ids.sort();
+            value.extend_from_slice(b"/IDTree<</Names[");
+            for (id, element) in ids {
+                value.extend_from_slice(&id);
+                value.push(b' ');
+                value.extend_from_slice(&element);
+                value.push(b' ');
+            }
+            value.extend_from_slice(b"]>>");
+        }
+        let mut roles: Vec<(&[u8], &[u8])> = Vec::new();
+        for (key, role) in trees.iter().flat_map(|t| t.roles.iter()) {
+            if !roles.iter().any(|(k, _)| k == key) {
+                roles.push((key, role));
+            }
+        }
+        if !roles.is_empty() {
+            value.extend_from_slice(b"/RoleMap<<");
+            for (key, role) in roles {
+                value.push(b'/');
+                value.extend_from_slice(key);
+                value.push(b' ');
+                value.extend_from_slice(role);
+            }
+            value.extend_from_slice(b">>");
+        }
+        value.extend_from_slice(b">>");
+        Ok(value)
+    }
+
+    /// The joined outline's root: every PDF's top-level items, one after the other.
+    fn outline_root_value(&self, trees: &[Tree<'_>]) -> Vec<u8> {
+        let items: Vec<u32> = trees
+            .iter()
+            .enumerate()
+            .flat_map(|(d, tree)| {
+                tree.outline.iter().flat_map(move |(_, _, items)| {
+                    items.iter().map(move |&n| self.tables[d][n as usize])
+                })
+            })
+            .collect();
+        let count: i64 = trees
+            .iter()
+            .filter_map(|t| t.outline.as_ref().map(|(_, count, _)| *count))
+            .sum();
+        format!(
+            "<</Type/Outlines/First {} 0 R/Last {} 0 R/Count {count}>>",
+            items.first().copied().unwrap_or(0),
+            items.last().copied().unwrap_or(0)
+        )
+        .into_bytes()
+    }
+
+    /// The blank pages, each the size of the page before it.
+    fn blank_pages(&self, layout: &Layout) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
+        let mut media: Option<Vec<u8>> = None;
+        let mut blanks = Vec::new();
+        for (page, &number) in layout.pages.iter().zip(&self.pages) {
+            match *page {
+                Page::Copied { doc, page, .. } => {
+                    let dict = self.docs[doc].dict(self.docs[doc].pages[page])?;
+                    media = dict.get("MediaBox").map(<[u8]>::to_vec);
+                }
+                Page::Blank => {
+                    let media = media
+                        .as_deref()
+                        .ok_or(PdfError::Unpackable("a blank page first"))?;
+                    let mut value = format!(
+                        "<</Type/Page/Parent {} 0 R/Resources<<>>/MediaBox",
+                        self.page_tree
+                    )
+                    .into_bytes();
+                    value.extend_from_slice(media);
+                    value.extend_from_slice(b">>");
+                    blanks.push((number, value));
+                }
+            }
+        }
+        Ok(blanks)
+    }
+}
+
+/// The content drawn before a page's own (`q`, and the move) and after it (`Q`, then the
+/// page number's form as an artifact).
+fn stamp_content(dx: f32, folio: bool) -> (String, String) {
+    let moved = if dx == 0.0 {
+        String::new()
+    } else {
+        format!("1 0 0 1 {} 0 cm ", real(f64::from(dx)))
+    };
+    let mut after = "Q\n".to_string();
+    if folio {
+        after.push_str(&format!("q {moved}/Artifact BMC /{FOLIO_NAME} Do EMC Q\n"));
+    }
+    (format!("q {moved}\n"), after)
+}
+
+/// An uncompressed stream of `content`.
+fn stream(content: &[u8]) -> Vec<u8> {
+    let mut value = format!("<</Length {}>>\nstream\n", content.len()).into_bytes();
+    value.extend_from_slice(content);
+    value.extend_from_slice(b"\nendstream");
+    value
+}
+
+/// A page's resources, with the form of its page number among its forms.
+fn with_folio(resources: &Dict<'_>, form: u32) -> Result<Vec<u8>, PdfError> {
+    let form = reference_to(form);
+    let forms = match resources.get("XObject") {
+        Some(forms) if reference(forms).is_some() => {
+            return Err(PdfError::Unpackable(
+                "forms listed in an object of their own",
+            ));
+        }
+        Some(forms) => Dict::read(forms)?.write(&[(FOLIO_NAME, Some(&form))]),
+        None => format!("<</{FOLIO_NAME} ")
+            .into_bytes()
+            .into_iter()
+            .chain(form)
+            .chain(*b">>")
+            .collect(),
+    };
+    Ok(resources.write(&[("XObject", Some(&forms))]))
+}
+
+/// An annotation moved `dx` with its page, its parent-tree key moved by `offset`.
+fn annotation(dict: &Dict<'_>, dx: f32, offset: i64) -> Result<Vec<u8>, PdfError> {
+    let key = dict
+        .integer("StructParent")
+        .map(|k| (k + offset).to_string().into_bytes());
+    let mut moved = Vec::new();
+    if dx != 0.0 {
+        for (name, even) in [("Rect", true), ("QuadPoints", true)] {
+            if let Some(array) = dict.get(name) {
+                let parts = elements(array)?;
+                moved.push((name, shifted_numbers(&parts, dx, |i| (i % 2 == 0) == even)));
+            }
+        }
+    }
+    let mut changes: Vec<(&str, Option<&[u8]>)> = Vec::new();
+    if let Some(key) = &key {
+        changes.push(("StructParent", Some(key)));
+    }
+    for (name, value) in &moved {
+        changes.push((name, Some(value)));
+    }
+    Ok(dict.write(&changes))
+}
+
+/// An array of `parts` with `dx` added to the numbers at the positions `moved` picks.
+fn shifted_numbers(parts: &[&[u8]], dx: f32, moved: impl Fn(usize) -> bool) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        let number = std::str::from_utf8(part)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok());
+        match number {
+            Some(x) if moved(i) => out.extend_from_slice(real(x + f64::from(dx)).as_bytes()),
+            _ => out.extend_from_slice(part),
+        }
+    }
+    out.push(b']');
+    out
+}
+
+/// A real number as PDF writes one: no exponent, at most four decimals.
+fn real(x: f64) -> String {
+    let text = format!("{x:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
+/// The metadata stream `text` with its page count set to `pages`.
+fn with_page_count(text: &[u8], dict: &Dict<'_>, pages: usize) -> Result<Vec<u8>, PdfError> {
+    const OPEN: &[u8] = b"<xmpTPg:NPages>";
+    const CLOSE: &[u8] = b"</xmpTPg:NPages>";
+    let length = usize::try_from(dict.integer("Length").unwrap_or(-1))
+        .map_err(|_| PdfError::Unpackable("metadata without its length"))?;
+    let rest = &text[dict.end()..];
+    let start = find(rest, b"stream").ok_or(PdfError::Unpackable("metadata without data"))? + 6;
+    let start = start
+        + rest[start..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count()
+            .min(2);
+    let data = rest
+        .get(start..start + length)
+        .ok_or(PdfError::Unpackable("metadata shorter than its length"))?;
+    let (Some(open), Some(close)) = (find(data, OPEN), find(data, CLOSE)) else {
+        return Ok(text.to_vec());
+    };
+    let mut new = data[..open + OPEN.len()].to_vec();
+    new.extend_from_slice(pages.to_string().as_bytes());
+    new.extend_from_slice(&data[close..]);
+    let length = new.len().to_string().into_bytes();
+    let mut value = dict.write(&[("Length", Some(&length))]);
+    value.extend_from_slice(b"\nstream\n");
+    value.extend_from_slice(&new);
+    value.extend_from_slice(b"\nendstream");
+    Ok(value)
+}
+
+/// Whether `text` is a structure element that names table headers or is named by one.
+fn is_element_with_ids(text: &[u8]) -> bool {
+    find(text, b"/StructElem").is_some()
+        && (find(text, b"/ID").is_some() || find(text, b"/Headers").is_some())
+}
+
+/// The structure element `text` with its id and the ids of its headers given `prefix`.
+fn prefixed_ids(text: &[u8], prefix: &[u8]) -> Result<Vec<u8>, PdfError> {
+    let dict = Dict::read(text)?;
+    let id = dict.get("ID").map(|id| prefixed_string(id, prefix));
+    let attributes = match dict.get("A") {
+        Some(a) if a.starts_with(b"[") => {
+            let mut out = b"[".to_vec();
+            for attribute in elements(a)? {
+                out.extend_from_slice(&prefixed_headers(attribute, prefix)?);
+                out.push(b' ');
+            }
+            out.push(b']');
+            Some(out)
+        }
+        Some(a) if a.starts_with(b"<<") => Some(prefixed_headers(a, prefix)?),
+        _ => None,
+    };
+    let mut changes: Vec<(&str, Option<&[u8]>)> = Vec::new();
+    if let Some(id) = &id {
+        changes.push(("ID", Some(id)));
+    }
+    if let Some(attributes) = &attributes {
+        changes.push(("A", Some(attributes)));
+    }
+    Ok(dict.write(&changes))
+}
+
+/// An attribute dictionary with the ids of its `/Headers` given `prefix`.
+fn prefixed_headers(attribute: &[u8], prefix: &[u8]) -> Result<Vec<u8>, PdfError> {
+    if !attribute.starts_with(b"<<") {
+        return Ok(attribute.to_vec());
+    }
+    let dict = Dict::read(attribute)?;
+    let Some(headers) = dict.get("Headers") else {
+        return Ok(attribute.to_vec());
+    };
+    let mut out = b"[".to_vec();
+    for header in elements(headers)? {
+        out.extend_from_slice(&prefixed_string(header, prefix));
+        out.push(b' ');
+    }
+    out.push(b']');
+    Ok(dict.write(&[("Headers", Some(&out))]))
+}
+
+/// The literal string `string` with `prefix` put before its text.
+fn prefixed_string(string: &[u8], prefix: &[u8]) -> Vec<u8> {
+    match string.strip_prefix(b"(") {
+        Some(rest) => [&b"("[..], prefix, rest].concat(),
+        None => string.to_vec(),
+    }
+}
