@@ -17,7 +17,6 @@ pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -324,8 +323,6 @@ pub struct Renderer {
     base: Base,
     registry: Registry,
     options: RenderOptions,
-    /// Page numbers of profiles ("1 / n" ... "n / n"), by page count.
-    folio_sheets: Mutex<HashMap<usize, typst::Pages>>,
 }
 
 impl Renderer {
@@ -340,7 +337,6 @@ impl Renderer {
             base,
             registry,
             options,
-            folio_sheets: Mutex::new(HashMap::new()),
         })
     }
 
@@ -348,10 +344,6 @@ impl Renderer {
     /// they cannot be read or do not parse, the set in use stays.
     pub fn reload_templates(&mut self, templates_dir: &Path) -> Result<(), RenderError> {
         self.base = read_templates(templates_dir)?;
-        self.folio_sheets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
         Ok(())
     }
 

@@ -9,45 +9,58 @@
 //! No page is written twice.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::OnceLock;
 
 use super::data::{Folio, Side};
 use super::pdf;
 use super::typst::PdfMetadata;
 use super::typst::{self, GlyphRuns, Pages, Primer};
-use super::{Document, JobError, PdfSettings, Renderer};
+use super::{Document, JobError, PdfSettings, Renderer, TypstDiagnostic};
 
 /// A page with nothing on it but one letter, clipped to nothing inside an artifact: the
 /// place of a [`Primer`]'s glyph runs.
 const PRIMER_MARKER: &str = "#set page(width: 10pt, height: 10pt, margin: 0pt)\n\
 #pdf.artifact(box(width: 0pt, height: 0pt, clip: true, [x]))\n";
 
-/// What the PDFs of a set share: the primer they draw first, and the sheets of page numbers
-/// Typst wrote with it.
+/// What the PDFs of a set share: the primer they draw first, and one sheet of the page
+/// numbers of its profiles ("1 / n" to "n / n" for each page count n), which Typst writes
+/// once with the same primer.
 pub(super) struct PdfSet {
     primer: Primer,
-    /// Profiles' page numbers ("1 / n" to "n / n"), as Typst wrote them, by page count.
-    folios: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
+    /// The sheet of page numbers, laid out.
+    folios: Pages,
+    /// Where each page count's numbers start on the sheet.
+    folio_starts: HashMap<usize, usize>,
+    /// The sheet as Typst wrote it, once it is needed.
+    folio_pdf: OnceLock<Result<Vec<u8>, Vec<TypstDiagnostic>>>,
 }
 
 impl Renderer {
-    /// The set of PDFs that show `pages`, `sheets` and the page numbers of profiles of
-    /// `page_counts` pages.
+    /// The set of PDFs that show `pages` and the page numbers of profiles of `page_counts`
+    /// pages.
     pub(super) fn pdf_set<'p>(
         &self,
         pages: impl IntoIterator<Item = &'p Pages>,
         page_counts: impl IntoIterator<Item = usize>,
     ) -> Result<PdfSet, JobError> {
+        let mut counts: Vec<usize> = page_counts.into_iter().collect();
+        counts.sort_unstable();
+        counts.dedup();
+        let mut folio_starts = HashMap::new();
+        let mut folios = Vec::new();
+        for n in counts {
+            folio_starts.insert(n, folios.len());
+            folios.extend((1..=n).map(|i| Folio {
+                text: format!("{i} / {n}"),
+                side: Side::Center,
+            }));
+        }
+        let folios = self.folio_sheet("/folios", folios)?;
         let mut runs = GlyphRuns::default();
         for pages in pages {
             runs.add_pages(pages);
         }
-        let mut counts: Vec<usize> = page_counts.into_iter().collect();
-        counts.sort_unstable();
-        counts.dedup();
-        for n in counts {
-            runs.add_pages(&self.profile_folios(n)?);
-        }
+        runs.add_pages(&folios);
         let marker = Document {
             main_path: "/primer.typ".into(),
             main_text: PRIMER_MARKER.into(),
@@ -61,7 +74,9 @@ impl Renderer {
         })?;
         Ok(PdfSet {
             primer,
-            folios: Mutex::new(HashMap::new()),
+            folios,
+            folio_starts,
+            folio_pdf: OnceLock::new(),
         })
     }
 
@@ -87,35 +102,19 @@ impl Renderer {
         raw: &[u8],
         pages: usize,
     ) -> Result<Vec<u8>, JobError> {
-        let folios = self.profile_folio_pdf(set, pages)?;
-        Ok(pdf::with_folios(raw, &folios)?)
-    }
-
-    /// The set's sheet of "1 / n" to "n / n", written once.
-    fn profile_folio_pdf(&self, set: &PdfSet, n: usize) -> Result<Arc<Vec<u8>>, JobError> {
-        if let Some(pdf) = lock(&set.folios).get(&n) {
-            return Ok(pdf.clone());
-        }
-        let sheet = self.profile_folios(n)?;
-        let pdf = Arc::new(self.primed_pdf(set, &sheet, &sheet_settings())?);
-        lock(&set.folios).insert(n, pdf.clone());
-        Ok(pdf)
-    }
-
-    /// The page numbers of an `n`-page profile, laid out once per run.
-    pub(super) fn profile_folios(&self, n: usize) -> Result<Pages, JobError> {
-        if let Some(folios) = lock(&self.folio_sheets).get(&n) {
-            return Ok(folios.clone());
-        }
-        let folios: Vec<Folio> = (1..=n)
-            .map(|i| Folio {
-                text: format!("{i} / {n}"),
-                side: Side::Center,
-            })
-            .collect();
-        let sheet = self.folio_sheet(&format!("/folios-{n}"), folios)?;
-        lock(&self.folio_sheets).insert(n, sheet.clone());
-        Ok(sheet)
+        let start = *set.folio_starts.get(&pages).ok_or_else(|| {
+            JobError::Typst(vec![typst::plain_error(format!(
+                "no page numbers laid out for {pages} pages"
+            ))])
+        })?;
+        let sheet = set.folio_pdf.get_or_init(|| {
+            set.folios
+                .clone()
+                .primed(&set.primer)
+                .pdf(&sheet_settings())
+        });
+        let sheet = sheet.as_ref().map_err(|e| JobError::Typst(e.clone()))?;
+        Ok(pdf::with_folios(raw, sheet, start)?)
     }
 
     /// The book: `front` (whose last pages stand for the parts), the `parts`, and the
@@ -149,10 +148,4 @@ pub(super) fn sheet_settings() -> PdfSettings {
             keywords: Vec::new(),
         }),
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -24,16 +24,16 @@ pub enum PdfError {
     Write(#[source] std::io::Error),
 }
 
-/// `pdf` (as Typst wrote it) with page `i` of `folios` (a sheet of page numbers Typst wrote
-/// with the same font subsets, one to a page) drawn over its page `i`, packed.
-pub fn with_folios(pdf: &[u8], folios: &[u8]) -> Result<Vec<u8>, PdfError> {
+/// `pdf` (as Typst wrote it) with page `first + i` of `folios` (a sheet of page numbers Typst
+/// wrote with the same font subsets, one to a page) drawn over its page `i`, packed.
+pub fn with_folios(pdf: &[u8], folios: &[u8], first: usize) -> Result<Vec<u8>, PdfError> {
     join::join(&[pdf], Some(folios), |counts| join::Layout {
         pages: (0..counts[0])
             .map(|page| join::Page::Copied {
                 doc: 0,
                 page,
                 dx: 0.0,
-                folio: Some(page),
+                folio: Some(first + page),
             })
             .collect(),
         stand_ins: Vec::new(),
