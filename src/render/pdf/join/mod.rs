@@ -137,7 +137,7 @@ impl<'a> Tree<'a> {
             .document_element()?
             .ok_or(PdfError::Unpackable("a structure tree without a document"))?;
         let parents = match root.get("ParentTree") {
-            Some(tree) => pairs(doc.resolve(tree)?.get("Nums"), "Kids", &doc.resolve(tree)?)?
+            Some(tree) => tree_entries(&doc.resolve(tree)?, "Nums")?
                 .into_iter()
                 .map(|(key, value)| Ok((integer(key)?, value)))
                 .collect::<Result<Vec<_>, PdfError>>()?,
@@ -147,7 +147,7 @@ impl<'a> Tree<'a> {
             .integer("ParentTreeNextKey")
             .unwrap_or_else(|| parents.iter().map(|(k, _)| k + 1).max().unwrap_or(0));
         let ids = match root.get("IDTree") {
-            Some(tree) => pairs(doc.resolve(tree)?.get("Names"), "Kids", &doc.resolve(tree)?)?,
+            Some(tree) => tree_entries(&doc.resolve(tree)?, "Names")?,
             None => Vec::new(),
         };
         let roles = match root.get("RoleMap") {
@@ -172,13 +172,13 @@ impl<'a> Tree<'a> {
     }
 }
 
-/// The entries of a number or name tree's flat array `array`; a tree split into kids is
-/// refused (Typst writes flat ones).
-fn pairs<'a>(array: Option<&'a [u8]>, kids: &str, tree: &Dict<'a>) -> Result<Pairs<'a>, PdfError> {
-    if tree.get(kids).is_some() {
+/// The entries of a number or name tree `tree` (its flat array `key`, `Nums` or `Names`); a
+/// tree split into kids is refused (Typst writes flat ones).
+fn tree_entries<'a>(tree: &Dict<'a>, key: &str) -> Result<Pairs<'a>, PdfError> {
+    if tree.get("Kids").is_some() {
         return Err(PdfError::Unpackable("a number or name tree with kids"));
     }
-    let Some(array) = array else {
+    let Some(array) = tree.get(key) else {
         return Ok(Vec::new());
     };
     let values = elements(array)?;

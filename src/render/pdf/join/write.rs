@@ -5,7 +5,7 @@ use super::super::PdfError;
 use super::super::source::find;
 use super::super::syntax::{Dict, elements, reference, reference_to};
 use super::plan::{Plan, Rewrite};
-use super::{FOLIO_NAME, Layout, Page, Tree, integer, pairs};
+use super::{FOLIO_NAME, Layout, Page, Tree, integer, tree_entries};
 
 impl Plan<'_, '_> {
     /// Every object of the joined PDF: its number and value.
@@ -197,7 +197,7 @@ impl Plan<'_, '_> {
         let mut nums = b"<</Nums[".to_vec();
         if let Some(labels) = head.catalog()?.get("PageLabels") {
             let tree = head.resolve(labels)?;
-            for (key, value) in pairs(tree.get("Nums"), "Kids", &tree)? {
+            for (key, value) in tree_entries(&tree, "Nums")? {
                 if usize::try_from(integer(key)?).is_ok_and(|k| k < from) {
                     nums.extend_from_slice(key);
                     nums.push(b' ');
