@@ -9,13 +9,12 @@
 //! No page is written twice.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use super::data::{Folio, Side};
 use super::pdf;
 use super::typst::PdfMetadata;
 use super::typst::{self, GlyphRuns, Pages, Primer};
-use super::{Document, JobError, PdfSettings, Renderer, TypstDiagnostic};
+use super::{Document, JobError, PdfSettings, Renderer};
 
 /// A page with nothing on it but one letter, clipped to nothing inside an artifact: the
 /// place of a [`Primer`]'s glyph runs.
@@ -27,12 +26,11 @@ const PRIMER_MARKER: &str = "#set page(width: 10pt, height: 10pt, margin: 0pt)\n
 /// once with the same primer.
 pub(super) struct PdfSet {
     primer: Primer,
-    /// The sheet of page numbers, laid out.
-    folios: Pages,
     /// Where each page count's numbers start on the sheet.
     folio_starts: HashMap<usize, usize>,
-    /// The sheet as Typst wrote it, once it is needed.
-    folio_pdf: OnceLock<Result<Vec<u8>, Vec<TypstDiagnostic>>>,
+    /// The sheet as Typst wrote it. (Written when the set is made: written on first need,
+    /// a thread waiting for another to write it could be the one rayon gives that work.)
+    folio_pdf: Vec<u8>,
 }
 
 impl Renderer {
@@ -72,11 +70,14 @@ impl Renderer {
                 "the primer's page holds no text".into(),
             )])
         })?;
+        let folio_pdf = folios
+            .primed(&primer)
+            .pdf(&sheet_settings())
+            .map_err(JobError::Typst)?;
         Ok(PdfSet {
             primer,
-            folios,
             folio_starts,
-            folio_pdf: OnceLock::new(),
+            folio_pdf,
         })
     }
 
@@ -107,14 +108,7 @@ impl Renderer {
                 "no page numbers laid out for {pages} pages"
             ))])
         })?;
-        let sheet = set.folio_pdf.get_or_init(|| {
-            set.folios
-                .clone()
-                .primed(&set.primer)
-                .pdf(&sheet_settings())
-        });
-        let sheet = sheet.as_ref().map_err(|e| JobError::Typst(e.clone()))?;
-        Ok(pdf::with_folios(raw, sheet, start)?)
+        Ok(pdf::with_folios(raw, &set.folio_pdf, start)?)
     }
 
     /// The book: `front` (whose last pages stand for the parts), the `parts`, and the

@@ -24,11 +24,17 @@ pub enum PdfError {
     Write(#[source] std::io::Error),
 }
 
-/// `pdf` (as Typst wrote it) with page `first + i` of `folios` (a sheet of page numbers Typst
-/// wrote with the same font subsets, one to a page) drawn over its page `i`, packed.
+/// The first page of every PDF given here holds its primer alone (see
+/// `crate::render::typst::Primer`): what the PDF draws first so that its fonts are numbered as
+/// every other PDF of its set numbers them. The PDFs made from them leave that page out.
+const PRIMER_PAGES: usize = 1;
+
+/// `pdf` (as Typst wrote it) with page numbers: the `first`-th number of `folios` (a sheet of
+/// page numbers Typst wrote with the same font subsets, one to a page) drawn over its first
+/// page, and so on; packed.
 pub fn with_folios(pdf: &[u8], folios: &[u8], first: usize) -> Result<Vec<u8>, PdfError> {
     join::join(&[pdf], Some(folios), |counts| join::Layout {
-        pages: (0..counts[0])
+        pages: (PRIMER_PAGES..counts[0])
             .map(|page| join::Page::Copied {
                 doc: 0,
                 page,
@@ -61,7 +67,7 @@ pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
     let mut all = vec![pdfs.front];
     all.extend(&pdfs.parts);
     join::join(&all, Some(pdfs.folios), |counts| {
-        let kept = counts[0].saturating_sub(pdfs.parts.len());
+        let kept = counts[0].saturating_sub(pdfs.parts.len() + PRIMER_PAGES);
         let side = |i: usize| {
             if i.is_multiple_of(2) {
                 pdfs.binding
@@ -70,16 +76,16 @@ pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
             }
         };
         let mut pages: Vec<join::Page> = (0..kept)
-            .map(|page| join::Page::Copied {
+            .map(|i| join::Page::Copied {
                 doc: 0,
-                page,
-                dx: side(page),
+                page: PRIMER_PAGES + i,
+                dx: side(i),
                 folio: None,
             })
             .collect();
-        let mut folio = 0;
+        let mut folio = PRIMER_PAGES;
         for (doc, &count) in counts.iter().enumerate().skip(1) {
-            for page in 0..count {
+            for page in PRIMER_PAGES..count {
                 pages.push(join::Page::Copied {
                     doc,
                     page,
@@ -88,13 +94,15 @@ pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
                 });
                 folio += 1;
             }
-            if count % 2 == 1 {
+            if (count - PRIMER_PAGES.min(count)) % 2 == 1 {
                 pages.push(join::Page::Blank);
             }
         }
         join::Layout {
             pages,
-            stand_ins: (0..pdfs.parts.len()).map(|k| (kept + k, k + 1)).collect(),
+            stand_ins: (0..pdfs.parts.len())
+                .map(|k| (PRIMER_PAGES + kept + k, k + 1))
+                .collect(),
             numbered_from: Some(kept),
         }
     })

@@ -17,7 +17,7 @@ use typst::foundations::{
 use typst::introspection::{Introspector, Location, Locator};
 
 use typst::ecow::EcoString;
-use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point};
+use typst::layout::{Frame, FrameItem, GroupItem, Point};
 use typst::model::Document as _;
 use typst::syntax::Span;
 use typst::text::{FontInstance, Glyph, TextItem};
@@ -29,9 +29,6 @@ use super::{PdfSettings, TypstDiagnostic, plain_error, typst_version};
 
 /// The standards every PDF dossier writes conforms to (tagged, archival and accessible).
 const STANDARDS: &[PdfStandard] = &[PdfStandard::A_2a, PdfStandard::Ua_1];
-
-/// Where a primer is drawn, in points from the page's corner: far off any page.
-const PRIMER_OFFSET: f64 = -20_000.0;
 
 /// The label of the metadata that opens each part of a document (its value: the part's id).
 const PART_LABEL: &str = "dossier-part";
@@ -151,18 +148,18 @@ impl Pages {
         self
     }
 
-    /// The pages with `primer` drawn first, at the start of the first page, far off the
-    /// page (where text extraction, which keeps to the page, does not read it).
+    /// The pages behind a page of their own holding `primer` (the size of the first, with no
+    /// number): the PDF then draws the primer first. Whoever writes the pages leaves that page
+    /// out (see `crate::render::pdf`).
     pub fn primed(mut self, primer: &Primer) -> Self {
-        if let Some(first) = self.pages.first_mut() {
-            let mut framed = Frame::hard(first.frame.size());
-            let far = Point::splat(Abs::pt(PRIMER_OFFSET));
-            framed.push_multiple(primer.0.iter().map(|item| (far, item.clone())));
-            framed.push(
-                Point::zero(),
-                FrameItem::Group(GroupItem::new(first.frame.clone())),
-            );
-            first.frame = framed;
+        if let Some(first) = self.pages.first() {
+            let mut page = first.clone();
+            let mut frame = Frame::hard(first.frame.size());
+            frame.push_multiple(primer.0.iter().map(|item| (Point::zero(), item.clone())));
+            page.frame = frame;
+            page.numbering = None;
+            page.fill = Smart::Custom(None);
+            self.pages.insert(0, page);
         }
         self
     }

@@ -118,13 +118,21 @@ impl<'d, 'a> Plan<'d, 'a> {
         self.struct_root = self.fresh();
         self.outline_root = self.fresh();
         let used = self.used_pages(layout)?;
-        for (d, pages) in used.iter().enumerate() {
+        // Every page's resources, those of the pages left out too: what only they use
+        // (a primer's colours) is then kept once, not once per PDF.
+        let docs = self.docs;
+        for (d, doc) in docs.iter().enumerate() {
+            let pages = if Some(d) == self.folio_doc {
+                &used[d]
+            } else {
+                &doc.pages
+            };
             let mut keys = HashMap::new();
             for &page in pages {
                 self.share_resources(d, page, &mut keys)?;
             }
         }
-        let left_out = self.left_out(layout, trees)?;
+        let left_out = self.left_out(trees, &used)?;
         for (d, doc) in self.docs.iter().enumerate() {
             for n in doc.numbers() {
                 if self.tables[d][n as usize] == 0 && !left_out[d][n as usize] {
@@ -135,10 +143,9 @@ impl<'d, 'a> Plan<'d, 'a> {
         self.alias_replaced(trees)?;
         for &(page, target) in &layout.stand_ins {
             let stand_in = self.docs[0].pages[page];
-            let first = *self.docs[target]
-                .pages
+            let first = *used[target]
                 .first()
-                .ok_or(PdfError::Unpackable("a part without pages"))?;
+                .ok_or(PdfError::Unpackable("a part without pages shown"))?;
             self.tables[0][stand_in as usize] = self.tables[target][first as usize];
         }
         self.number_pages(layout)?;
@@ -164,7 +171,18 @@ impl<'d, 'a> Plan<'d, 'a> {
             }
         }
         if let Some(f) = self.folio_doc {
-            used[f] = self.docs[f].pages.clone();
+            for page in &layout.pages {
+                if let Page::Copied {
+                    folio: Some(folio), ..
+                } = *page
+                {
+                    let number = *self.docs[f]
+                        .pages
+                        .get(folio)
+                        .ok_or(PdfError::Unpackable("fewer page numbers than pages"))?;
+                    used[f].push(number);
+                }
+            }
         }
         Ok(used)
     }
@@ -241,10 +259,11 @@ impl<'d, 'a> Plan<'d, 'a> {
 impl Plan<'_, '_> {
     /// Which objects of each PDF the joined one leaves out: every PDF's catalog but the
     /// first's, page tree, structure root and outline root (the joined PDF has its own);
-    /// the other PDFs' `Document` element, details, metadata and output intents; the first
-    /// PDF's stand-in pages; and all of the sheet of page numbers but its pages' content
-    /// and resources.
-    fn left_out(&self, layout: &Layout, trees: &[Tree<'_>]) -> Result<Vec<Vec<bool>>, PdfError> {
+    /// the other PDFs' `Document` element, details, metadata and output intents; the pages
+    /// the layout does not show (a primer's, a stand-in), with their content and resources;
+    /// and all of the sheet of page numbers but the content and resources of the pages it
+    /// draws.
+    fn left_out(&self, trees: &[Tree<'_>], used: &[Vec<u32>]) -> Result<Vec<Vec<bool>>, PdfError> {
         let mut out: Vec<Vec<bool>> = self
             .docs
             .iter()
@@ -254,7 +273,7 @@ impl Plan<'_, '_> {
             let out = &mut out[d];
             if Some(d) == self.folio_doc {
                 out.fill(true);
-                for &page in &doc.pages {
+                for &page in &used[d] {
                     let dict = doc.dict(page)?;
                     for n in contents(&dict)? {
                         out[n as usize] = false;
@@ -264,6 +283,16 @@ impl Plan<'_, '_> {
                     }
                 }
                 continue;
+            }
+            for &page in doc.pages.iter().filter(|page| !used[d].contains(page)) {
+                let dict = doc.dict(page)?;
+                out[page as usize] = true;
+                for n in contents(&dict)?
+                    .into_iter()
+                    .chain(dict.reference("Resources"))
+                {
+                    out[n as usize] = true;
+                }
             }
             let mut mark = |n: u32| {
                 if let Some(slot) = out.get_mut(n as usize) {
@@ -310,17 +339,6 @@ impl Plan<'_, '_> {
                     .iter()
                     .filter_map(|e| reference(e))
                     .for_each(&mut mark);
-            }
-        }
-        for &(page, _) in &layout.stand_ins {
-            let number = self.docs[0].pages[page];
-            let dict = self.docs[0].dict(number)?;
-            out[0][number as usize] = true;
-            for n in contents(&dict)?
-                .into_iter()
-                .chain(dict.reference("Resources"))
-            {
-                out[0][n as usize] = true;
             }
         }
         Ok(out)

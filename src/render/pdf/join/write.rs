@@ -176,10 +176,7 @@ impl Plan<'_, '_> {
             .get("Outlines")
             .is_some()
             .then(|| reference_to(self.outline_root));
-        let labels = match layout.numbered_from {
-            Some(from) => Some(self.page_labels(from)?),
-            None => None,
-        };
+        let labels = self.page_labels(layout)?;
         let mut changes: Vec<(&str, Option<&[u8]>)> =
             vec![("Pages", Some(&pages)), ("StructTreeRoot", Some(&root))];
         if dict.get("Outlines").is_some() {
@@ -191,23 +188,50 @@ impl Plan<'_, '_> {
         Ok(dict.write(&changes))
     }
 
-    /// The first PDF's page labels before page `from`, then 1, 2, 3...
-    fn page_labels(&self, from: usize) -> Result<Vec<u8>, PdfError> {
+    /// The joined PDF's page labels: the first PDF's, for those of its pages the joined PDF
+    /// shows (a range whose first pages are left out starts at its first page shown,
+    /// numbered on), then 1, 2, 3... from the layout's numbered page. `None` when there are
+    /// none.
+    fn page_labels(&self, layout: &Layout) -> Result<Option<Vec<u8>>, PdfError> {
         let head = &self.docs[0];
-        let mut nums = b"<</Nums[".to_vec();
+        let mut ranges: Vec<(usize, Dict<'_>)> = Vec::new();
         if let Some(labels) = head.catalog()?.get("PageLabels") {
-            let tree = head.resolve(labels)?;
-            for (key, value) in tree_entries(&tree, "Nums")? {
-                if usize::try_from(integer(key)?).is_ok_and(|k| k < from) {
-                    nums.extend_from_slice(key);
-                    nums.push(b' ');
-                    self.renumberings[0].apply_into(value, &mut nums)?;
-                    nums.push(b' ');
-                }
+            for (key, value) in tree_entries(&head.resolve(labels)?, "Nums")? {
+                let key = usize::try_from(integer(key)?)
+                    .map_err(|_| PdfError::Unpackable("a negative page label key"))?;
+                ranges.push((key, head.resolve(value)?));
             }
         }
-        nums.extend_from_slice(format!("{from} <</S/D>>]>>").as_bytes());
-        Ok(nums)
+        if ranges.is_empty() && layout.numbered_from.is_none() {
+            return Ok(None);
+        }
+        let end = layout.numbered_from.unwrap_or(layout.pages.len());
+        let mut nums = b"<</Nums[".to_vec();
+        let mut current = None;
+        for (i, page) in layout.pages.iter().enumerate().take(end) {
+            let Page::Copied { doc: 0, page, .. } = *page else {
+                continue;
+            };
+            let Some(range) = ranges.iter().rposition(|(start, _)| *start <= page) else {
+                continue;
+            };
+            if current == Some(range) {
+                continue;
+            }
+            current = Some(range);
+            let (start, label) = &ranges[range];
+            let first = label.integer("St").unwrap_or(1) + (page - start) as i64;
+            let first = first.to_string().into_bytes();
+            nums.extend_from_slice(format!("{i} ").as_bytes());
+            let label = label.write(&[("St", Some(&first))]);
+            self.renumberings[0].apply_into(&label, &mut nums)?;
+            nums.push(b' ');
+        }
+        if let Some(from) = layout.numbered_from {
+            nums.extend_from_slice(format!("{from} <</S/D>>").as_bytes());
+        }
+        nums.extend_from_slice(b"]>>");
+        Ok(Some(nums))
     }
 
     /// The content of the sheet's page `i` (renumbered as `text`) made a form, with the
