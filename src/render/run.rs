@@ -502,7 +502,12 @@ impl Renderer {
                     .ok_or_else(|| JobError::ProfileFailed("a section".into()))?,
             });
         }
-        self.joined_book(&own.front, parts, &own.folios, BINDING_OFFSET as f32)
+        Ok(super::pdf::book(&super::pdf::BookPdfs {
+            front: &own.front,
+            parts,
+            folios: &own.folios,
+            binding: BINDING_OFFSET as f32,
+        })?)
     }
 }
 

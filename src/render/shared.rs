@@ -110,24 +110,6 @@ impl Renderer {
         })?;
         Ok(pdf::with_folios(raw, &set.folio_pdf, start)?)
     }
-
-    /// The book: `front` (whose last pages stand for the parts), the `parts`, and the
-    /// page numbers of the parts' pages on `folios`, all written by [`Renderer::primed_pdf`]
-    /// with one set; packed.
-    pub(super) fn joined_book(
-        &self,
-        front: &[u8],
-        parts: Vec<&[u8]>,
-        folios: &[u8],
-        binding: f32,
-    ) -> Result<Vec<u8>, JobError> {
-        Ok(pdf::book(&pdf::BookPdfs {
-            front,
-            parts,
-            folios,
-            binding,
-        })?)
-    }
 }
 
 /// The settings of a sheet of page numbers' PDF, which is never written as it is.

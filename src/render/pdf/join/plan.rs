@@ -402,17 +402,22 @@ impl Plan<'_, '_> {
     /// The streams drawn before and after a page's content that move it `dx` and draw its
     /// page number (`folio`), numbered the first time they are asked for.
     fn stamp_streams(&mut self, dx: f32, folio: bool) -> (u32, u32) {
-        if let Some(&(_, _, before, after)) = self
-            .stamps
-            .iter()
-            .find(|(x, f, _, _)| *x == dx && *f == folio)
-        {
-            return (before, after);
+        if let Some(numbers) = self.stamp(dx, folio) {
+            return numbers;
         }
         let before = self.fresh();
         let after = self.fresh();
         self.stamps.push((dx, folio, before, after));
         (before, after)
+    }
+
+    /// The numbers of the streams around a page moved `dx` that draw its page number
+    /// (`folio`) or not, once numbered.
+    pub(super) fn stamp(&self, dx: f32, folio: bool) -> Option<(u32, u32)> {
+        self.stamps
+            .iter()
+            .find(|(x, f, _, _)| *x == dx && *f == folio)
+            .map(|&(_, _, before, after)| (before, after))
     }
 
     /// Decides how the objects that change are written again.

@@ -94,10 +94,7 @@ impl Plan<'_, '_> {
         let mut contents = None;
         if dx != 0.0 || folio.is_some() {
             let (before, after) = self
-                .stamps
-                .iter()
-                .find(|(x, f, _, _)| *x == dx && *f == folio.is_some())
-                .map(|&(_, _, b, a)| (b, a))
+                .stamp(dx, folio.is_some())
                 .ok_or(PdfError::Unpackable("a page's stamp not numbered"))?;
             let own = dict.get("Contents").unwrap_or(b"[]");
             let own = if own.starts_with(b"[") {
