@@ -9,7 +9,7 @@ use super::renumber::{
 };
 
 /// Where the white space and comments from `at` end.
-fn skip_blank(text: &[u8], mut at: usize) -> usize {
+pub(super) fn skip_blank(text: &[u8], mut at: usize) -> usize {
     while let Some(&byte) = text.get(at) {
         if is_whitespace(byte) {
             at += 1;
@@ -36,6 +36,38 @@ pub(super) fn value_end(text: &[u8], at: usize) -> Result<usize, PdfError> {
         }
         Some(&byte) if is_regular(byte) => Ok(token_end(text, at)),
         Some(_) => Err(malformed("a delimiter where a value was expected")),
+    }
+}
+
+/// The data of the stream `text` (an object's value) whose dictionary is `dict`: the
+/// `Length` bytes after the `stream` keyword and its end of line.
+pub(super) fn stream_data<'a>(text: &'a [u8], dict: &Dict<'_>) -> Result<&'a [u8], PdfError> {
+    let length = usize::try_from(dict.integer("Length").unwrap_or(-1))
+        .map_err(|_| malformed("a stream without its length"))?;
+    let rest = &text[dict.end()..];
+    let keyword = skip_blank(rest, 0);
+    if rest.get(keyword..keyword + 6) != Some(b"stream") {
+        return Err(malformed("a stream without data"));
+    }
+    let mut start = keyword + 6;
+    if rest.get(start) == Some(&b'\r') {
+        start += 1;
+    }
+    if rest.get(start) == Some(&b'\n') {
+        start += 1;
+    }
+    rest.get(start..start + length)
+        .ok_or(malformed("a stream shorter than its length"))
+}
+
+/// A real number as PDF writes one: no exponent, at most `decimals` decimals.
+pub(super) fn real(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
     }
 }
 

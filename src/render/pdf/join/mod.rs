@@ -9,9 +9,12 @@
 //! details; the structure trees are joined under its `Document` element (each PDF's
 //! parent-tree keys moved past the ones before, its table-header ids made its own), the
 //! outlines one after the other, the pages under one page tree. Page numbers are drawn from a
-//! sheet of them that Typst laid out (one page each, nothing else on it): each of its pages
-//! becomes a form drawn over a page as an artifact, after the page's own content, which can
-//! be moved towards the spine as a whole.
+//! sheet of them that Typst laid out (one page each, nothing else on it): each is drawn after
+//! the page's own content, which can be moved towards the spine as a whole, in a small stream
+//! of the page's own, its state (colour, font) set by a stream the pages share (see
+//! [`folio`]), its resources added to the page's under names of their own.
+
+use rayon::prelude::*;
 
 use super::PdfError;
 use super::doc::{Doc, Element};
@@ -19,6 +22,7 @@ use super::pack::pack_source;
 use super::source::{Object, Source};
 use super::syntax::{Dict, elements};
 
+mod folio;
 mod plan;
 mod write;
 
@@ -33,9 +37,6 @@ const SHARED_RESOURCES: &[&str] = &[
     "Pattern",
     "Shading",
 ];
-
-/// The name a page's resources give its page number's form.
-const FOLIO_NAME: &str = "DossierFolio";
 
 /// A page of the joined PDF.
 #[derive(Clone, Copy)]
@@ -73,7 +74,7 @@ pub(super) fn join(
     arrange: impl FnOnce(&[usize]) -> Layout,
 ) -> Result<Vec<u8>, PdfError> {
     let mut docs = pdfs
-        .iter()
+        .par_iter()
         .map(|bytes| Doc::read(bytes))
         .collect::<Result<Vec<_>, _>>()?;
     let counts: Vec<usize> = docs.iter().map(|doc| doc.pages.len()).collect();
@@ -85,9 +86,8 @@ pub(super) fn join(
         }
         None => None,
     };
-    let trees = docs
-        .iter()
-        .take(pdfs.len())
+    let trees = docs[..pdfs.len()]
+        .par_iter()
         .enumerate()
         .map(|(d, doc)| Tree::read(doc, d))
         .collect::<Result<Vec<_>, _>>()?;

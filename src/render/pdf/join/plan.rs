@@ -1,7 +1,7 @@
 //! The joined PDF's numbering: which objects each PDF keeps, which are kept once, and
 //! how the ones that change are written again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
@@ -9,6 +9,7 @@ use super::super::PdfError;
 use super::super::doc::Doc;
 use super::super::renumber::{Renumbering, for_each_reference};
 use super::super::syntax::{Dict, elements, reference};
+use super::folio::{Folio, decoded};
 use super::{Layout, Page, SHARED_RESOURCES, Tree};
 
 /// How an object is written again in the joined PDF, beyond its new numbers.
@@ -16,8 +17,8 @@ use super::{Layout, Page, SHARED_RESOURCES, Tree};
 pub(super) enum Rewrite {
     /// The joined PDF's page of this index.
     Page(usize),
-    /// A page's resources, given the form of its page number.
-    Resources(u32),
+    /// A page's resources, given those of the sheet's page of this index (its number).
+    Resources(usize),
     /// An annotation on a page moved `dx`, its parent-tree key moved by `offset`.
     Annotation { dx: f32, offset: i64 },
     /// A top-level outline item, between these two in the joined outline.
@@ -31,8 +32,15 @@ pub(super) enum Rewrite {
     Metadata,
     /// The first PDF's catalog.
     Catalog,
-    /// The content of the sheet's page of this index, made a form.
-    Form(usize),
+}
+
+/// The streams drawn before and after a page's own content: they move it `dx` and, after
+/// it, set the `state` (by index) that its page number is drawn in.
+pub(super) struct Stamp {
+    pub(super) dx: f32,
+    pub(super) state: Option<usize>,
+    pub(super) before: u32,
+    pub(super) after: u32,
 }
 
 /// The joined PDF's numbering: each PDF's table, the objects kept once, and the new
@@ -59,9 +67,14 @@ pub(super) struct Plan<'d, 'a> {
     pub(super) pages: Vec<u32>,
     /// How far each page moves, by its new number.
     pub(super) page_dx: HashMap<u32, f32>,
-    /// The streams before and after a page's content: by how far it moves and whether a
-    /// page number is drawn.
-    pub(super) stamps: Vec<(f32, bool, u32, u32)>,
+    /// The streams before and after a page's content.
+    pub(super) stamps: Vec<Stamp>,
+    /// The states page numbers are drawn in, each once.
+    pub(super) states: Vec<Vec<u8>>,
+    /// The page numbers drawn, by the index of their page on the sheet.
+    pub(super) folios: HashMap<usize, Folio>,
+    /// The stream that draws a page's number, by the page's index in the joined PDF.
+    pub(super) folio_streams: Vec<(usize, u32)>,
     /// Each PDF's parent-tree keys move by this much.
     pub(super) offsets: Vec<i64>,
 }
@@ -86,6 +99,9 @@ impl<'d, 'a> Plan<'d, 'a> {
             pages: Vec::new(),
             page_dx: HashMap::new(),
             stamps: Vec::new(),
+            states: Vec::new(),
+            folios: HashMap::new(),
+            folio_streams: Vec::new(),
             offsets: Vec::new(),
         }
     }
@@ -148,6 +164,7 @@ impl<'d, 'a> Plan<'d, 'a> {
                 .ok_or(PdfError::Unpackable("a part without pages shown"))?;
             self.tables[0][stand_in as usize] = self.tables[target][first as usize];
         }
+        self.read_folios(layout)?;
         self.number_pages(layout)?;
         self.plan_rewrites(layout, trees)?;
         self.renumberings = self
@@ -256,13 +273,13 @@ impl<'d, 'a> Plan<'d, 'a> {
     }
 }
 
-impl Plan<'_, '_> {
+impl<'a> Plan<'_, 'a> {
     /// Which objects of each PDF the joined one leaves out: every PDF's catalog but the
     /// first's, page tree, structure root and outline root (the joined PDF has its own);
     /// the other PDFs' `Document` element, details, metadata and output intents; the pages
     /// the layout does not show (a primer's, a stand-in), with their content and resources;
-    /// and all of the sheet of page numbers but the content and resources of the pages it
-    /// draws.
+    /// and all of the sheet of page numbers (but the resources its page numbers use, kept
+    /// once with the others').
     fn left_out(&self, trees: &[Tree<'_>], used: &[Vec<u32>]) -> Result<Vec<Vec<bool>>, PdfError> {
         let mut out: Vec<Vec<bool>> = self
             .docs
@@ -273,15 +290,6 @@ impl Plan<'_, '_> {
             let out = &mut out[d];
             if Some(d) == self.folio_doc {
                 out.fill(true);
-                for &page in &used[d] {
-                    let dict = doc.dict(page)?;
-                    for n in contents(&dict)? {
-                        out[n as usize] = false;
-                    }
-                    if let Some(n) = dict.reference("Resources") {
-                        out[n as usize] = false;
-                    }
-                }
                 continue;
             }
             for &page in doc.pages.iter().filter(|page| !used[d].contains(page)) {
@@ -374,7 +382,7 @@ impl Plan<'_, '_> {
 
     /// Numbers the joined PDF's pages, blank ones included, and the streams around them.
     fn number_pages(&mut self, layout: &Layout) -> Result<(), PdfError> {
-        for page in &layout.pages {
+        for (i, page) in layout.pages.iter().enumerate() {
             match *page {
                 Page::Copied {
                     doc,
@@ -386,8 +394,16 @@ impl Plan<'_, '_> {
                     let number = self.tables[doc][old as usize];
                     self.pages.push(number);
                     self.page_dx.insert(number, dx);
-                    if dx != 0.0 || folio.is_some() {
-                        self.stamp_streams(dx, folio.is_some());
+                    let state = match folio {
+                        Some(folio) => Some(self.state_of(folio)?),
+                        None => None,
+                    };
+                    if dx != 0.0 || state.is_some() {
+                        self.stamp_streams(dx, state);
+                    }
+                    if folio.is_some() {
+                        let stream = self.fresh();
+                        self.folio_streams.push((i, stream));
                     }
                 }
                 Page::Blank => {
@@ -399,25 +415,74 @@ impl Plan<'_, '_> {
         Ok(())
     }
 
-    /// The streams drawn before and after a page's content that move it `dx` and draw its
-    /// page number (`folio`), numbered the first time they are asked for.
-    fn stamp_streams(&mut self, dx: f32, folio: bool) -> (u32, u32) {
-        if let Some(numbers) = self.stamp(dx, folio) {
-            return numbers;
-        }
-        let before = self.fresh();
-        let after = self.fresh();
-        self.stamps.push((dx, folio, before, after));
-        (before, after)
+    /// The index of the state that the sheet's page number `folio` is drawn in.
+    fn state_of(&mut self, folio: usize) -> Result<usize, PdfError> {
+        let state = &self
+            .folios
+            .get(&folio)
+            .ok_or(PdfError::Unpackable("a page number not read"))?
+            .state;
+        Ok(match self.states.iter().position(|s| s == state) {
+            Some(index) => index,
+            None => {
+                self.states.push(state.clone());
+                self.states.len() - 1
+            }
+        })
     }
 
-    /// The numbers of the streams around a page moved `dx` that draw its page number
-    /// (`folio`) or not, once numbered.
-    pub(super) fn stamp(&self, dx: f32, folio: bool) -> Option<(u32, u32)> {
+    /// The streams drawn before and after a page's content that move it `dx` and set the
+    /// `state` of its page number, numbered the first time they are asked for.
+    fn stamp_streams(&mut self, dx: f32, state: Option<usize>) {
+        if self.stamp(dx, state).is_none() {
+            let before = self.fresh();
+            let after = self.fresh();
+            self.stamps.push(Stamp {
+                dx,
+                state,
+                before,
+                after,
+            });
+        }
+    }
+
+    /// The streams around a page moved `dx` whose page number is drawn in `state`, once
+    /// numbered.
+    pub(super) fn stamp(&self, dx: f32, state: Option<usize>) -> Option<&Stamp> {
         self.stamps
             .iter()
-            .find(|(x, f, _, _)| *x == dx && *f == folio)
-            .map(|&(_, _, before, after)| (before, after))
+            .find(|stamp| stamp.dx == dx && stamp.state == state)
+    }
+
+    /// Reads the sheet's page numbers that the layout draws.
+    fn read_folios(&mut self, layout: &Layout) -> Result<(), PdfError> {
+        for page in &layout.pages {
+            if let Page::Copied {
+                folio: Some(folio), ..
+            } = *page
+                && !self.folios.contains_key(&folio)
+            {
+                let read = self.read_folio(folio)?;
+                self.folios.insert(folio, read);
+            }
+        }
+        Ok(())
+    }
+
+    /// The page number that the sheet's page `folio` draws.
+    fn read_folio(&self, folio: usize) -> Result<Folio, PdfError> {
+        let (f, page) = self.sheet_page(folio)?;
+        let sheet = &self.docs[f];
+        let mut content = Vec::new();
+        for n in contents(&page)? {
+            content.extend_from_slice(&decoded(sheet.value(n)?)?);
+            content.push(b'\n');
+        }
+        let names: HashSet<&[u8]> = resource_entries(sheet, &page)?
+            .into_iter()
+            .map(|(_, name, _)| name)
+            .collect();
+        Folio::read(&content, &names)
     }
 
     /// Decides how the objects that change are written again.
@@ -431,13 +496,6 @@ impl Plan<'_, '_> {
             } = *page
             {
                 self.plan_page(i, doc, page, dx, folio)?;
-            }
-        }
-        if let Some(f) = self.folio_doc {
-            for (i, &page) in self.docs[f].pages.iter().enumerate() {
-                for n in contents(&self.docs[f].dict(page)?)? {
-                    self.rewrites.insert((f, n), Rewrite::Form(i));
-                }
             }
         }
         let items: Vec<(usize, u32)> = trees
@@ -471,8 +529,21 @@ impl Plan<'_, '_> {
         Ok(())
     }
 
-    /// Plans the joined PDF's page `i`, page `page` of PDF `doc`: its resources given the
-    /// form of its page number, its annotations moved with it.
+    /// The sheet of page numbers (its index among the PDFs) and its page `folio`.
+    pub(super) fn sheet_page(&self, folio: usize) -> Result<(usize, Dict<'a>), PdfError> {
+        let f = self
+            .folio_doc
+            .ok_or(PdfError::Unpackable("no sheet of page numbers"))?;
+        let sheet = &self.docs[f];
+        let page = *sheet
+            .pages
+            .get(folio)
+            .ok_or(PdfError::Unpackable("fewer page numbers than pages"))?;
+        Ok((f, sheet.dict(page)?))
+    }
+
+    /// Plans the joined PDF's page `i`, page `page` of PDF `doc`: its resources given
+    /// those of its page number, its annotations moved with it.
     fn plan_page(
         &mut self,
         i: usize,
@@ -487,10 +558,9 @@ impl Plan<'_, '_> {
         if let Some(folio) = folio
             && let Some(resources) = dict.reference("Resources")
         {
-            let form = self.folio_form(folio)?;
             let before = self
                 .rewrites
-                .insert((doc, resources), Rewrite::Resources(form));
+                .insert((doc, resources), Rewrite::Resources(folio));
             if before.is_some() {
                 return Err(PdfError::Unpackable("resources shared by two pages"));
             }
@@ -511,21 +581,27 @@ impl Plan<'_, '_> {
         }
         Ok(())
     }
+}
 
-    /// The new number of the form that draws the sheet's page `folio`.
-    pub(super) fn folio_form(&self, folio: usize) -> Result<u32, PdfError> {
-        let f = self
-            .folio_doc
-            .ok_or(PdfError::Unpackable("no sheet of page numbers"))?;
-        let page = *self.docs[f]
-            .pages
-            .get(folio)
-            .ok_or(PdfError::Unpackable("fewer page numbers than pages"))?;
-        match contents(&self.docs[f].dict(page)?)?.as_slice() {
-            [one] => Ok(self.tables[f][*one as usize]),
-            _ => Err(PdfError::Unpackable("a page number not in one stream")),
+/// A resource of a page: its kind, name and value.
+pub(super) type Resource<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+/// The resources of the page `page` of `doc` (but its `ProcSet`): each kind, name and value.
+pub(super) fn resource_entries<'a>(
+    doc: &Doc<'a>,
+    page: &Dict<'a>,
+) -> Result<Vec<Resource<'a>>, PdfError> {
+    let mut out = Vec::new();
+    if let Some(resources) = page.get("Resources") {
+        for (kind, entries) in doc.resolve(resources)?.entries() {
+            if *kind != b"ProcSet" {
+                for (name, value) in doc.resolve(entries)?.entries() {
+                    out.push((*kind, *name, *value));
+                }
+            }
         }
     }
+    Ok(out)
 }
 
 /// The content streams of the page `page`.

@@ -163,11 +163,9 @@ fn two_pdfs_join_with_one_outline_and_pages_moved() {
     assert_eq!(before.content, b"q 1 0 0 1 5 0 cm \n");
 }
 
-#[test]
-fn page_numbers_are_drawn_as_forms_sharing_the_page_fonts() {
-    let page = tagged("A", "BT ET");
-    let sheet = tagged("Folios", "BT (1) Tj ET");
-    let joined = join(&[&page], Some(&sheet), |_| Layout {
+/// The one page of `page` with the first page of `sheet` drawn over it as its number.
+fn numbered(page: &[u8], sheet: &[u8]) -> Result<Vec<u8>, super::super::PdfError> {
+    join(&[page], Some(sheet), |_| Layout {
         pages: vec![Page::Copied {
             doc: 0,
             page: 0,
@@ -177,34 +175,31 @@ fn page_numbers_are_drawn_as_forms_sharing_the_page_fonts() {
         stand_ins: Vec::new(),
         numbered_from: None,
     })
-    .expect("joined");
+}
+
+#[test]
+fn page_numbers_are_drawn_in_the_page_with_the_page_fonts() {
+    let page = tagged("A", "BT ET");
+    let sheet = tagged("Folios", "q 1 0 0 1 40 5 cm /f0 8 Tf BT (1) Tj ET Q");
+    let joined = numbered(&page, &sheet).expect("joined");
     let pdf = Pdf::load_mem(&joined).expect("a PDF");
     let page = *pdf.get_pages().values().next().unwrap();
-    let resources = dict(&pdf, reference(dict(&pdf, page).get(b"Resources").unwrap()));
-    let forms = resources.get(b"XObject").unwrap().as_dict().unwrap();
-    let form = pdf
-        .get_object(reference(forms.get(b"DossierFolio").unwrap()))
-        .unwrap();
-    let form = form.as_stream().unwrap();
     assert_eq!(
-        form.dict.get(b"Subtype").unwrap().as_name().unwrap(),
-        b"Form"
+        String::from_utf8_lossy(&pdf.get_page_content(page))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        "q BT ET Q /Foliof0 8 Tf /Artifact BMC BT 40 5 Td(1)Tj ET EMC",
+        "the page's own content, then its number in the sheet's font, moved where the sheet drew it"
     );
-    assert_eq!(form.content, b"BT (1) Tj ET");
-    let form_resources = dict(&pdf, reference(form.dict.get(b"Resources").unwrap()));
-    let font_of = |resources: &lopdf::Dictionary| {
-        reference(
-            resources
-                .get(b"Font")
-                .unwrap()
-                .as_dict()
-                .unwrap()
-                .get(b"f0")
-                .unwrap(),
-        )
-    };
-    assert_eq!(font_of(form_resources), font_of(resources));
-    let fonts = pdf
+    let resources = dict(&pdf, reference(dict(&pdf, page).get(b"Resources").unwrap()));
+    let fonts = resources.get(b"Font").unwrap().as_dict().unwrap();
+    assert_eq!(
+        reference(fonts.get(b"f0").unwrap()),
+        reference(fonts.get(b"Foliof0").unwrap()),
+        "the sheet's font is the page's own, kept once"
+    );
+    let type0 = pdf
         .objects
         .values()
         .filter(|o| {
@@ -214,7 +209,24 @@ fn page_numbers_are_drawn_as_forms_sharing_the_page_fonts() {
             })
         })
         .count();
-    assert_eq!(fonts, 1);
+    assert_eq!(type0, 1);
+    let streams = pdf
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|stream| stream.dict.get(b"Type").is_err())
+        .count();
+    assert_eq!(
+        streams, 4,
+        "the page's content, two stamps and its number: no forms"
+    );
+}
+
+#[test]
+fn a_page_number_drawn_otherwise_than_as_text_is_refused() {
+    let page = tagged("A", "BT ET");
+    let sheet = tagged("Folios", "0 0 m 10 10 l S");
+    assert!(numbered(&page, &sheet).is_err());
 }
 
 #[test]

@@ -1,11 +1,18 @@
 //! The joined PDF's objects written: the PDFs' own, renumbered and changed where the plan
 //! says, and the joined PDF's page tree, structure root, outline root and page stamps.
 
+use rayon::prelude::*;
+
 use super::super::PdfError;
+use super::super::doc::Doc;
 use super::super::source::find;
-use super::super::syntax::{Dict, elements, reference, reference_to};
-use super::plan::{Plan, Rewrite};
-use super::{FOLIO_NAME, Layout, Page, Tree, integer, tree_entries};
+use super::super::syntax::{Dict, elements, real, reference, reference_to, stream_data};
+use super::folio::{MARKER, PREFIX};
+use super::plan::{Plan, Rewrite, resource_entries};
+use super::{Layout, Page, Tree, integer, tree_entries};
+
+/// A resource of a page number: its kind, name and value.
+type FolioResource = (String, String, Vec<u8>);
 
 impl Plan<'_, '_> {
     /// Every object of the joined PDF: its number and value.
@@ -14,17 +21,14 @@ impl Plan<'_, '_> {
         layout: &Layout,
         trees: &[Tree<'_>],
     ) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
-        let mut out = Vec::new();
-        for (d, doc) in self.docs.iter().enumerate() {
-            for n in doc.numbers() {
-                if !self.owned[d][n as usize] {
-                    continue;
-                }
-                let text = self.renumberings[d].apply(doc.value(n)?)?;
-                let value = self.rewritten(d, n, text, layout, trees)?;
-                out.push((self.tables[d][n as usize], value));
-            }
-        }
+        // Each PDF's objects written on the pool's threads: most of a join's work.
+        let written: Vec<Vec<(u32, Vec<u8>)>> = self
+            .docs
+            .par_iter()
+            .enumerate()
+            .map(|(d, doc)| self.own_objects(d, doc, layout, trees))
+            .collect::<Result<_, _>>()?;
+        let mut out: Vec<(u32, Vec<u8>)> = written.into_iter().flatten().collect();
         out.push((self.page_tree, self.page_tree_value()));
         out.push((self.struct_root, self.struct_root_value(trees)?));
         if trees.iter().any(|t| {
@@ -34,12 +38,44 @@ impl Plan<'_, '_> {
         }) {
             out.push((self.outline_root, self.outline_root_value(trees)));
         }
-        for &(dx, folio, before, after) in &self.stamps {
-            let (first, last) = stamp_content(dx, folio);
-            out.push((before, stream(first.as_bytes())));
-            out.push((after, stream(last.as_bytes())));
+        for stamp in &self.stamps {
+            let state = stamp.state.map(|s| self.states[s].as_slice());
+            let (first, last) = stamp_content(stamp.dx, state);
+            out.push((stamp.before, stream(&first)));
+            out.push((stamp.after, stream(&last)));
+        }
+        for &(i, number) in &self.folio_streams {
+            let Page::Copied {
+                folio: Some(folio), ..
+            } = layout.pages[i]
+            else {
+                return Err(PdfError::Unpackable(
+                    "a page number's stream on a page without",
+                ));
+            };
+            out.push((number, stream(&self.folios[&folio].draw)));
         }
         out.extend(self.blank_pages(layout)?);
+        Ok(out)
+    }
+
+    /// The objects PDF `d` writes itself, renumbered and changed where the plan says.
+    fn own_objects(
+        &self,
+        d: usize,
+        doc: &Doc<'_>,
+        layout: &Layout,
+        trees: &[Tree<'_>],
+    ) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
+        let mut out = Vec::new();
+        for n in doc.numbers() {
+            if !self.owned[d][n as usize] {
+                continue;
+            }
+            let text = self.renumberings[d].apply(doc.value(n)?)?;
+            let value = self.rewritten(d, n, text, layout, trees)?;
+            out.push((self.tables[d][n as usize], value));
+        }
         Ok(out)
     }
 
@@ -62,8 +98,8 @@ impl Plan<'_, '_> {
         };
         let dict = Dict::read(&text)?;
         Ok(match *rewrite {
-            Rewrite::Page(i) => self.page_value(d, &dict, layout.pages[i])?,
-            Rewrite::Resources(form) => with_folio(&dict, form)?,
+            Rewrite::Page(i) => self.page_value(d, &dict, i, layout.pages[i])?,
+            Rewrite::Resources(folio) => with_folio(&dict, &self.folio_resources(folio)?)?,
             Rewrite::Annotation { dx, offset } => annotation(&dict, dx, offset)?,
             Rewrite::TopItem { prev, next } => {
                 let [parent, prev, next] =
@@ -77,13 +113,19 @@ impl Plan<'_, '_> {
             Rewrite::Document => self.document_value(&dict, trees)?,
             Rewrite::Metadata => with_page_count(&text, &dict, self.pages.len())?,
             Rewrite::Catalog => self.catalog_value(&dict, layout)?,
-            Rewrite::Form(i) => self.form_value(i, &text, &dict)?,
         })
     }
 
-    /// A page's dictionary: in the joined page tree, its parent-tree key moved, and its
-    /// content between the streams that move it and draw its page number.
-    fn page_value(&self, d: usize, dict: &Dict<'_>, page: Page) -> Result<Vec<u8>, PdfError> {
+    /// A page's dictionary (the joined PDF's page `i`): in the joined page tree, its
+    /// parent-tree key moved, and its content between the streams that move it and draw its
+    /// page number.
+    fn page_value(
+        &self,
+        d: usize,
+        dict: &Dict<'_>,
+        i: usize,
+        page: Page,
+    ) -> Result<Vec<u8>, PdfError> {
         let Page::Copied { dx, folio, .. } = page else {
             return Err(PdfError::Unpackable("a blank page copied"));
         };
@@ -92,9 +134,16 @@ impl Plan<'_, '_> {
             .integer("StructParents")
             .map(|k| (k + self.offsets[d]).to_string().into_bytes());
         let mut contents = None;
-        if dx != 0.0 || folio.is_some() {
-            let (before, after) = self
-                .stamp(dx, folio.is_some())
+        let state = match folio {
+            Some(folio) => {
+                let state = &self.folios[&folio].state;
+                self.states.iter().position(|s| s == state)
+            }
+            None => None,
+        };
+        if dx != 0.0 || state.is_some() {
+            let stamp = self
+                .stamp(dx, state)
                 .ok_or(PdfError::Unpackable("a page's stamp not numbered"))?;
             let own = dict.get("Contents").unwrap_or(b"[]");
             let own = if own.starts_with(b"[") {
@@ -102,16 +151,23 @@ impl Plan<'_, '_> {
             } else {
                 own
             };
-            let mut value = format!("[{before} 0 R ").into_bytes();
+            let mut value = format!("[{} 0 R ", stamp.before).into_bytes();
             value.extend_from_slice(own);
-            value.extend_from_slice(format!(" {after} 0 R]").as_bytes());
+            value.extend_from_slice(format!(" {} 0 R", stamp.after).as_bytes());
+            if let Some(&(_, number)) = self.folio_streams.iter().find(|(page, _)| *page == i) {
+                value.extend_from_slice(format!(" {number} 0 R").as_bytes());
+            }
+            value.push(b']');
             contents = Some(value);
         }
         let mut resources = None;
         if let Some(folio) = folio
             && let Some(inline) = dict.get("Resources").filter(|r| reference(r).is_none())
         {
-            resources = Some(with_folio(&Dict::read(inline)?, self.folio_form(folio)?)?);
+            resources = Some(with_folio(
+                &Dict::read(inline)?,
+                &self.folio_resources(folio)?,
+            )?);
         }
         let mut changes: Vec<(&str, Option<&[u8]>)> = vec![("Parent", Some(&parent))];
         if let Some(key) = &key {
@@ -124,6 +180,29 @@ impl Plan<'_, '_> {
             changes.push(("Resources", Some(resources)));
         }
         Ok(dict.write(&changes))
+    }
+
+    /// The resources of the sheet's page `folio` (each kind, name and renumbered value),
+    /// its marker's property list among them.
+    fn folio_resources(&self, folio: usize) -> Result<Vec<FolioResource>, PdfError> {
+        let (f, page) = self.sheet_page(folio)?;
+        let mut out = Vec::new();
+        if let Some(marker) = &self.folios[&folio].marker {
+            out.push(("Properties".into(), MARKER.into(), marker.clone()));
+        }
+        for (kind, name, value) in resource_entries(&self.docs[f], &page)? {
+            if name == MARKER.as_bytes() {
+                return Err(PdfError::Unpackable(
+                    "a page number's resource named as its marker",
+                ));
+            }
+            out.push((
+                String::from_utf8_lossy(kind).into_owned(),
+                String::from_utf8_lossy(name).into_owned(),
+                self.renumberings[f].apply(value)?,
+            ));
+        }
+        Ok(out)
     }
 
     /// A destination object (`[page /XYZ left top zoom]`) moved with its page.
@@ -229,30 +308,6 @@ impl Plan<'_, '_> {
         }
         nums.extend_from_slice(b"]>>");
         Ok(Some(nums))
-    }
-
-    /// The content of the sheet's page `i` (renumbered as `text`) made a form, with the
-    /// page's size and resources.
-    fn form_value(&self, i: usize, text: &[u8], dict: &Dict<'_>) -> Result<Vec<u8>, PdfError> {
-        let f = self
-            .folio_doc
-            .ok_or(PdfError::Unpackable("no sheet of page numbers"))?;
-        let page = self.docs[f].dict(self.docs[f].pages[i])?;
-        let media = page
-            .get("MediaBox")
-            .ok_or(PdfError::Unpackable("a page without a size"))?;
-        let resources = match page.get("Resources") {
-            Some(value) => self.renumberings[f].apply(value)?,
-            None => b"<<>>".to_vec(),
-        };
-        let mut value = dict.write(&[
-            ("Type", Some(b"/XObject")),
-            ("Subtype", Some(b"/Form")),
-            ("BBox", Some(media)),
-            ("Resources", Some(&resources)),
-        ]);
-        value.extend_from_slice(&text[dict.end()..]);
-        Ok(value)
     }
 
     fn page_tree_value(&self) -> Vec<u8> {
@@ -374,19 +429,22 @@ impl Plan<'_, '_> {
     }
 }
 
-/// The content drawn before a page's own (`q`, and the move) and after it (`Q`, then the
-/// page number's form as an artifact).
-fn stamp_content(dx: f32, folio: bool) -> (String, String) {
+/// The content drawn before a page's own (`q`, and the move) and after it (`Q`, then, when
+/// a page number follows, the move again and the `state` it is drawn in: nothing is drawn
+/// after the number, so nothing needs restoring).
+fn stamp_content(dx: f32, state: Option<&[u8]>) -> (Vec<u8>, Vec<u8>) {
     let moved = if dx == 0.0 {
         String::new()
     } else {
-        format!("1 0 0 1 {} 0 cm ", real(f64::from(dx)))
+        format!("1 0 0 1 {} 0 cm ", real(f64::from(dx), 4))
     };
-    let mut after = "Q\n".to_string();
-    if folio {
-        after.push_str(&format!("q {moved}/Artifact BMC /{FOLIO_NAME} Do EMC Q\n"));
+    let mut after = b"Q\n".to_vec();
+    if let Some(state) = state {
+        after.extend_from_slice(moved.as_bytes());
+        after.extend_from_slice(state);
+        after.push(b'\n');
     }
-    (format!("q {moved}\n"), after)
+    (format!("q {moved}\n").into_bytes(), after)
 }
 
 /// An uncompressed stream of `content`.
@@ -397,24 +455,47 @@ fn stream(content: &[u8]) -> Vec<u8> {
     value
 }
 
-/// A page's resources, with the form of its page number among its forms.
-fn with_folio(resources: &Dict<'_>, form: u32) -> Result<Vec<u8>, PdfError> {
-    let form = reference_to(form);
-    let forms = match resources.get("XObject") {
-        Some(forms) if reference(forms).is_some() => {
-            return Err(PdfError::Unpackable(
-                "forms listed in an object of their own",
-            ));
+/// A page's resources with `added` (kind, name and value: a page number's, its names
+/// given [`PREFIX`]) among them.
+fn with_folio(resources: &Dict<'_>, added: &[FolioResource]) -> Result<Vec<u8>, PdfError> {
+    let mut kinds: Vec<(&str, Vec<u8>)> = Vec::new();
+    for (kind, _, _) in added {
+        if kinds.iter().any(|(k, _)| k == kind) {
+            continue;
         }
-        Some(forms) => Dict::read(forms)?.write(&[(FOLIO_NAME, Some(&form))]),
-        None => format!("<</{FOLIO_NAME} ")
-            .into_bytes()
-            .into_iter()
-            .chain(form)
-            .chain(*b">>")
-            .collect(),
-    };
-    Ok(resources.write(&[("XObject", Some(&forms))]))
+        let names: Vec<(String, &[u8])> = added
+            .iter()
+            .filter(|(k, _, _)| k == kind)
+            .map(|(_, name, value)| (format!("{PREFIX}{name}"), value.as_slice()))
+            .collect();
+        let changes: Vec<(&str, Option<&[u8]>)> = names
+            .iter()
+            .map(|(name, value)| (name.as_str(), Some(*value)))
+            .collect();
+        let merged = match resources.get(kind) {
+            Some(entries) if reference(entries).is_some() => {
+                return Err(PdfError::Unpackable(
+                    "resources listed in an object of their own",
+                ));
+            }
+            Some(entries) => {
+                let entries = Dict::read(entries)?;
+                if names.iter().any(|(name, _)| entries.get(name).is_some()) {
+                    return Err(PdfError::Unpackable(
+                        "a page's resource named as a page number's",
+                    ));
+                }
+                entries.write(&changes)
+            }
+            None => Dict::read(b"<<>>")?.write(&changes),
+        };
+        kinds.push((kind.as_str(), merged));
+    }
+    let changes: Vec<(&str, Option<&[u8]>)> = kinds
+        .iter()
+        .map(|(kind, value)| (*kind, Some(value.as_slice())))
+        .collect();
+    Ok(resources.write(&changes))
 }
 
 /// An annotation moved `dx` with its page, its parent-tree key moved by `offset`.
@@ -452,7 +533,7 @@ fn shifted_numbers(parts: &[&[u8]], dx: f32, moved: impl Fn(usize) -> bool) -> V
             .ok()
             .and_then(|t| t.parse::<f64>().ok());
         match number {
-            Some(x) if moved(i) => out.extend_from_slice(real(x + f64::from(dx)).as_bytes()),
+            Some(x) if moved(i) => out.extend_from_slice(real(x + f64::from(dx), 4).as_bytes()),
             _ => out.extend_from_slice(part),
         }
     }
@@ -460,34 +541,11 @@ fn shifted_numbers(parts: &[&[u8]], dx: f32, moved: impl Fn(usize) -> bool) -> V
     out
 }
 
-/// A real number as PDF writes one: no exponent, at most four decimals.
-fn real(x: f64) -> String {
-    let text = format!("{x:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
-}
-
 /// The metadata stream `text` with its page count set to `pages`.
 fn with_page_count(text: &[u8], dict: &Dict<'_>, pages: usize) -> Result<Vec<u8>, PdfError> {
     const OPEN: &[u8] = b"<xmpTPg:NPages>";
     const CLOSE: &[u8] = b"</xmpTPg:NPages>";
-    let length = usize::try_from(dict.integer("Length").unwrap_or(-1))
-        .map_err(|_| PdfError::Unpackable("metadata without its length"))?;
-    let rest = &text[dict.end()..];
-    let start = find(rest, b"stream").ok_or(PdfError::Unpackable("metadata without data"))? + 6;
-    let start = start
-        + rest[start..]
-            .iter()
-            .take_while(|&&b| b == b'\r' || b == b'\n')
-            .count()
-            .min(2);
-    let data = rest
-        .get(start..start + length)
-        .ok_or(PdfError::Unpackable("metadata shorter than its length"))?;
+    let data = stream_data(text, dict)?;
     let (Some(open), Some(close)) = (find(data, OPEN), find(data, CLOSE)) else {
         return Ok(text.to_vec());
     };
