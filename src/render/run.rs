@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
 use super::shared::{PdfSet, sheet_settings};
-use super::typst::{self, Pages};
+use super::typst::{self, GlyphRuns, Pages};
 use super::{
     BookJob, BookPiece, DataFile, Document, Job, JobError, JobKind, JobResult, PdfSettings,
     ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, write_atomically,
@@ -131,7 +131,7 @@ impl Renderer {
     ) {
         self.lay_out_batches(members, &|_, batch, parts| {
             let pages = parts.iter().filter_map(|(pages, _)| pages.as_ref().ok());
-            let set = self.pdf_set(pages.clone(), pages.map(Pages::len));
+            let set = self.pdf_set(GlyphRuns::of(pages.clone()), pages.map(Pages::len));
             for (member, part) in batch.iter().zip(&parts) {
                 if let Some(i) = member.job {
                     let made = self.profile_pdf(set.as_ref(), member.profile, part);
@@ -356,7 +356,7 @@ impl Renderer {
             Some(set) => Ok(set),
             None => {
                 let pages = part.0.as_ref().ok();
-                own = self.pdf_set(pages, pages.map(Pages::len));
+                own = self.pdf_set(GlyphRuns::of(pages), pages.map(Pages::len));
                 own.as_ref()
             }
         };
@@ -432,23 +432,37 @@ impl Renderer {
             "#import \"/templates/book.typ\": book-front-matter\n#book-front-matter(json(\"{data}\"))\n",
             &front,
         )?;
-        let (front, mut said) = self
-            .base
-            .lay_out(&front_document)
-            .map_err(JobError::Typst)?;
-        warnings.append(&mut said);
+        // The parts' glyphs gathered while the front matter and the page numbers are laid
+        // out: the cores would otherwise wait on one thread.
+        let (front, (folios, part_runs)) = rayon::join(
+            || self.base.lay_out(&front_document).map_err(JobError::Typst),
+            || {
+                rayon::join(
+                    || self.folio_sheet(&format!("{stem}-folios"), folios),
+                    || {
+                        parts
+                            .par_iter()
+                            .map(|part| GlyphRuns::of([part]))
+                            .collect::<Vec<_>>()
+                    },
+                )
+            },
+        );
+        let ((front, mut said), folios) = (front?, folios?);
         let front = front.pages();
-        let folios = self.folio_sheet(&format!("{stem}-folios"), folios)?;
+        warnings.append(&mut said);
+        let mut runs = GlyphRuns::of([&front]);
+        for part in &part_runs {
+            runs.extend(part);
+        }
+        runs.add_pages(&folios);
         let profile_counts = book
             .parts
             .iter()
             .zip(&counts)
             .filter(|(piece, _)| matches!(piece, BookPiece::Profile(_)))
             .map(|(_, &n)| n);
-        let set = self.pdf_set(
-            std::iter::once(&front).chain(&parts).chain([&folios]),
-            profile_counts,
-        )?;
+        let set = self.pdf_set(runs, profile_counts)?;
         Ok(BookPlan {
             book,
             front,

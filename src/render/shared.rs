@@ -34,11 +34,11 @@ pub(super) struct PdfSet {
 }
 
 impl Renderer {
-    /// The set of PDFs that show `pages` and the page numbers of profiles of `page_counts`
-    /// pages.
-    pub(super) fn pdf_set<'p>(
+    /// The set of PDFs that show the glyphs of `runs` and the page numbers of profiles of
+    /// `page_counts` pages.
+    pub(super) fn pdf_set(
         &self,
-        pages: impl IntoIterator<Item = &'p Pages>,
+        mut runs: GlyphRuns,
         page_counts: impl IntoIterator<Item = usize>,
     ) -> Result<PdfSet, JobError> {
         let mut counts: Vec<usize> = page_counts.into_iter().collect();
@@ -54,10 +54,6 @@ impl Renderer {
             }));
         }
         let folios = self.folio_sheet("/folios", folios)?;
-        let mut runs = GlyphRuns::default();
-        for pages in pages {
-            runs.add_pages(pages);
-        }
         runs.add_pages(&folios);
         let marker = Document {
             main_path: "/primer.typ".into(),
@@ -74,6 +70,7 @@ impl Renderer {
             .primed(&primer)
             .pdf(&sheet_settings())
             .map_err(JobError::Typst)?;
+
         Ok(PdfSet {
             primer,
             folio_starts,

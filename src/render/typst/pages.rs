@@ -258,10 +258,28 @@ pub struct GlyphRuns {
 }
 
 impl GlyphRuns {
+    /// The runs of `pages`, one after the other.
+    pub fn of<'p>(pages: impl IntoIterator<Item = &'p Pages>) -> Self {
+        let mut runs = Self::default();
+        for pages in pages {
+            runs.add_pages(pages);
+        }
+        runs
+    }
+
     /// Adds the glyphs of `pages` that are not in the runs yet.
     pub fn add_pages(&mut self, pages: &Pages) {
         for page in &pages.pages {
             self.add_frame(&page.frame);
+        }
+    }
+
+    /// Adds the glyphs of `other` that are not in the runs yet: the same runs as adding
+    /// the pages `other` was made of, so the runs of several documents can be made apart
+    /// (in parallel) and then put together in order.
+    pub fn extend(&mut self, other: &GlyphRuns) {
+        for run in &other.runs {
+            self.add_text(run);
         }
     }
 
