@@ -74,7 +74,7 @@ pub(super) struct Plan<'d, 'a> {
     /// The page numbers drawn, by the index of their page on the sheet.
     pub(super) folios: HashMap<usize, Folio>,
     /// The stream that draws a page's number, by the page's index in the joined PDF.
-    pub(super) folio_streams: Vec<(usize, u32)>,
+    pub(super) folio_streams: HashMap<usize, u32>,
     /// Each PDF's parent-tree keys move by this much.
     pub(super) offsets: Vec<i64>,
 }
@@ -101,7 +101,7 @@ impl<'d, 'a> Plan<'d, 'a> {
             stamps: Vec::new(),
             states: Vec::new(),
             folios: HashMap::new(),
-            folio_streams: Vec::new(),
+            folio_streams: HashMap::new(),
             offsets: Vec::new(),
         }
     }
@@ -403,7 +403,7 @@ impl<'a> Plan<'_, 'a> {
                     }
                     if folio.is_some() {
                         let stream = self.fresh();
-                        self.folio_streams.push((i, stream));
+                        self.folio_streams.insert(i, stream);
                     }
                 }
                 Page::Blank => {
@@ -415,13 +415,16 @@ impl<'a> Plan<'_, 'a> {
         Ok(())
     }
 
+    /// The sheet's page number `folio`, once read.
+    pub(super) fn folio(&self, folio: usize) -> Result<&Folio, PdfError> {
+        self.folios
+            .get(&folio)
+            .ok_or(PdfError::Unpackable("a page number not read"))
+    }
+
     /// The index of the state that the sheet's page number `folio` is drawn in.
     fn state_of(&mut self, folio: usize) -> Result<usize, PdfError> {
-        let state = &self
-            .folios
-            .get(&folio)
-            .ok_or(PdfError::Unpackable("a page number not read"))?
-            .state;
+        let state = &self.folio(folio)?.state;
         Ok(match self.states.iter().position(|s| s == state) {
             Some(index) => index,
             None => {

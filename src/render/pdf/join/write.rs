@@ -44,7 +44,10 @@ impl Plan<'_, '_> {
             out.push((stamp.before, stream(&first)));
             out.push((stamp.after, stream(&last)));
         }
-        for &(i, number) in &self.folio_streams {
+        let mut streams: Vec<(usize, u32)> =
+            self.folio_streams.iter().map(|(&i, &n)| (i, n)).collect();
+        streams.sort_unstable();
+        for (i, number) in streams {
             let Page::Copied {
                 folio: Some(folio), ..
             } = layout.pages[i]
@@ -53,7 +56,7 @@ impl Plan<'_, '_> {
                     "a page number's stream on a page without",
                 ));
             };
-            out.push((number, stream(&self.folios[&folio].draw)));
+            out.push((number, stream(&self.folio(folio)?.draw)));
         }
         out.extend(self.blank_pages(layout)?);
         Ok(out)
@@ -136,7 +139,7 @@ impl Plan<'_, '_> {
         let mut contents = None;
         let state = match folio {
             Some(folio) => {
-                let state = &self.folios[&folio].state;
+                let state = &self.folio(folio)?.state;
                 self.states.iter().position(|s| s == state)
             }
             None => None,
@@ -154,7 +157,7 @@ impl Plan<'_, '_> {
             let mut value = format!("[{} 0 R ", stamp.before).into_bytes();
             value.extend_from_slice(own);
             value.extend_from_slice(format!(" {} 0 R", stamp.after).as_bytes());
-            if let Some(&(_, number)) = self.folio_streams.iter().find(|(page, _)| *page == i) {
+            if let Some(number) = self.folio_streams.get(&i) {
                 value.extend_from_slice(format!(" {number} 0 R").as_bytes());
             }
             value.push(b']');
@@ -187,7 +190,7 @@ impl Plan<'_, '_> {
     fn folio_resources(&self, folio: usize) -> Result<Vec<FolioResource>, PdfError> {
         let (f, page) = self.sheet_page(folio)?;
         let mut out = Vec::new();
-        if let Some(marker) = &self.folios[&folio].marker {
+        if let Some(marker) = &self.folio(folio)?.marker {
             out.push(("Properties".into(), MARKER.into(), marker.clone()));
         }
         for (kind, name, value) in resource_entries(&self.docs[f], &page)? {
