@@ -8,6 +8,7 @@
 //! atomically: to a temporary file in the output directory, then renamed over the old one.
 
 pub mod data;
+mod kept;
 pub mod manifest;
 pub mod pdf;
 pub mod pipeline;
@@ -26,6 +27,7 @@ use data::{
     BookData, ProfileData, RunningHead, book_data, plain_strings, profile_data, record_id,
     replace_missing_glyphs, section_pages,
 };
+pub use kept::KEPT_DIR;
 pub use manifest::Manifest;
 pub use typst::{Base, DataFile, Document, PdfMetadata, PdfSettings, TypstDiagnostic};
 

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
+use super::kept::KeptPdfs;
 use super::shared::{PdfSet, sheet_settings};
 use super::typst::{self, GlyphRuns, Pages};
 use super::{
@@ -100,7 +101,7 @@ impl Renderer {
         let books = jobs.iter().any(|job| matches!(job.kind, JobKind::Book(_)));
         with_writers(&finish, |write| {
             if books {
-                self.write_with_books(jobs, &members, write);
+                self.write_with_books(jobs, &members, &KeptPdfs::new(out_dir), write);
             } else {
                 self.write_as_laid_out(jobs, &members, write);
             }
@@ -134,7 +135,7 @@ impl Renderer {
             let set = self.pdf_set(GlyphRuns::of(pages.clone()), pages.map(Pages::len));
             for (member, part) in batch.iter().zip(&parts) {
                 if let Some(i) = member.job {
-                    let made = self.profile_pdf(set.as_ref(), member.profile, part);
+                    let made = self.profile_pdf(set.as_ref(), None, member.profile, part);
                     write(
                         i,
                         made_job(
@@ -159,6 +160,7 @@ impl Renderer {
         &self,
         jobs: &[Job],
         members: &[Member<'_>],
+        kept_pdfs: &KeptPdfs,
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
         let laid_out = self.lay_out_members(members);
@@ -187,15 +189,24 @@ impl Renderer {
                     .position(|(_, plan)| plan.holds(&m.profile.part))
             })
             .collect();
+        let documents: Vec<String> = members
+            .chunks(BATCH)
+            .map(|batch| self.batch_key(batch))
+            .collect();
         let (raws, own_pdfs) = rayon::join(
             || {
                 members
                     .par_iter()
+                    .enumerate()
                     .zip(&laid_out)
                     .zip(&in_book)
-                    .map(|((member, part), book)| {
-                        let set = book.map(|b| &books[b].1.set);
-                        self.write_member(jobs, member, part, set, write)
+                    .map(|(((i, member), part), book)| {
+                        let book = book.map(|b| InBook {
+                            set: &books[b].1.set,
+                            kept: kept_pdfs,
+                            document: &documents[i / BATCH],
+                        });
+                        self.write_member(jobs, member, part, book, write)
                     })
                     .collect::<Vec<_>>()
             },
@@ -218,6 +229,7 @@ impl Renderer {
                 made_job(&jobs[i], made.map(|pdf| (pdf, plan.warnings)), Vec::new()),
             );
         }
+        kept_pdfs.prune();
         // Freed on every thread: one thread freeing all the pages would keep the others idle.
         laid_out.into_par_iter().for_each(drop);
     }
@@ -262,6 +274,26 @@ impl Renderer {
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             })
             .collect()
+    }
+
+    /// A key of everything the pages of a document of `batch` are laid out from: each
+    /// member's main file, data and running head, the template set, the versions. (Typst
+    /// roots a document's element locations in its content, so a profile's PDF is known
+    /// from its whole document, not from its own data alone.)
+    fn batch_key(&self, batch: &[Member<'_>]) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for member in batch {
+            let document = &member.profile.document;
+            parts.push(document.main_path.clone());
+            parts.push(document.main_text.clone());
+            for file in &document.files {
+                parts.push(file.path.clone());
+                parts.push(String::from_utf8_lossy(&file.bytes).into_owned());
+            }
+            parts.push(format!("{:?}", member.profile.head));
+        }
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        self.key(&parts)
     }
 
     /// Lays out profiles in one document: each one's pages and warnings. A document that
@@ -348,19 +380,19 @@ impl Renderer {
         jobs: &[Job],
         member: &Member<'_>,
         part: &LaidOutPart,
-        set: Option<&PdfSet>,
+        book: Option<InBook<'_>>,
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) -> Option<Vec<u8>> {
         let own;
-        let set = match set {
-            Some(set) => Ok(set),
+        let (set, kept) = match book {
+            Some(book) => (Ok(book.set), Some((book.kept, book.document))),
             None => {
                 let pages = part.0.as_ref().ok();
                 own = self.pdf_set(GlyphRuns::of(pages), pages.map(Pages::len));
-                own.as_ref()
+                (own.as_ref(), None)
             }
         };
-        let made = self.profile_pdf(set, member.profile, part);
+        let made = self.profile_pdf(set, kept, member.profile, part);
         let raw = match (&made, set) {
             (Ok((_, raw)), Ok(_)) => Some(raw.clone()),
             _ => None,
@@ -372,10 +404,12 @@ impl Renderer {
         raw
     }
 
-    /// A profile's PDF, numbered and packed, and as Typst wrote it (for a book).
+    /// A profile's PDF, numbered and packed, and as Typst wrote it (for a book: taken from
+    /// `kept` when it holds it, else kept there).
     fn profile_pdf(
         &self,
         set: Result<&PdfSet, &JobError>,
+        kept: Option<(&KeptPdfs, &str)>,
         profile: &ProfileJob,
         (pages, _): &LaidOutPart,
     ) -> Result<(Vec<u8>, Vec<u8>), JobError> {
@@ -384,7 +418,12 @@ impl Renderer {
             other => JobError::Typst(vec![typst::plain_error(other.to_string())]),
         })?;
         let pages = pages.as_ref().map_err(|e| JobError::Typst(e.clone()))?;
-        let raw = self.primed_pdf(set, pages, &profile.settings)?;
+        let raw = match kept {
+            Some((kept, document)) => {
+                self.kept_pdf(kept, document, set, pages, &profile.settings)?
+            }
+            None => self.primed_pdf(set, pages, &profile.settings)?,
+        };
         let pdf = self.numbered_profile(set, &raw, pages.len())?;
         Ok((pdf, raw))
     }
@@ -523,6 +562,14 @@ impl Renderer {
             binding: BINDING_OFFSET as f32,
         })?)
     }
+}
+
+/// What a profile's PDF needs when it goes into a book: the book's set, and the kept PDFs
+/// with the key of the document the profile was laid out in.
+struct InBook<'a> {
+    set: &'a PdfSet,
+    kept: &'a KeptPdfs,
+    document: &'a str,
 }
 
 /// An edition's book laid out around its profiles' pages (see [`Renderer::lay_out_book`]).

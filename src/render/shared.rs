@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use super::data::{Folio, Side};
+use super::kept::KeptPdfs;
 use super::pdf;
 use super::typst::PdfMetadata;
 use super::typst::{self, GlyphRuns, Pages, Primer};
@@ -90,6 +91,32 @@ impl Renderer {
             .primed(&set.primer)
             .pdf(settings)
             .map_err(JobError::Typst)
+    }
+
+    /// What [`Renderer::primed_pdf`] writes, taken from `kept` when it holds it, else
+    /// kept there.
+    /// `document` is the key of the document the pages were laid out in (see
+    /// `Renderer::batch_key`).
+    pub(super) fn kept_pdf(
+        &self,
+        kept: &KeptPdfs,
+        document: &str,
+        set: &PdfSet,
+        pages: &Pages,
+        settings: &PdfSettings,
+    ) -> Result<Vec<u8>, JobError> {
+        let key = self.key(&[
+            document,
+            &settings.ident,
+            set.primer.digest(),
+            &format!("{settings:?}"),
+        ]);
+        if let Some(pdf) = kept.get(&settings.ident, &key) {
+            return Ok(pdf);
+        }
+        let pdf = self.primed_pdf(set, pages, settings)?;
+        kept.put(&settings.ident, &key, &pdf);
+        Ok(pdf)
     }
 
     /// A profile's PDF (as [`Renderer::primed_pdf`] wrote it) with its page numbers, "1 /

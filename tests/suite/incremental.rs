@@ -12,7 +12,7 @@ fn snapshot(out: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
     fn walk(dir: &Path, root: &Path, into: &mut BTreeMap<PathBuf, (Vec<u8>, SystemTime)>) {
         for entry in std::fs::read_dir(dir).expect("read out dir").flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            if path.is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
                 walk(&path, root, into);
             } else if path.extension().is_some_and(|e| e == "pdf") {
                 let modified = entry.metadata().and_then(|m| m.modified()).expect("mtime");
@@ -338,5 +338,83 @@ fn a_synthetic_corpus_restates_its_denials_consistently() {
     assert!(
         !findings.is_empty(),
         "no findings at all on 60 generated records"
+    );
+}
+
+/// The kept PDFs of `out` (their file names) and when each was written.
+fn kept(out: &Path) -> BTreeMap<String, SystemTime> {
+    std::fs::read_dir(out.join(dossier::render::KEPT_DIR))
+        .expect("the kept PDFs")
+        .flatten()
+        .map(|entry| {
+            let modified = entry.metadata().and_then(|m| m.modified()).expect("mtime");
+            (entry.file_name().to_string_lossy().into_owned(), modified)
+        })
+        .collect()
+}
+
+#[test]
+fn a_book_made_again_joins_the_kept_pdfs_of_the_profiles_that_did_not_change() {
+    let project = TestProject::with_generated_edition();
+    let render = ["render", "--project", "corpus", "--out", "corpus/out"];
+    assert_eq!(project.run(&render).code, 0);
+    let out = project.path().join("corpus/out");
+    let before = kept(&out);
+    assert_eq!(before.len(), 12, "one kept PDF a profile: {before:?}");
+
+    // A sentence the record already has, said twice: no glyph the edition lacks. Only the
+    // profiles laid out in one document with the edited one are written again.
+    let (files, _) =
+        dossier::project::collect_record_files(&[project.path().join("corpus/profiles")]);
+    let edited = &files[0];
+    let text = std::fs::read_to_string(edited).unwrap();
+    let opening = "text = \"\"\"\n";
+    let start = text.find(opening).expect("a section's text") + opening.len();
+    let sentence = &text[start..start + text[start..].find('\n').unwrap() + 1];
+    std::fs::write(
+        edited,
+        text.replacen(sentence, &format!("{sentence}{sentence}"), 1),
+    )
+    .unwrap();
+    tick(&project);
+    let run = project.run(&render);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("2 PDFs written"), "{}", run.stderr);
+    let after = kept(&out);
+    assert_eq!(after.len(), 12, "the older versions are gone: {after:?}");
+    let unchanged = before
+        .iter()
+        .filter(|(name, written)| after.get(*name) == Some(written))
+        .count();
+    assert!(
+        (4..12).contains(&unchanged),
+        "the profiles of the other document are joined as kept: {unchanged} of 12"
+    );
+
+    let fresh = project.run(&["render", "--project", "corpus", "--out", "corpus/fresh"]);
+    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
+    let book = |dir: &str| std::fs::read(project.book_in(dir)).unwrap();
+    assert!(
+        book("corpus/out") == book("corpus/fresh"),
+        "the book joined from kept PDFs is the book made from scratch"
+    );
+}
+
+#[test]
+fn a_damaged_kept_pdf_is_made_again() {
+    let project = TestProject::with_samples();
+    assert_eq!(project.run(&["render", "profiles/2022"]).code, 0);
+    let out = project.path().join("out");
+    let book = project.read("out/book-2022.pdf");
+    for name in kept(&out).keys() {
+        let path = out.join(dossier::render::KEPT_DIR).join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    let run = project.run(&["render", "profiles/2022", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        project.read("out/book-2022.pdf") == book,
+        "the book is made again from whole PDFs"
     );
 }

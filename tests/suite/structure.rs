@@ -415,28 +415,10 @@ fn the_structure_check_catches_a_part_merged_without_renumbering() {
 fn a_generated_edition_book_keeps_a_sound_tagged_structure() {
     // Twelve generated profiles of varied length: odd page counts (blank pages), several
     // contents entries, many tables and footnotes to renumber.
-    let project = TestProject::empty();
-    let synth = [
-        "synth",
-        "--countries",
-        "12",
-        "--editions",
-        "1",
-        "--seed",
-        "5",
-        "--out",
-        "corpus",
-    ];
-    assert_eq!(project.run(&synth).code, 0);
+    let project = TestProject::with_generated_edition();
     let run = project.run(&["--project", "corpus", "render", "--out", "corpus/out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let out = project.path().join("corpus/out");
-    let book = std::fs::read_dir(&out)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .expect("a book");
+    let book = project.book_in("corpus/out");
     assert_structure_sound(&book);
 }
 

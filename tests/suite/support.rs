@@ -52,6 +52,37 @@ impl TestProject {
         project
     }
 
+    /// A project with a generated edition of twelve profiles of varied length (odd page
+    /// counts, several documents' worth) in `corpus/`, a project of its own.
+    pub(crate) fn with_generated_edition() -> Self {
+        let project = Self::empty();
+        let synth = project.run(&[
+            "synth",
+            "--countries",
+            "12",
+            "--editions",
+            "1",
+            "--seed",
+            "5",
+            "--out",
+            "corpus",
+        ]);
+        assert_eq!(synth.code, 0, "{}", synth.stderr);
+        project
+    }
+
+    /// The one book rendered into `dir` (relative to the root).
+    pub(crate) fn book_in(&self, dir: &str) -> PathBuf {
+        let books: Vec<PathBuf> = std::fs::read_dir(self.path().join(dir))
+            .expect("an output directory")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        assert_eq!(books.len(), 1, "one book in {dir}: {books:?}");
+        books[0].clone()
+    }
+
     /// The project root.
     pub(crate) fn path(&self) -> &Path {
         self.dir.path()

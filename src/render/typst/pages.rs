@@ -155,7 +155,12 @@ impl Pages {
         if let Some(first) = self.pages.first() {
             let mut page = first.clone();
             let mut frame = Frame::hard(first.frame.size());
-            frame.push_multiple(primer.0.iter().map(|item| (Point::zero(), item.clone())));
+            frame.push_multiple(
+                primer
+                    .items
+                    .iter()
+                    .map(|item| (Point::zero(), item.clone())),
+            );
             page.frame = frame;
             page.numbering = None;
             page.fill = Smart::Custom(None);
@@ -331,10 +336,17 @@ impl GlyphRuns {
     }
 }
 
-/// What every PDF of a set of documents draws first: their [`GlyphRuns`], inside an
-/// artifact clipped to nothing, so that none of it shows or is read out.
+/// What every PDF of a set of documents draws first: their [`GlyphRuns`], each font's
+/// glyphs in the order of their ids, inside an artifact clipped to nothing, so that none of
+/// it shows or is read out. In id order, a primer is the same for a set that shows the
+/// same glyphs, wherever they first show: an edit that brings no new glyph changes no other
+/// PDF of the set.
 #[derive(Clone)]
-pub struct Primer(Vec<FrameItem>);
+pub struct Primer {
+    items: Vec<FrameItem>,
+    /// What the runs are, as text that is the same from one run of dossier to the next.
+    digest: String,
+}
 
 impl Primer {
     /// The `runs` put in place of the one text item of `marker`'s first page (a page with
@@ -342,9 +354,72 @@ impl Primer {
     /// text item.
     pub fn new(marker: &LaidOut, runs: &GlyphRuns) -> Option<Self> {
         let page = marker.0.pages().first()?;
-        let (frame, replaced) = with_runs(&page.frame, &runs.runs);
-        replaced.then(|| Self(frame.items().map(|(_, item)| item.clone()).collect()))
+        let runs: Vec<TextItem> = runs.runs.iter().map(by_glyph_id).collect();
+        let (frame, replaced) = with_runs(&page.frame, &runs);
+        replaced.then(|| Self {
+            items: frame.items().map(|(_, item)| item.clone()).collect(),
+            digest: stable_digest(&runs),
+        })
     }
+
+    /// What the primer draws, as text that is the same from one run of dossier to the next
+    /// for the same runs (Typst's own hashes of fonts and frames are not).
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+}
+
+/// A digest of `runs`: each font's bytes and index, and each run's size, paint, language,
+/// glyphs and text.
+fn stable_digest(runs: &[TextItem]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for run in runs {
+        hasher.update(Sha256::digest(run.font.data().as_slice()));
+        hasher.update(run.font.index().to_le_bytes());
+        hasher.update(format!(
+            "{:?} {:?} {:?} {:?}",
+            run.size, run.fill, run.lang, run.region
+        ));
+        for glyph in &run.glyphs {
+            hasher.update(format!("{glyph:?}"));
+        }
+        hasher.update(run.text.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// `run` with its glyphs in the order of their ids: a primer then depends on which glyphs
+/// its set shows, not on where they first show, so an edit that brings no new glyph leaves
+/// every PDF of the set as it was (and its kept copy of use).
+fn by_glyph_id(run: &TextItem) -> TextItem {
+    let mut glyphs: Vec<(&Glyph, &str)> = run
+        .glyphs
+        .iter()
+        .map(|glyph| (glyph, run.text.get(glyph.range()).unwrap_or_default()))
+        .collect();
+    glyphs.sort_by_key(|(glyph, _)| glyph.id);
+    let mut sorted = TextItem {
+        text: EcoString::new(),
+        glyphs: Vec::with_capacity(glyphs.len()),
+        ..run.clone()
+    };
+    for (glyph, text) in glyphs {
+        let start = sorted.text.len();
+        sorted.text.push_str(text);
+        let (Ok(start), Ok(end)) = (u16::try_from(start), u16::try_from(sorted.text.len())) else {
+            continue;
+        };
+        sorted.glyphs.push(Glyph {
+            range: start..end,
+            ..glyph.clone()
+        });
+    }
+    sorted
 }
 
 /// `frame` with its first text item replaced by `runs` (all at its position), and whether
