@@ -167,20 +167,7 @@ impl Renderer {
         // What Typst memoized for the profiles only weighs on the memory from here on, but
         // for the next run of a watch session, which keeps what this run used.
         typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
-        let kept: HashMap<&str, Option<&Pages>> = members
-            .iter()
-            .zip(&laid_out)
-            .map(|(member, (pages, _))| (member.profile.part.as_str(), pages.as_ref().ok()))
-            .collect();
-        let mut books = Vec::new();
-        for (i, job) in jobs.iter().enumerate() {
-            if let JobKind::Book(book) = &job.kind {
-                match self.lay_out_book(book, &kept) {
-                    Ok(plan) => books.push((i, plan)),
-                    Err(error) => write(i, made_job(job, Err(error), Vec::new())),
-                }
-            }
-        }
+        let books = self.lay_out_books(jobs, members, &laid_out, write);
         let in_book: Vec<Option<usize>> = members
             .iter()
             .map(|m| {
@@ -232,6 +219,33 @@ impl Renderer {
         kept_pdfs.prune();
         // Freed on every thread: one thread freeing all the pages would keep the others idle.
         laid_out.into_par_iter().for_each(drop);
+    }
+
+    /// Every book of `jobs` laid out around its profiles' pages (`laid_out`, those of
+    /// `members`), with the index of its job; a book that cannot be laid out is handed to
+    /// `write` as failed.
+    fn lay_out_books<'j>(
+        &self,
+        jobs: &'j [Job],
+        members: &[Member<'_>],
+        laid_out: &[LaidOutPart],
+        write: &(dyn Fn(usize, MadeJob) + Sync),
+    ) -> Vec<(usize, BookPlan<'j>)> {
+        let kept: HashMap<&str, Option<&Pages>> = members
+            .iter()
+            .zip(laid_out)
+            .map(|(member, (pages, _))| (member.profile.part.as_str(), pages.as_ref().ok()))
+            .collect();
+        let mut books = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            if let JobKind::Book(book) = &job.kind {
+                match self.lay_out_book(book, &kept) {
+                    Ok(plan) => books.push((i, plan)),
+                    Err(error) => write(i, made_job(job, Err(error), Vec::new())),
+                }
+            }
+        }
+        books
     }
 
     /// Lays out `members` [`BATCH`] to a document, the documents in parallel on the
