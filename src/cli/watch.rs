@@ -39,6 +39,7 @@ pub(super) fn run(args: Args, project: Result<Project, ProjectError>, reporter: 
         books: !args.no_book,
         book_topics: Vec::new(),
         keep_layouts: true,
+        reuse_kept: true,
     };
     let out_dir = args.output.out.unwrap_or_else(|| project.default_out_dir());
     let mut watch = match Watch::for_project(&project, options, roots.clone(), out_dir) {

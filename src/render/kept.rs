@@ -20,20 +20,26 @@ pub const KEPT_DIR: &str = ".dossier-kept";
 /// The kept PDFs of an output directory, and which of them this run used.
 pub(super) struct KeptPdfs {
     dir: PathBuf,
+    /// Whether the kept PDFs are read (else only written).
+    reuse: bool,
     used: Mutex<HashSet<String>>,
 }
 
 impl KeptPdfs {
-    /// The kept PDFs of `out_dir`.
-    pub(super) fn new(out_dir: &Path) -> Self {
+    /// The kept PDFs of `out_dir`; with `reuse` off, none is read (each is made again).
+    pub(super) fn new(out_dir: &Path, reuse: bool) -> Self {
         Self {
             dir: out_dir.join(KEPT_DIR),
+            reuse,
             used: Mutex::new(HashSet::new()),
         }
     }
 
     /// The PDF of the profile `ident` kept under `key`, when there is a whole one.
     pub(super) fn get(&self, ident: &str, key: &str) -> Option<Vec<u8>> {
+        if !self.reuse {
+            return None;
+        }
         let name = file_name(ident, key);
         let bytes = std::fs::read(self.dir.join(&name)).ok()?;
         if !bytes.trim_ascii_end().ends_with(b"%%EOF") {
@@ -107,12 +113,12 @@ mod tests {
     #[test]
     fn a_kept_pdf_comes_back_and_what_was_not_used_goes() {
         let out = tempfile::tempdir().expect("a directory");
-        let kept = KeptPdfs::new(out.path());
+        let kept = KeptPdfs::new(out.path(), true);
         assert_eq!(kept.get("2023-a", KEY1), None, "nothing kept yet");
         kept.put("2023-a", KEY1, b"%PDF-1.7\n...\n%%EOF\n");
         kept.put("2023-a", KEY2, b"%PDF-1.7\n...\n%%EOF\n");
         kept.put("2023-b", KEY3, b"%PDF-1.7\n...\n%%EOF\n");
-        let next = KeptPdfs::new(out.path());
+        let next = KeptPdfs::new(out.path(), true);
         assert_eq!(
             next.get("2023-a", KEY1).as_deref(),
             Some(&b"%PDF-1.7\n...\n%%EOF\n"[..])
@@ -131,10 +137,23 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_read_when_every_pdf_is_to_be_made_again() {
+        let out = tempfile::tempdir().expect("a directory");
+        KeptPdfs::new(out.path(), true).put("2023-a", KEY1, b"%PDF-1.7\n%%EOF\n");
+        let again = KeptPdfs::new(out.path(), false);
+        assert_eq!(again.get("2023-a", KEY1), None);
+        assert!(
+            KeptPdfs::new(out.path(), true)
+                .get("2023-a", KEY1)
+                .is_some()
+        );
+    }
+
+    #[test]
     fn a_cut_off_pdf_is_not_used() {
         let out = tempfile::tempdir().expect("a directory");
-        let kept = KeptPdfs::new(out.path());
+        let kept = KeptPdfs::new(out.path(), true);
         kept.put("2023-a", KEY1, b"%PDF-1.7\n1 0 obj\n<<");
-        assert_eq!(KeptPdfs::new(out.path()).get("2023-a", KEY1), None);
+        assert_eq!(KeptPdfs::new(out.path(), true).get("2023-a", KEY1), None);
     }
 }

@@ -185,6 +185,10 @@ pub struct RenderOptions {
     /// document whose profiles did not change is not laid out again; a single run drops it as
     /// it goes, so memory stays bounded.
     pub keep_layouts: bool,
+    /// Join books from the profiles' PDFs kept in the output directory by earlier runs
+    /// (see [`KEPT_DIR`]) where they are still what Typst would write; off, every PDF is
+    /// made again (and kept anew).
+    pub reuse_kept: bool,
 }
 
 impl Default for RenderOptions {
@@ -194,6 +198,7 @@ impl Default for RenderOptions {
             books: true,
             book_topics: Vec::new(),
             keep_layouts: false,
+            reuse_kept: true,
         }
     }
 }

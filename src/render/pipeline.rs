@@ -117,6 +117,7 @@ pub fn render_project(
         books: request.books,
         book_topics: request.book_topics.clone(),
         keep_layouts: false,
+        reuse_kept: !request.force,
     };
     let renderer = Renderer::for_project(project, options)?;
     let paths = if request.paths.is_empty() {

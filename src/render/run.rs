@@ -101,7 +101,8 @@ impl Renderer {
         let books = jobs.iter().any(|job| matches!(job.kind, JobKind::Book(_)));
         with_writers(&finish, |write| {
             if books {
-                self.write_with_books(jobs, &members, &KeptPdfs::new(out_dir), write);
+                let kept = KeptPdfs::new(out_dir, self.options.reuse_kept);
+                self.write_with_books(jobs, &members, &kept, write);
             } else {
                 self.write_as_laid_out(jobs, &members, write);
             }

@@ -406,15 +406,35 @@ fn a_damaged_kept_pdf_is_made_again() {
     assert_eq!(project.run(&["render", "profiles/2022"]).code, 0);
     let out = project.path().join("out");
     let book = project.read("out/book-2022.pdf");
-    for name in kept(&out).keys() {
-        let path = out.join(dossier::render::KEPT_DIR).join(name);
-        let bytes = std::fs::read(&path).unwrap();
-        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-    }
-    let run = project.run(&["render", "profiles/2022", "--force"]);
+    let damage = |cut: bool| {
+        for name in kept(&out).keys() {
+            let path = out.join(dossier::render::KEPT_DIR).join(name);
+            let mut bytes = std::fs::read(&path).unwrap();
+            if cut {
+                bytes.truncate(bytes.len() / 2);
+            } else {
+                // Damaged where the end does not show it.
+                let middle = bytes.len() / 2;
+                bytes[middle..middle + 64].fill(b'x');
+            }
+            std::fs::write(&path, &bytes).unwrap();
+        }
+    };
+    // Cut off: seen and made again when the book is (here, as its PDF was deleted).
+    damage(true);
+    std::fs::remove_file(out.join("book-2022.pdf")).unwrap();
+    let run = project.run(&["render", "profiles/2022"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         project.read("out/book-2022.pdf") == book,
         "the book is made again from whole PDFs"
+    );
+    // Damaged inside: `--force` makes every PDF again, as it makes every output.
+    damage(false);
+    let run = project.run(&["render", "profiles/2022", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        project.read("out/book-2022.pdf") == book,
+        "--force does not join kept PDFs"
     );
 }
