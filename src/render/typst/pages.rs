@@ -25,6 +25,7 @@ use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::super::manifest::hex;
 use super::{PdfSettings, TypstDiagnostic, plain_error, typst_version};
 
 /// The standards every PDF dossier writes conforms to (tagged, archival and accessible).
@@ -386,11 +387,7 @@ fn stable_digest(runs: &[TextItem]) -> String {
         }
         hasher.update(run.text.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&hasher.finalize())
 }
 
 /// `run` with its glyphs in the order of their ids: a primer then depends on which glyphs
