@@ -76,7 +76,7 @@ pub(super) fn pack_source(source: Source<'_>) -> Result<Vec<u8>, PdfError> {
         entries[number as usize] = Entry::At(out.len());
         // Renumbered straight into the file: a stream's data is copied once.
         write_object(&mut out, number, |out| {
-            numbers.apply_into(object.value, out)
+            numbers.apply_copied_into(object.copied, object.value, out)
         })?;
     }
     for (i, (numbers, stream)) in packs.iter().enumerate() {
@@ -111,7 +111,7 @@ fn object_stream(
     let mut body = Vec::with_capacity(objects.iter().map(|o| o.value.len() + 1).sum());
     for (number, object) in (first..).zip(objects) {
         table.push_str(&format!("{number} {} ", body.len()));
-        numbers.apply_into(object.value, &mut body)?;
+        numbers.apply_copied_into(object.copied, object.value, &mut body)?;
         body.push(b'\n');
     }
     let content = deflate(&[table.as_bytes(), &body]).map_err(PdfError::Write)?;

@@ -54,16 +54,61 @@ impl Renumbering {
 
     /// [`Renumbering::apply`], appending to `out`.
     pub(super) fn apply_into(&self, text: &[u8], out: &mut Vec<u8>) -> Result<(), PdfError> {
-        let mut copied = 0;
-        for_each_reference(text, |at, number_end, number| {
-            out.extend_from_slice(&text[copied..at]);
-            write_decimal(out, self.get(number)?);
-            copied = number_end;
+        self.apply_copied_into(None, text, out)
+    }
+
+    /// [`Renumbering::apply_into`] of an object's `text` as `copied` from another PDF says
+    /// (none: as it is).
+    pub(super) fn apply_copied_into(
+        &self,
+        copied: Option<Copied<'_>>,
+        text: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), PdfError> {
+        let ids = copied.is_some_and(|c| c.id_prefix.is_some());
+        let mut copied_to = 0;
+        scan(text, ids, |found| {
+            match found {
+                Found::Reference { at, end, number } => {
+                    out.extend_from_slice(&text[copied_to..at]);
+                    let number = match copied {
+                        Some(copied) => copied.renumbering.get(number)?,
+                        None => number,
+                    };
+                    write_decimal(out, self.get(number)?);
+                    copied_to = end;
+                }
+                Found::Id { at } => {
+                    out.extend_from_slice(&text[copied_to..at]);
+                    out.extend_from_slice(copied.and_then(|c| c.id_prefix).unwrap_or_default());
+                    copied_to = at;
+                }
+            }
             Ok(())
         })?;
-        out.extend_from_slice(&text[copied..]);
+        out.extend_from_slice(&text[copied_to..]);
         Ok(())
     }
+}
+
+/// How an object copied from another PDF is written: its references go through that PDF's
+/// own renumbering first, and a structure element's ids (its `/ID`, its attributes'
+/// `/Headers`, when written as literal strings) can be given a prefix that keeps them apart
+/// from other PDFs' ids.
+#[derive(Clone, Copy)]
+pub(super) struct Copied<'a> {
+    /// The renumbering of the PDF the object comes from.
+    pub(super) renumbering: &'a Renumbering,
+    /// What goes before each id.
+    pub(super) id_prefix: Option<&'a [u8]>,
+}
+
+/// What [`scan`] finds in an object's text.
+enum Found {
+    /// A reference `N G R` from `at`, its number ending at `end`.
+    Reference { at: usize, end: usize, number: u32 },
+    /// A string id's text, from `at` (after its opening parenthesis).
+    Id { at: usize },
 }
 
 /// Calls `visit` with where each reference `N G R` of `text` starts, where its number ends,
@@ -72,19 +117,53 @@ pub(super) fn for_each_reference(
     text: &[u8],
     mut visit: impl FnMut(usize, usize, u32) -> Result<(), PdfError>,
 ) -> Result<(), PdfError> {
+    scan(text, false, |found| match found {
+        Found::Reference { at, end, number } => visit(at, end, number),
+        Found::Id { .. } => Ok(()),
+    })
+}
+
+/// Reads `text` token by token and calls `visit` with each reference and, when `ids`, each
+/// literal string that is an `/ID` or one of a `/Headers` array's, in order; a stream's data
+/// is not read.
+fn scan(
+    text: &[u8],
+    ids: bool,
+    mut visit: impl FnMut(Found) -> Result<(), PdfError>,
+) -> Result<(), PdfError> {
     let mut at = 0;
+    // The key before the token being read, and whether an array of headers is open.
+    let mut after = Key::Other;
+    let mut in_headers = false;
     while at < text.len() {
         let byte = text[at];
+        let key = std::mem::replace(&mut after, Key::Other);
         at = match byte {
-            b'(' => literal_string_end(text, at)?,
+            b'(' => {
+                if ids && (key == Key::Id || in_headers) {
+                    visit(Found::Id { at: at + 1 })?;
+                }
+                literal_string_end(text, at)?
+            }
             b'<' if text.get(at + 1) == Some(&b'<') => at + 2,
             b'<' => hex_string_end(text, at)?,
-            b'%' => line_end(text, at),
-            b'/' => token_end(text, at + 1),
+            b'[' => {
+                in_headers = key == Key::Headers;
+                at + 1
+            }
+            b']' => {
+                in_headers = false;
+                at + 1
+            }
+            b'/' => {
+                let end = token_end(text, at + 1);
+                after = Key::of(&text[at + 1..end]);
+                end
+            }
             b'0'..=b'9' => match reference_at(text, at) {
-                Some((number_end, number, _)) => {
-                    visit(at, number_end, number)?;
-                    number_end
+                Some((end, number, _)) => {
+                    visit(Found::Reference { at, end, number })?;
+                    end
                 }
                 None => token_end(text, at),
             },
@@ -95,10 +174,36 @@ pub(super) fn for_each_reference(
                 }
                 end
             }
-            _ => at + 1,
+            b'%' => {
+                after = key;
+                line_end(text, at)
+            }
+            _ => {
+                // White space between a key and its value.
+                after = key;
+                at + 1
+            }
         };
     }
     Ok(())
+}
+
+/// The keys whose values [`scan`] reads ids in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Id,
+    Headers,
+    Other,
+}
+
+impl Key {
+    fn of(name: &[u8]) -> Self {
+        match name {
+            b"ID" => Self::Id,
+            b"Headers" => Self::Headers,
+            _ => Self::Other,
+        }
+    }
 }
 
 /// Appends `number` in decimal digits.
@@ -232,7 +337,7 @@ pub(super) fn is_regular(byte: u8) -> bool {
 mod tests {
     use proptest::prelude::*;
 
-    use super::Renumbering;
+    use super::{Copied, Renumbering};
 
     fn renumbered(text: &str) -> String {
         // 1 -> 3, 2 -> 1, 3 -> 2
@@ -268,7 +373,71 @@ mod tests {
         }
     }
 
+    /// `text` copied with the ids prefixed `p1-`, its references through 1 -> 2, 2 -> 3,
+    /// 3 -> 1 twice: 1 -> 3, 2 -> 1, 3 -> 2.
+    fn copied(text: &str) -> String {
+        let own = Renumbering::new(4, [3, 1, 2].into_iter()).expect("a renumbering");
+        let then = Renumbering::new(4, [3, 1, 2].into_iter()).expect("a renumbering");
+        let copied = Copied {
+            renumbering: &own,
+            id_prefix: Some(b"p1-"),
+        };
+        let mut out = Vec::new();
+        then.apply_copied_into(Some(copied), text.as_bytes(), &mut out)
+            .expect("copies");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn a_copied_object_goes_through_both_renumberings_in_turn() {
+        assert_eq!(
+            copied("<</P 1 0 R/K[2 0 R 3 0 R]>>"),
+            "<</P 3 0 R/K[1 0 R 2 0 R]>>"
+        );
+        assert_eq!(copied("[1 0 R /XYZ 0 700 0]"), "[3 0 R /XYZ 0 700 0]");
+    }
+
+    #[test]
+    fn a_copied_elements_ids_and_its_headers_ids_are_prefixed() {
+        assert_eq!(
+            copied("<</S/TH/ID(U1x0y0)/A[<</O/Table/Headers[(U1x0y0) (U1x1y0)]>>]/K[1 0 R]>>"),
+            "<</S/TH/ID(p1-U1x0y0)/A[<</O/Table/Headers[(p1-U1x0y0) (p1-U1x1y0)]>>]/K[3 0 R]>>"
+        );
+        assert_eq!(
+            copied("<</ID %a comment\n (x)/Headers [ (y) ]>>"),
+            "<</ID %a comment\n (p1-x)/Headers [ (p1-y) ]>>"
+        );
+    }
+
+    #[test]
+    fn what_only_looks_like_an_id_is_not_prefixed() {
+        for text in [
+            // In a string, a hexadecimal id, another key's string or array.
+            "<</T(/ID(x) /Headers[(y)])/ID<41>/Alt(a)/K[(b)]>>",
+            // An array after the headers, and a key between.
+            "<</Headers[]/K[(a)]/ID/Other(b)>>",
+        ] {
+            assert_eq!(copied(text), text);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn no_copied_text_makes_the_scanner_panic(text in prop::collection::vec(
+            prop::sample::select(b"0123 R()<>[]/%\\IDHeaders\n".to_vec()),
+            0..64,
+        )) {
+            let own = Renumbering::new(4, [3, 1, 2].into_iter()).expect("a renumbering");
+            let then = Renumbering::new(4, [2, 3, 1].into_iter()).expect("a renumbering");
+            let copied = Copied { renumbering: &own, id_prefix: Some(b"p1-") };
+            let mut out = Vec::new();
+            if then.apply_copied_into(Some(copied), &text, &mut out).is_ok() {
+                // Digits change and prefixes come in: nothing else.
+                let strip = |b: &[u8]| b.iter().filter(|c| !c.is_ascii_digit() && !b"p-".contains(c)).count();
+                prop_assert_eq!(strip(&out), strip(&text));
+            }
+        }
+
         #[test]
         fn no_text_makes_the_scanner_panic(text in prop::collection::vec(
             prop::sample::select(b"0123 R()<>[]/%\\stream\n".to_vec()),

@@ -3,6 +3,7 @@
 //! next. Nothing is copied or parsed beyond the table.
 
 use super::PdfError;
+use super::renumber::Copied;
 
 /// An object of a PDF: its number and its value's bytes (without `N 0 obj` and `endobj`).
 pub(super) struct Object<'a> {
@@ -10,6 +11,9 @@ pub(super) struct Object<'a> {
     pub(super) number: u32,
     /// Its value (a stream's dictionary, data and keywords).
     pub(super) value: &'a [u8],
+    /// How the value changes as it is written, when it is another PDF's object as that PDF
+    /// wrote it (a joined PDF's object copied from one of its PDFs).
+    pub(super) copied: Option<Copied<'a>>,
 }
 
 /// A PDF as Typst writes it.
@@ -89,6 +93,7 @@ fn read(bytes: &[u8]) -> Result<(Vec<Object<'_>>, &[u8], u32), PdfError> {
         objects.push(Object {
             number,
             value: object_value(slice).ok_or_else(|| malformed("bad object"))?,
+            copied: None,
         });
     }
     let trailer = table[trailer_at + 7..].trim_ascii();

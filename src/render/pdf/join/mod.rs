@@ -27,6 +27,7 @@ mod plan;
 mod write;
 
 use plan::Plan;
+use write::Value;
 
 /// The resource kinds whose entries are kept once when PDFs repeat them.
 const SHARED_RESOURCES: &[&str] = &[
@@ -99,9 +100,17 @@ pub(super) fn join(
         version: docs[0].version,
         objects: objects
             .iter()
-            .map(|(number, value)| Object {
-                number: *number,
-                value,
+            .map(|(number, value)| match value {
+                Value::Own(value, copied) => Object {
+                    number: *number,
+                    value,
+                    copied: Some(*copied),
+                },
+                Value::Written(value) => Object {
+                    number: *number,
+                    value,
+                    copied: None,
+                },
             })
             .collect(),
         trailer: &trailer,

@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use super::super::PdfError;
 use super::super::doc::Doc;
+use super::super::renumber::Copied;
 use super::super::source::find;
 use super::super::syntax::{Dict, elements, real, reference, reference_to, stream_data};
 use super::folio::{MARKER, PREFIX};
@@ -14,35 +15,45 @@ use super::{Layout, Page, Tree, integer, tree_entries};
 /// A resource of a page number: its kind, name and value.
 type FolioResource = (String, String, Vec<u8>);
 
-impl Plan<'_, '_> {
+/// An object's value in the joined PDF.
+pub(super) enum Value<'p> {
+    /// As a PDF wrote it, to be changed as it is copied.
+    Own(&'p [u8], Copied<'p>),
+    /// Written anew, renumbered.
+    Written(Vec<u8>),
+}
+
+impl<'a> Plan<'_, 'a> {
     /// Every object of the joined PDF: its number and value.
-    pub(super) fn write(
-        &self,
+    pub(super) fn write<'p>(
+        &'p self,
         layout: &Layout,
-        trees: &[Tree<'_>],
-    ) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
+        trees: &'p [Tree<'_>],
+    ) -> Result<Vec<(u32, Value<'p>)>, PdfError> {
         // Each PDF's objects written on the pool's threads: most of a join's work.
-        let written: Vec<Vec<(u32, Vec<u8>)>> = self
+        let written: Vec<Vec<(u32, Value<'p>)>> = self
             .docs
             .par_iter()
             .enumerate()
             .map(|(d, doc)| self.own_objects(d, doc, layout, trees))
             .collect::<Result<_, _>>()?;
-        let mut out: Vec<(u32, Vec<u8>)> = written.into_iter().flatten().collect();
-        out.push((self.page_tree, self.page_tree_value()));
-        out.push((self.struct_root, self.struct_root_value(trees)?));
+        let mut out: Vec<(u32, Value<'p>)> = written.into_iter().flatten().collect();
+        let mut new = vec![
+            (self.page_tree, self.page_tree_value()),
+            (self.struct_root, self.struct_root_value(trees)?),
+        ];
         if trees.iter().any(|t| {
             t.outline
                 .as_ref()
                 .is_some_and(|(_, _, items)| !items.is_empty())
         }) {
-            out.push((self.outline_root, self.outline_root_value(trees)));
+            new.push((self.outline_root, self.outline_root_value(trees)));
         }
         for stamp in &self.stamps {
             let state = stamp.state.map(|s| self.states[s].as_slice());
             let (first, last) = stamp_content(stamp.dx, state);
-            out.push((stamp.before, stream(&first)));
-            out.push((stamp.after, stream(&last)));
+            new.push((stamp.before, stream(&first)));
+            new.push((stamp.after, stream(&last)));
         }
         let mut streams: Vec<(usize, u32)> =
             self.folio_streams.iter().map(|(&i, &n)| (i, n)).collect();
@@ -56,47 +67,58 @@ impl Plan<'_, '_> {
                     "a page number's stream on a page without",
                 ));
             };
-            out.push((number, stream(&self.folio(folio)?.draw)));
+            new.push((number, stream(&self.folio(folio)?.draw)));
         }
-        out.extend(self.blank_pages(layout)?);
+        new.extend(self.blank_pages(layout)?);
+        out.extend(new.into_iter().map(|(n, value)| (n, Value::Written(value))));
         Ok(out)
     }
 
-    /// The objects PDF `d` writes itself, renumbered and changed where the plan says.
-    fn own_objects(
-        &self,
+    /// The objects PDF `d` writes itself: as it wrote them, to be renumbered as they are
+    /// packed, or renumbered and changed where the plan says.
+    fn own_objects<'p>(
+        &'p self,
         d: usize,
-        doc: &Doc<'_>,
+        doc: &Doc<'a>,
         layout: &Layout,
-        trees: &[Tree<'_>],
-    ) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
+        trees: &'p [Tree<'_>],
+    ) -> Result<Vec<(u32, Value<'p>)>, PdfError> {
+        let prefix = trees.get(d).and_then(|t| t.id_prefix.as_deref());
         let mut out = Vec::new();
         for n in doc.numbers() {
             if !self.owned[d][n as usize] {
                 continue;
             }
-            let text = self.renumberings[d].apply(doc.value(n)?)?;
-            let value = self.rewritten(d, n, text, layout, trees)?;
+            let own = doc.value(n)?;
+            let rewrite = self.rewrites.get(&(d, n));
+            let value = if rewrite.is_none() && !is_destination(own) {
+                Value::Own(
+                    own,
+                    Copied {
+                        renumbering: &self.renumberings[d],
+                        id_prefix: prefix.filter(|_| is_element_with_ids(own)),
+                    },
+                )
+            } else {
+                let text = self.renumberings[d].apply(own)?;
+                Value::Written(self.rewritten(rewrite, d, text, layout, trees)?)
+            };
             out.push((self.tables[d][n as usize], value));
         }
         Ok(out)
     }
 
-    /// Object `n` of PDF `d`, renumbered as `text`, with what changes in it.
+    /// An object of PDF `d`, renumbered as `text`, with what changes in it: `rewrite`, or
+    /// (none) the move of the page a destination leads to.
     fn rewritten(
         &self,
+        rewrite: Option<&Rewrite>,
         d: usize,
-        n: u32,
         text: Vec<u8>,
         layout: &Layout,
         trees: &[Tree<'_>],
     ) -> Result<Vec<u8>, PdfError> {
-        let Some(rewrite) = self.rewrites.get(&(d, n)) else {
-            let prefix = trees.get(d).and_then(|t| t.id_prefix.as_deref());
-            let text = match prefix {
-                Some(prefix) if is_element_with_ids(&text) => prefixed_ids(&text, prefix)?,
-                _ => text,
-            };
+        let Some(rewrite) = rewrite else {
             return self.shifted_destination(text);
         };
         let dict = Dict::read(&text)?;
@@ -210,8 +232,7 @@ impl Plan<'_, '_> {
 
     /// A destination object (`[page /XYZ left top zoom]`) moved with its page.
     fn shifted_destination(&self, text: Vec<u8>) -> Result<Vec<u8>, PdfError> {
-        let head = &text[..text.len().min(40)];
-        if !text.starts_with(b"[") || find(head, b"/XYZ").is_none() {
+        if !is_destination(&text) {
             return Ok(text);
         }
         self.destination(&text)
@@ -564,54 +585,17 @@ fn with_page_count(text: &[u8], dict: &Dict<'_>, pages: usize) -> Result<Vec<u8>
 }
 
 /// Whether `text` is a structure element that names table headers or is named by one.
+/// Whether `text` is an explicit destination that places its page's top left (`/XYZ`),
+/// which moves with the page.
+fn is_destination(text: &[u8]) -> bool {
+    text.starts_with(b"[") && find(&text[..text.len().min(40)], b"/XYZ").is_some()
+}
+
+/// Whether `text` is a structure element with ids of its own or of its headers, which a
+/// joined PDF's later PDFs give a prefix.
 fn is_element_with_ids(text: &[u8]) -> bool {
     find(text, b"/StructElem").is_some()
         && (find(text, b"/ID").is_some() || find(text, b"/Headers").is_some())
-}
-
-/// The structure element `text` with its id and the ids of its headers given `prefix`.
-fn prefixed_ids(text: &[u8], prefix: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let dict = Dict::read(text)?;
-    let id = dict.get("ID").map(|id| prefixed_string(id, prefix));
-    let attributes = match dict.get("A") {
-        Some(a) if a.starts_with(b"[") => {
-            let mut out = b"[".to_vec();
-            for attribute in elements(a)? {
-                out.extend_from_slice(&prefixed_headers(attribute, prefix)?);
-                out.push(b' ');
-            }
-            out.push(b']');
-            Some(out)
-        }
-        Some(a) if a.starts_with(b"<<") => Some(prefixed_headers(a, prefix)?),
-        _ => None,
-    };
-    let mut changes: Vec<(&str, Option<&[u8]>)> = Vec::new();
-    if let Some(id) = &id {
-        changes.push(("ID", Some(id)));
-    }
-    if let Some(attributes) = &attributes {
-        changes.push(("A", Some(attributes)));
-    }
-    Ok(dict.write(&changes))
-}
-
-/// An attribute dictionary with the ids of its `/Headers` given `prefix`.
-fn prefixed_headers(attribute: &[u8], prefix: &[u8]) -> Result<Vec<u8>, PdfError> {
-    if !attribute.starts_with(b"<<") {
-        return Ok(attribute.to_vec());
-    }
-    let dict = Dict::read(attribute)?;
-    let Some(headers) = dict.get("Headers") else {
-        return Ok(attribute.to_vec());
-    };
-    let mut out = b"[".to_vec();
-    for header in elements(headers)? {
-        out.extend_from_slice(&prefixed_string(header, prefix));
-        out.push(b' ');
-    }
-    out.push(b']');
-    Ok(dict.write(&[("Headers", Some(&out))]))
 }
 
 /// The literal string `string` with `prefix` put before its text.
