@@ -136,15 +136,8 @@ impl Renderer {
             let set = self.pdf_set(GlyphRuns::of(pages.clone()), pages.map(Pages::len));
             for (member, part) in batch.iter().zip(&parts) {
                 if let Some(i) = member.job {
-                    let made = self.profile_pdf(set.as_ref(), None, member.profile, part);
-                    write(
-                        i,
-                        made_job(
-                            &jobs[i],
-                            made.map(|(pdf, _)| (pdf, Vec::new())),
-                            part.1.clone(),
-                        ),
-                    );
+                    let made = self.profile_pdf(set.as_ref(), member.profile, part);
+                    write(i, made_job(&jobs[i], made, part.1.clone()));
                 }
             }
         });
@@ -155,8 +148,9 @@ impl Renderer {
     }
 
     /// Lays every profile out, then each book around its profiles' pages; then makes the
-    /// profiles' PDFs in parallel (each book's own pages beside them), and joins each book
-    /// from the same PDFs.
+    /// profiles' PDFs as Typst writes them in parallel (each book's own pages beside them);
+    /// then joins each book from them while the profiles' own PDFs are numbered from the
+    /// same PDFs on the other threads.
     fn write_with_books(
         &self,
         jobs: &[Job],
@@ -169,35 +163,24 @@ impl Renderer {
         // for the next run of a watch session, which keeps what this run used.
         typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
         let books = self.lay_out_books(jobs, members, &laid_out, write);
-        let in_book: Vec<Option<usize>> = members
-            .iter()
-            .map(|m| {
-                books
-                    .iter()
-                    .position(|(_, plan)| plan.holds(&m.profile.part))
-            })
-            .collect();
         let documents: Vec<String> = members
             .chunks(BATCH)
             .map(|batch| self.batch_key(batch))
             .collect();
+        let in_book: Vec<Option<InBook<'_>>> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let (_, plan) = books.iter().find(|(_, plan)| plan.holds(&m.profile.part))?;
+                Some(InBook {
+                    set: &plan.set,
+                    kept: kept_pdfs,
+                    document: &documents[i / BATCH],
+                })
+            })
+            .collect();
         let (raws, own_pdfs) = rayon::join(
-            || {
-                members
-                    .par_iter()
-                    .enumerate()
-                    .zip(&laid_out)
-                    .zip(&in_book)
-                    .map(|(((i, member), part), book)| {
-                        let book = book.map(|b| InBook {
-                            set: &books[b].1.set,
-                            kept: kept_pdfs,
-                            document: &documents[i / BATCH],
-                        });
-                        self.write_member(jobs, member, part, book, write)
-                    })
-                    .collect::<Vec<_>>()
-            },
+            || self.raw_members(jobs, members, &laid_out, &in_book, write),
             || {
                 books
                     .par_iter()
@@ -210,16 +193,90 @@ impl Renderer {
             .zip(&raws)
             .filter_map(|(m, raw)| Some((m.profile.part.as_str(), raw.as_deref()?)))
             .collect();
-        for ((i, plan), own) in books.into_iter().zip(own_pdfs) {
-            let made = own.and_then(|own| self.join_book(&plan, &own, &raw_of));
-            write(
-                i,
-                made_job(&jobs[i], made.map(|pdf| (pdf, plan.warnings)), Vec::new()),
-            );
-        }
+        rayon::join(
+            || {
+                for ((i, plan), own) in books.iter().zip(own_pdfs) {
+                    let made = own.and_then(|own| self.join_book(plan, &own, &raw_of));
+                    let warnings = plan.warnings.clone();
+                    write(
+                        *i,
+                        made_job(&jobs[*i], made.map(|pdf| (pdf, warnings)), Vec::new()),
+                    );
+                }
+            },
+            || {
+                (members, &laid_out, &in_book, &raws)
+                    .into_par_iter()
+                    .for_each(|(member, part, book, raw)| {
+                        if let (Some(book), Some(raw)) = (book, raw) {
+                            self.write_numbered_member(jobs, member, part, book.set, raw, write);
+                        }
+                    });
+            },
+        );
         kept_pdfs.prune();
         // Freed on every thread: one thread freeing all the pages would keep the others idle.
         laid_out.into_par_iter().for_each(drop);
+    }
+
+    /// Each member's PDF as Typst writes it when it goes into a book (`in_book`), with its
+    /// book's font subsets; a member whose PDF cannot be made is handed to `write` as failed.
+    /// A member of no book gets its own subsets and is handed to `write` at once.
+    fn raw_members(
+        &self,
+        jobs: &[Job],
+        members: &[Member<'_>],
+        laid_out: &[LaidOutPart],
+        in_book: &[Option<InBook<'_>>],
+        write: &(dyn Fn(usize, MadeJob) + Sync),
+    ) -> Vec<Option<Vec<u8>>> {
+        (members, laid_out, in_book)
+            .into_par_iter()
+            .map(|(member, part, book)| {
+                let Some(book) = book else {
+                    self.write_member(jobs, member, part, write);
+                    return None;
+                };
+                let raw = part
+                    .0
+                    .as_ref()
+                    .map_err(|errors| JobError::Typst(errors.clone()))
+                    .and_then(|pages| {
+                        let settings = &member.profile.settings;
+                        self.kept_pdf(book.kept, book.document, book.set, pages, settings)
+                    });
+                match raw {
+                    Ok(raw) => Some(raw),
+                    Err(error) => {
+                        if let Some(i) = member.job {
+                            write(i, made_job(&jobs[i], Err(error), part.1.clone()));
+                        }
+                        None
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Hands `member`'s PDF, numbered from `raw` (as Typst wrote it, with `set`'s font
+    /// subsets), to `write` when the member has a job of its own (a profile laid out only
+    /// for a book has none).
+    fn write_numbered_member(
+        &self,
+        jobs: &[Job],
+        member: &Member<'_>,
+        part: &LaidOutPart,
+        set: &PdfSet,
+        raw: &[u8],
+        write: &(dyn Fn(usize, MadeJob) + Sync),
+    ) {
+        let (Some(i), Ok(pages)) = (member.job, &part.0) else {
+            return;
+        };
+        let made = self
+            .numbered_profile(set, raw, pages.len())
+            .map(|pdf| (pdf, Vec::new()));
+        write(i, made_job(&jobs[i], made, part.1.clone()));
     }
 
     /// Every book of `jobs` laid out around its profiles' pages (`laid_out`, those of
@@ -387,60 +444,39 @@ impl Renderer {
             .collect()
     }
 
-    /// Makes `member`'s PDF, the font subsets of `set` (its book's) or its own, and hands
-    /// it to `write` when the member has a job of its own (a profile laid out only for a book
-    /// has none). Returns the PDF as Typst wrote it, for the book, when there is a book.
+    /// Makes `member`'s PDF with font subsets of its own, and hands it to `write` when the
+    /// member has a job of its own.
     fn write_member(
         &self,
         jobs: &[Job],
         member: &Member<'_>,
         part: &LaidOutPart,
-        book: Option<InBook<'_>>,
         write: &(dyn Fn(usize, MadeJob) + Sync),
-    ) -> Option<Vec<u8>> {
-        let own;
-        let (set, kept) = match book {
-            Some(book) => (Ok(book.set), Some((book.kept, book.document))),
-            None => {
-                let pages = part.0.as_ref().ok();
-                own = self.pdf_set(GlyphRuns::of(pages), pages.map(Pages::len));
-                (own.as_ref(), None)
-            }
+    ) {
+        let Some(i) = member.job else {
+            return;
         };
-        let made = self.profile_pdf(set, kept, member.profile, part);
-        let raw = match (&made, set) {
-            (Ok((_, raw)), Ok(_)) => Some(raw.clone()),
-            _ => None,
-        };
-        if let Some(i) = member.job {
-            let made = made.map(|(pdf, _)| (pdf, Vec::new()));
-            write(i, made_job(&jobs[i], made, part.1.clone()));
-        }
-        raw
+        let pages = part.0.as_ref().ok();
+        let set = self.pdf_set(GlyphRuns::of(pages), pages.map(Pages::len));
+        let made = self.profile_pdf(set.as_ref(), member.profile, part);
+        write(i, made_job(&jobs[i], made, part.1.clone()));
     }
 
-    /// A profile's PDF, numbered and packed, and as Typst wrote it (for a book: taken from
-    /// `kept` when it holds it, else kept there).
+    /// A profile's PDF, numbered and packed.
     fn profile_pdf(
         &self,
         set: Result<&PdfSet, &JobError>,
-        kept: Option<(&KeptPdfs, &str)>,
         profile: &ProfileJob,
         (pages, _): &LaidOutPart,
-    ) -> Result<(Vec<u8>, Vec<u8>), JobError> {
+    ) -> Result<Made, JobError> {
         let set = set.map_err(|error| match error {
             JobError::Typst(errors) => JobError::Typst(errors.clone()),
             other => JobError::Typst(vec![typst::plain_error(other.to_string())]),
         })?;
         let pages = pages.as_ref().map_err(|e| JobError::Typst(e.clone()))?;
-        let raw = match kept {
-            Some((kept, document)) => {
-                self.kept_pdf(kept, document, set, pages, &profile.settings)?
-            }
-            None => self.primed_pdf(set, pages, &profile.settings)?,
-        };
+        let raw = self.primed_pdf(set, pages, &profile.settings)?;
         let pdf = self.numbered_profile(set, &raw, pages.len())?;
-        Ok((pdf, raw))
+        Ok((pdf, Vec::new()))
     }
 
     /// Page numbers laid out on a sheet of their own, one page each.
