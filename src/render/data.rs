@@ -334,11 +334,15 @@ pub struct BookData {
 pub struct BookEntry {
     /// Country name.
     pub country: String,
-    /// The profile's id (its link target).
+    /// The profile's id.
     pub id: String,
     /// The book page the profile starts on; absent until the page counts are known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// What the contents entry links to: a stand-in for the part's first page, which the
+    /// book's links are led to when it is joined; absent until the page counts are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// Whether the entry is a section's title page (its `country` is empty) rather than a
     /// profile.
     pub section: bool,
@@ -511,6 +515,7 @@ pub fn book_data(edition: i32, profiles: &[ProfileData], paper: Paper) -> Option
                 country: String::new(),
                 topic: p.topic.clone(),
                 page: None,
+                link: None,
                 section: true,
             });
         }
@@ -519,6 +524,7 @@ pub fn book_data(edition: i32, profiles: &[ProfileData], paper: Paper) -> Option
             country: p.country.clone(),
             topic: p.topic.clone(),
             page: None,
+            link: None,
             section: false,
         });
     }

@@ -793,8 +793,9 @@ fn number_pages(front: &BookData, counts: &[usize]) -> (BookData, Vec<Folio>) {
     let mut front = front.clone();
     let mut folios = Vec::new();
     let mut next = 1;
-    for (entry, count) in front.entries.iter_mut().zip(counts) {
+    for (part, (entry, count)) in front.entries.iter_mut().zip(counts).enumerate() {
         entry.page = Some(next.to_string());
+        entry.link = Some(super::pdf::part_link(part));
         for number in next..next + count {
             let side = if number % 2 == 1 {
                 Side::Right

@@ -444,6 +444,29 @@ fn one_page_profiles_are_padded_so_each_starts_on_a_right_hand_page() {
         let shows_text = content.windows(2).any(|w| w == b"Tj" || w == b"TJ");
         assert_eq!(shows_text, i % 2 == 0, "page {}", i + 1);
     }
+    // The contents' links, from the top of the page down, lead to each profile's first page.
+    let contents = pdf.get_dictionary(pages[2]).unwrap();
+    let Ok(Object::Array(annots)) = contents.get(b"Annots") else {
+        panic!("no links on the contents page");
+    };
+    let mut links: Vec<(f32, ObjectId)> = annots
+        .iter()
+        .map(|annot| {
+            let annot = pdf.get_dictionary(annot.as_reference().unwrap()).unwrap();
+            assert!(
+                annot.get(b"A").is_err(),
+                "a link left with its action: {annot:?}"
+            );
+            let top = annot.get(b"Rect").unwrap().as_array().unwrap()[3]
+                .as_float()
+                .unwrap();
+            let target = destination_page(&pdf, annot.get(b"Dest").ok()).expect("a destination");
+            (top, target)
+        })
+        .collect();
+    links.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let targets: Vec<ObjectId> = links.into_iter().map(|(_, target)| target).collect();
+    assert_eq!(targets, [pages[4], pages[6], pages[8]]);
 }
 
 /// The kind (`/S`) of each element directly under the PDF's `Document` element, in order,

@@ -29,6 +29,15 @@ pub enum PdfError {
 /// every other PDF of its set numbers them. The PDFs made from them leave that page out.
 const PRIMER_PAGES: usize = 1;
 
+/// What a link of a book's front matter to its `part`-th part leads to (a URI), until the
+/// book is joined: the joined book's link leads to the part's first page instead.
+pub fn part_link(part: usize) -> String {
+    format!("{PART_LINK}{part}")
+}
+
+/// The start of [`part_link`]'s links.
+const PART_LINK: &str = "dossier:part/";
+
 /// `pdf` (as Typst wrote it) with page numbers: the `first`-th number of `folios` (a sheet of
 /// page numbers Typst wrote with the same font subsets, one to a page) drawn over its first
 /// page, and so on; packed.
@@ -42,15 +51,14 @@ pub fn with_folios(pdf: &[u8], folios: &[u8], first: usize) -> Result<Vec<u8>, P
                 folio: Some(first + page),
             })
             .collect(),
-        stand_ins: Vec::new(),
+        part_links: Vec::new(),
         numbered_from: None,
     })
 }
 
 /// The PDFs of a book, as Typst wrote them, every one with the same font subsets.
 pub struct BookPdfs<'a> {
-    /// The front matter, whose last pages stand for the parts' first pages (one each, in
-    /// order): its links to them lead there.
+    /// The front matter, whose links to [`part_link`]s lead to the parts' first pages.
     pub front: &'a [u8],
     /// The parts: each starts on a right-hand page.
     pub parts: Vec<&'a [u8]>,
@@ -60,14 +68,14 @@ pub struct BookPdfs<'a> {
     pub binding: f32,
 }
 
-/// The book: the front matter but its stand-in pages, then each part from a right-hand
-/// page (a blank page after a part that ends on one), every page moved towards the spine,
+/// The book: the front matter, then each part from a right-hand page (a blank page after
+/// the front matter or a part that ends on one), every page moved towards the spine,
 /// the parts' pages numbered 1, 2, 3... and labelled so; packed.
 pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
     let mut all = vec![pdfs.front];
     all.extend(&pdfs.parts);
     join::join(&all, Some(pdfs.folios), |counts| {
-        let kept = counts[0].saturating_sub(pdfs.parts.len() + PRIMER_PAGES);
+        let kept = counts[0].saturating_sub(PRIMER_PAGES);
         let side = |i: usize| {
             if i.is_multiple_of(2) {
                 pdfs.binding
@@ -83,6 +91,9 @@ pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
                 folio: None,
             })
             .collect();
+        if kept % 2 == 1 {
+            pages.push(join::Page::Blank);
+        }
         let mut folio = PRIMER_PAGES;
         for (doc, &count) in counts.iter().enumerate().skip(1) {
             for page in PRIMER_PAGES..count {
@@ -100,10 +111,8 @@ pub fn book(pdfs: &BookPdfs<'_>) -> Result<Vec<u8>, PdfError> {
         }
         join::Layout {
             pages,
-            stand_ins: (0..pdfs.parts.len())
-                .map(|k| (PRIMER_PAGES + kept + k, k + 1))
-                .collect(),
-            numbered_from: Some(kept),
+            part_links: (1..=pdfs.parts.len()).collect(),
+            numbered_from: Some(kept + kept % 2),
         }
     })
 }

@@ -58,9 +58,9 @@ pub(super) enum Page {
 pub(super) struct Layout {
     /// The joined PDF's pages, in order.
     pub(super) pages: Vec<Page>,
-    /// Pages of the first PDF that stand for the first page of another (its index): links
-    /// to them lead there.
-    pub(super) stand_ins: Vec<(usize, usize)>,
+    /// The PDFs the first PDF's links to parts lead to: its link to `part_link(k)` leads to
+    /// the first page shown of PDF `part_links[k]`.
+    pub(super) part_links: Vec<usize>,
     /// The page from which pages are labelled 1, 2, 3...; the first PDF's labels before it.
     /// `None` keeps the first PDF's labels as they are.
     pub(super) numbered_from: Option<usize>,

@@ -77,6 +77,9 @@ pub(super) struct Plan<'d, 'a> {
     pub(super) folio_streams: HashMap<usize, u32>,
     /// Each PDF's parent-tree keys move by this much.
     pub(super) offsets: Vec<i64>,
+    /// The first page shown of each PDF the first PDF's links to parts lead to (see
+    /// [`Layout::part_links`]), by its new number.
+    pub(super) part_pages: Vec<u32>,
 }
 
 impl<'d, 'a> Plan<'d, 'a> {
@@ -103,6 +106,7 @@ impl<'d, 'a> Plan<'d, 'a> {
             folios: HashMap::new(),
             folio_streams: HashMap::new(),
             offsets: Vec::new(),
+            part_pages: Vec::new(),
         }
     }
 
@@ -157,13 +161,17 @@ impl<'d, 'a> Plan<'d, 'a> {
             }
         }
         self.alias_replaced(trees)?;
-        for &(page, target) in &layout.stand_ins {
-            let stand_in = self.docs[0].pages[page];
-            let first = *used[target]
-                .first()
-                .ok_or(PdfError::Unpackable("a part without pages shown"))?;
-            self.tables[0][stand_in as usize] = self.tables[target][first as usize];
-        }
+        self.part_pages = layout
+            .part_links
+            .iter()
+            .map(|&target| {
+                let first = used
+                    .get(target)
+                    .and_then(|pages| pages.first())
+                    .ok_or(PdfError::Unpackable("a part without pages shown"))?;
+                Ok(self.tables[target][*first as usize])
+            })
+            .collect::<Result<_, PdfError>>()?;
         self.read_folios(layout)?;
         self.number_pages(layout)?;
         self.plan_rewrites(layout, trees)?;

@@ -52,7 +52,7 @@ fn joined_pair() -> (Pdf, Vec<ObjectId>) {
                     folio: None,
                 })
                 .collect(),
-            stand_ins: Vec::new(),
+            part_links: Vec::new(),
             numbered_from: None,
         }
     })
@@ -172,7 +172,7 @@ fn numbered(page: &[u8], sheet: &[u8]) -> Result<Vec<u8>, super::super::PdfError
             dx: 0.0,
             folio: Some(0),
         }],
-        stand_ins: Vec::new(),
+        part_links: Vec::new(),
         numbered_from: None,
     })
 }
@@ -244,7 +244,7 @@ fn what_cannot_be_joined_is_refused_without_a_panic() {
             dx: 0.0,
             folio: Some(9),
         }],
-        stand_ins: Vec::new(),
+        part_links: Vec::new(),
         numbered_from: None,
     };
     assert!(join(&[&good, &untagged], None, layout).is_err());

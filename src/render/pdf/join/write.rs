@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use super::super::PART_LINK;
 use super::super::PdfError;
 use super::super::doc::Doc;
 use super::super::renumber::Copied;
@@ -125,7 +126,7 @@ impl<'a> Plan<'_, 'a> {
         Ok(match *rewrite {
             Rewrite::Page(i) => self.page_value(d, &dict, i, layout.pages[i])?,
             Rewrite::Resources(folio) => with_folio(&dict, &self.folio_resources(folio)?)?,
-            Rewrite::Annotation { dx, offset } => annotation(&dict, dx, offset)?,
+            Rewrite::Annotation { dx, offset } => annotation(&dict, dx, offset, &self.part_pages)?,
             Rewrite::TopItem { prev, next } => {
                 let [parent, prev, next] =
                     [Some(self.outline_root), prev, next].map(|r| r.map(reference_to));
@@ -523,10 +524,20 @@ fn with_folio(resources: &Dict<'_>, added: &[FolioResource]) -> Result<Vec<u8>, 
 }
 
 /// An annotation moved `dx` with its page, its parent-tree key moved by `offset`.
-fn annotation(dict: &Dict<'_>, dx: f32, offset: i64) -> Result<Vec<u8>, PdfError> {
+fn annotation(
+    dict: &Dict<'_>,
+    dx: f32,
+    offset: i64,
+    part_pages: &[u32],
+) -> Result<Vec<u8>, PdfError> {
     let key = dict
         .integer("StructParent")
         .map(|k| (k + offset).to_string().into_bytes());
+    let part_page = match dict.get("A").filter(|action| action.starts_with(b"<<")) {
+        Some(action) => part_page(&Dict::read(action)?, part_pages)?,
+        None => None,
+    };
+    let destination = part_page.map(|page| format!("[{page} 0 R/Fit]").into_bytes());
     let mut moved = Vec::new();
     if dx != 0.0 {
         for (name, even) in [("Rect", true), ("QuadPoints", true)] {
@@ -543,7 +554,30 @@ fn annotation(dict: &Dict<'_>, dx: f32, offset: i64) -> Result<Vec<u8>, PdfError
     for (name, value) in &moved {
         changes.push((name, Some(value)));
     }
+    if let Some(destination) = &destination {
+        changes.push(("A", None));
+        changes.push(("Dest", Some(destination)));
+    }
     Ok(dict.write(&changes))
+}
+
+/// The page a link's `action` leads to when it is a link to a part (see
+/// [`super::super::part_link`]): the first page of the part, from `part_pages`.
+fn part_page(action: &Dict<'_>, part_pages: &[u32]) -> Result<Option<u32>, PdfError> {
+    let Some(uri) = action.get("URI").and_then(|uri| uri.strip_prefix(b"(")) else {
+        return Ok(None);
+    };
+    let Some(part) = uri.strip_prefix(PART_LINK.as_bytes()) else {
+        return Ok(None);
+    };
+    std::str::from_utf8(part.strip_suffix(b")").unwrap_or(part))
+        .ok()
+        .and_then(|part| part.parse::<usize>().ok())
+        .and_then(|part| part_pages.get(part).copied())
+        .map(Some)
+        .ok_or(PdfError::Unpackable(
+            "a link to a part the PDF does not join",
+        ))
 }
 
 /// An array of `parts` with `dx` added to the numbers at the positions `moved` picks.
