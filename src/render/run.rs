@@ -6,6 +6,7 @@
 //! document that fails or warns is laid out again one profile at a time, so every error and
 //! warning is reported on the record it concerns.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, mpsc};
@@ -158,11 +159,11 @@ impl Renderer {
         kept_pdfs: &KeptPdfs,
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
-        let laid_out = self.lay_out_members(members);
+        let (laid_out, runs) = self.lay_out_members(members);
         // What Typst memoized for the profiles only weighs on the memory from here on, but
         // for the next run of a watch session, which keeps what this run used.
         typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
-        let books = self.lay_out_books(jobs, members, &laid_out, write);
+        let books = self.lay_out_books(jobs, members, (&laid_out, &runs), write);
         let documents: Vec<String> = members
             .chunks(BATCH)
             .map(|batch| self.batch_key(batch))
@@ -286,13 +287,17 @@ impl Renderer {
         &self,
         jobs: &'j [Job],
         members: &[Member<'_>],
-        laid_out: &[LaidOutPart],
+        (laid_out, runs): (&[LaidOutPart], &[GlyphRuns]),
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) -> Vec<(usize, BookPlan<'j>)> {
-        let kept: HashMap<&str, Option<&Pages>> = members
+        let kept: HashMap<&str, Option<LaidOutProfile<'_>>> = members
             .iter()
             .zip(laid_out)
-            .map(|(member, (pages, _))| (member.profile.part.as_str(), pages.as_ref().ok()))
+            .zip(runs)
+            .map(|((member, (pages, _)), runs)| {
+                let profile = pages.as_ref().ok().map(|pages| (pages, runs));
+                (member.profile.part.as_str(), profile)
+            })
             .collect();
         let mut books = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
@@ -333,19 +338,29 @@ impl Renderer {
     }
 
     /// Every member's pages, in order (see [`Renderer::lay_out_batches`]).
-    fn lay_out_members(&self, members: &[Member<'_>]) -> Vec<LaidOutPart> {
-        let slots: Vec<Mutex<Vec<LaidOutPart>>> = members
+    /// The glyphs of each member's pages are gathered as soon as its document is laid out,
+    /// on the thread that laid it out.
+    fn lay_out_members(&self, members: &[Member<'_>]) -> (Vec<LaidOutPart>, Vec<GlyphRuns>) {
+        let slots: Vec<Mutex<Vec<(LaidOutPart, GlyphRuns)>>> = members
             .chunks(BATCH)
             .map(|_| Mutex::new(Vec::new()))
             .collect();
-        self.lay_out_batches(members, &|b, _, parts| *lock(&slots[b]) = parts);
+        self.lay_out_batches(members, &|b, _, parts| {
+            *lock(&slots[b]) = parts
+                .into_iter()
+                .map(|part| {
+                    let runs = GlyphRuns::of(part.0.as_ref().ok());
+                    (part, runs)
+                })
+                .collect();
+        });
         slots
             .into_iter()
             .flat_map(|slot| {
                 slot.into_inner()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             })
-            .collect()
+            .unzip()
     }
 
     /// A key of everything the pages of a document of `batch` are laid out from: each
@@ -496,21 +511,28 @@ impl Renderer {
     fn lay_out_book<'b>(
         &self,
         book: &'b BookJob,
-        kept: &HashMap<&str, Option<&Pages>>,
+        kept: &HashMap<&str, Option<LaidOutProfile<'_>>>,
     ) -> Result<BookPlan<'b>, JobError> {
         let mut warnings = Vec::new();
         let mut parts = Vec::with_capacity(book.parts.len());
+        // Each part's glyphs: the profiles' were gathered as they were laid out.
+        let mut part_runs = Vec::with_capacity(book.parts.len());
         for piece in &book.parts {
             parts.push(match piece {
                 BookPiece::Profile(profile) => match kept.get(profile.part.as_str()) {
-                    Some(Some(pages)) => (*pages).clone(),
+                    Some(Some((pages, runs))) => {
+                        part_runs.push(Cow::Borrowed(*runs));
+                        (*pages).clone()
+                    }
                     _ => return Err(JobError::ProfileFailed(profile.document.main_path.clone())),
                 },
                 BookPiece::Section(document) => {
                     let (laid_out, mut said) =
                         self.base.lay_out(document).map_err(JobError::Typst)?;
                     warnings.append(&mut said);
-                    laid_out.pages()
+                    let pages = laid_out.pages();
+                    part_runs.push(Cow::Owned(GlyphRuns::of([&pages])));
+                    pages
                 }
             });
         }
@@ -522,25 +544,14 @@ impl Renderer {
             "#import \"/templates/book.typ\": book-front-matter\n#book-front-matter(json(\"{data}\"))\n",
             &front,
         )?;
-        // The parts' glyphs gathered while the front matter and the page numbers are laid
-        // out: the cores would otherwise wait on one thread.
-        let (front, (folios, part_runs)) = rayon::join(
+        let (front, folios) = rayon::join(
             || self.base.lay_out(&front_document).map_err(JobError::Typst),
-            || {
-                rayon::join(
-                    || self.folio_sheet(&format!("{stem}-folios"), folios),
-                    || {
-                        parts
-                            .par_iter()
-                            .map(|part| GlyphRuns::of([part]))
-                            .collect::<Vec<_>>()
-                    },
-                )
-            },
+            || self.folio_sheet(&format!("{stem}-folios"), folios),
         );
         let ((front, mut said), folios) = (front?, folios?);
         let front = front.pages();
         warnings.append(&mut said);
+        // The book's glyphs in the order its PDFs are joined in.
         let mut runs = GlyphRuns::of([&front]);
         for part in &part_runs {
             runs.extend(part);
@@ -614,6 +625,9 @@ impl Renderer {
         })?)
     }
 }
+
+/// A profile's pages, laid out, and their glyphs.
+type LaidOutProfile<'a> = (&'a Pages, &'a GlyphRuns);
 
 /// What a profile's PDF needs when it goes into a book: the book's set, and the kept PDFs
 /// with the key of the document the profile was laid out in.

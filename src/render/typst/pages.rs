@@ -253,7 +253,7 @@ fn layered(page: &Frame, overlay: &Frame) -> Frame {
 /// each glyph's text from its first use: every PDF that first draws the same runs (see
 /// [`Primer`]) embeds the same font subsets, byte for byte, so that PDFs can be joined with
 /// each font kept once.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct GlyphRuns {
     /// One text run per font, in the order the fonts first appear.
     runs: Vec<TextItem>,
