@@ -21,7 +21,8 @@ use super::shared::{PdfSet, sheet_settings};
 use super::typst::{self, GlyphRuns, Pages};
 use super::{
     BookJob, BookPiece, DataFile, Document, Job, JobError, JobKind, JobResult, PdfSettings,
-    ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, write_atomically,
+    ProfileJob, RenderDiagnostic, Renderer, Severity, TypstDiagnostic, document, document_key,
+    write_atomically,
 };
 
 /// Profiles laid out in one document.
@@ -290,7 +291,7 @@ impl Renderer {
         (laid_out, runs): (&[LaidOutPart], &[GlyphRuns]),
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) -> Vec<(usize, BookPlan<'j>)> {
-        let kept: HashMap<&str, Option<LaidOutProfile<'_>>> = members
+        let profiles: HashMap<&str, Option<LaidOutProfile<'_>>> = members
             .iter()
             .zip(laid_out)
             .zip(runs)
@@ -302,7 +303,7 @@ impl Renderer {
         let mut books = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
             if let JobKind::Book(book) = &job.kind {
-                match self.lay_out_book(book, &kept) {
+                match self.lay_out_book(book, &profiles) {
                     Ok(plan) => books.push((i, plan)),
                     Err(error) => write(i, made_job(job, Err(error), Vec::new())),
                 }
@@ -370,13 +371,7 @@ impl Renderer {
     fn batch_key(&self, batch: &[Member<'_>]) -> String {
         let mut parts: Vec<String> = Vec::new();
         for member in batch {
-            let document = &member.profile.document;
-            parts.push(document.main_path.clone());
-            parts.push(document.main_text.clone());
-            for file in &document.files {
-                parts.push(file.path.clone());
-                parts.push(String::from_utf8_lossy(&file.bytes).into_owned());
-            }
+            parts.push(document_key(&member.profile.document));
             parts.push(format!("{:?}", member.profile.head));
         }
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
@@ -511,7 +506,7 @@ impl Renderer {
     fn lay_out_book<'b>(
         &self,
         book: &'b BookJob,
-        kept: &HashMap<&str, Option<LaidOutProfile<'_>>>,
+        profiles: &HashMap<&str, Option<LaidOutProfile<'_>>>,
     ) -> Result<BookPlan<'b>, JobError> {
         let mut warnings = Vec::new();
         let mut parts = Vec::with_capacity(book.parts.len());
@@ -519,7 +514,7 @@ impl Renderer {
         let mut part_runs = Vec::with_capacity(book.parts.len());
         for piece in &book.parts {
             parts.push(match piece {
-                BookPiece::Profile(profile) => match kept.get(profile.part.as_str()) {
+                BookPiece::Profile(profile) => match profiles.get(profile.part.as_str()) {
                     Some(Some((pages, runs))) => {
                         part_runs.push(Cow::Borrowed(*runs));
                         (*pages).clone()

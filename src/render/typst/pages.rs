@@ -9,6 +9,7 @@
 //! pages of different documents never share one.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 use typst::diag::SourceResult;
 use typst::engine::Engine;
 use typst::foundations::{
@@ -345,8 +346,11 @@ impl GlyphRuns {
 #[derive(Clone)]
 pub struct Primer {
     items: Vec<FrameItem>,
-    /// What the runs are, as text that is the same from one run of dossier to the next.
-    digest: String,
+    /// The runs drawn, each font's glyphs in the order of their ids.
+    runs: Vec<TextItem>,
+    /// What the runs are, as text that is the same from one run of dossier to the next;
+    /// worked out when first asked for (only a book's kept PDFs need it).
+    digest: OnceLock<String>,
 }
 
 impl Primer {
@@ -359,14 +363,15 @@ impl Primer {
         let (frame, replaced) = with_runs(&page.frame, &runs);
         replaced.then(|| Self {
             items: frame.items().map(|(_, item)| item.clone()).collect(),
-            digest: stable_digest(&runs),
+            runs,
+            digest: OnceLock::new(),
         })
     }
 
     /// What the primer draws, as text that is the same from one run of dossier to the next
     /// for the same runs (Typst's own hashes of fonts and frames are not).
     pub fn digest(&self) -> &str {
-        &self.digest
+        self.digest.get_or_init(|| stable_digest(&self.runs))
     }
 }
 

@@ -618,7 +618,6 @@ fn with_page_count(text: &[u8], dict: &Dict<'_>, pages: usize) -> Result<Vec<u8>
     Ok(value)
 }
 
-/// Whether `text` is a structure element that names table headers or is named by one.
 /// Whether `text` is an explicit destination that places its page's top left (`/XYZ`),
 /// which moves with the page.
 fn is_destination(text: &[u8]) -> bool {
