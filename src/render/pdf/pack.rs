@@ -12,6 +12,7 @@
 //! book takes a fraction of the time and memory of reading it as objects.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Write;
 
 use flate2::Compression;
@@ -56,9 +57,9 @@ pub(super) fn pack_source(source: Source<'_>) -> Result<Vec<u8>, PdfError> {
         size: old_size,
     } = source;
     let total_bytes: usize = objects.iter().map(|o| o.value.len()).sum();
-    let (streams, mut small): (Vec<Object<'_>>, Vec<Object<'_>>) =
+    let (streams, small): (Vec<Object<'_>>, Vec<Object<'_>>) =
         objects.into_iter().partition(|o| is_stream(o.value));
-    small.par_sort_by_cached_key(|o| (shape(o.value), o.number));
+    let small = by_shape(small);
     let numbers = Renumbering::new(old_size, small.iter().chain(&streams).map(|o| o.number))?;
     let packs: Vec<(Vec<u32>, Vec<u8>)> = small
         .par_chunks(PER_STREAM)
@@ -147,14 +148,35 @@ fn deflate(parts: &[&[u8]]) -> std::io::Result<Vec<u8>> {
     })
 }
 
+/// `objects` in their order in the object streams: by [`shape`], then by number. (The
+/// objects of one shape are gathered first, so that the shapes, far fewer than the
+/// objects, are what is compared: the 200-profile book has 558 shapes among 67,086
+/// objects.)
+fn by_shape(objects: Vec<Object<'_>>) -> Vec<Object<'_>> {
+    let shapes: Vec<Vec<u8>> = objects.par_iter().map(|o| shape(o.value)).collect();
+    let mut groups: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, shape) in shapes.iter().enumerate() {
+        groups.entry(shape).or_default().push(i);
+    }
+    let mut groups: Vec<(&[u8], Vec<usize>)> = groups.into_iter().collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut slots: Vec<Option<Object<'_>>> = objects.into_iter().map(Some).collect();
+    let mut ordered = Vec::with_capacity(slots.len());
+    for (_, mut members) in groups {
+        members.sort_unstable_by_key(|&i| slots[i].as_ref().map(|o| o.number));
+        ordered.extend(members.into_iter().filter_map(|i| slots[i].take()));
+    }
+    ordered
+}
+
 /// An object's shape: its text with the digits left out, so that objects of one kind (a
 /// table cell, a row, a page) sort together.
 fn shape(value: &[u8]) -> Vec<u8> {
-    value
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_digit())
-        .collect()
+    let mut shape = Vec::with_capacity(value.len());
+    for piece in value.split(u8::is_ascii_digit) {
+        shape.extend_from_slice(piece);
+    }
+    shape
 }
 
 /// Writes object `number`, its value written by `value`.
@@ -239,8 +261,10 @@ fn malformed(what: &'static str) -> PdfError {
 
 #[cfg(test)]
 mod tests {
-    use super::super::source::classic;
-    use super::{PdfError, pack};
+    use proptest::prelude::*;
+
+    use super::super::source::{Object, classic};
+    use super::{PdfError, by_shape, pack, shape};
 
     fn sample() -> Vec<u8> {
         classic(&[
@@ -302,5 +326,41 @@ mod tests {
                 String::from_utf8_lossy(&bad)
             );
         }
+    }
+
+    proptest! {
+        /// Gathering the objects by shape orders them as sorting them by shape and then
+        /// number would.
+        #[test]
+        fn objects_go_by_shape_then_number(
+            values in proptest::collection::vec("[a-c0-9 /<>]{0,12}", 0..60),
+            seed in any::<u32>(),
+        ) {
+            let objects: Vec<Object<'_>> = values
+                .iter()
+                .enumerate()
+                .map(|(i, value)| Object {
+                    // Unique numbers, in no particular order.
+                    number: (i as u32).wrapping_mul(2_654_435_761) ^ seed,
+                    value: value.as_bytes(),
+                    copied: None,
+                })
+                .collect();
+            let mut expected: Vec<(Vec<u8>, u32)> =
+                objects.iter().map(|o| (shape(o.value), o.number)).collect();
+            expected.sort();
+            let ordered: Vec<(Vec<u8>, u32)> = by_shape(objects)
+                .iter()
+                .map(|o| (shape(o.value), o.number))
+                .collect();
+            prop_assert_eq!(ordered, expected);
+        }
+    }
+
+    #[test]
+    fn a_shape_is_the_text_without_its_digits() {
+        assert_eq!(shape(b"<</P 12 0 R/K [3 4]>>"), b"<</P   R/K [ ]>>");
+        assert_eq!(shape(b"0123"), b"");
+        assert_eq!(shape(b""), b"");
     }
 }

@@ -21,7 +21,7 @@ use typst::ecow::EcoString;
 use typst::layout::{Frame, FrameItem, GroupItem, Point};
 use typst::model::Document as _;
 use typst::syntax::Span;
-use typst::text::{FontInstance, Glyph, TextItem};
+use typst::text::{Font, FontInstance, Glyph, TextItem};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -376,12 +376,23 @@ impl Primer {
 }
 
 /// A digest of `runs`: each font's bytes and index, and each run's size, paint, language,
-/// glyphs and text.
+/// glyphs and text. (Each font's bytes are digested once, however many runs it has.)
 fn stable_digest(runs: &[TextItem]) -> String {
     use sha2::{Digest, Sha256};
+    // A set uses a handful of fonts: each font's digest, in the order first met.
+    let mut fonts: Vec<(&Font, [u8; 32])> = Vec::new();
     let mut hasher = Sha256::new();
     for run in runs {
-        hasher.update(Sha256::digest(run.font.data().as_slice()));
+        let run_font: &Font = &run.font;
+        let font = match fonts.iter().find(|(font, _)| *font == run_font) {
+            Some((_, digest)) => *digest,
+            None => {
+                let digest: [u8; 32] = Sha256::digest(run_font.data().as_slice()).into();
+                fonts.push((run_font, digest));
+                digest
+            }
+        };
+        hasher.update(font);
         hasher.update(run.font.index().to_le_bytes());
         hasher.update(format!(
             "{:?} {:?} {:?} {:?}",
