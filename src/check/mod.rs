@@ -12,13 +12,14 @@ pub mod rules;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::facts::claims::CleanText;
 use crate::facts::{ClaimPatterns, Fact, extract};
 use crate::project::relative_to_cwd;
-use crate::record::{LoadError, Record, load_record};
+use crate::record::{LoadError, Prose, Record, Sp, load_record};
 use crate::registry::{Registry, TreatyId};
 use crate::walk::{WalkOptions, walk};
 
@@ -203,6 +204,57 @@ pub struct Ctx<'a> {
     pub previous: Option<&'a Checked>,
     /// The other topics of the same country in the same edition.
     pub siblings: Vec<&'a Checked>,
+    /// The paragraphs of the summary and sections, cleaned once for all the rules that read
+    /// them (see [`Ctx::paragraphs`]).
+    paragraphs: OnceLock<Vec<Paragraph<'a>>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// What the rules see of `record`, whose facts are `facts`.
+    pub fn new(
+        record: &'a Record,
+        facts: &'a [Fact],
+        registry: &'a Registry,
+        previous: Option<&'a Checked>,
+        siblings: Vec<&'a Checked>,
+    ) -> Self {
+        Self {
+            record,
+            facts,
+            registry,
+            previous,
+            siblings,
+            paragraphs: OnceLock::new(),
+        }
+    }
+
+    /// Every paragraph of the record's summary and sections, in order, cleaned (markers
+    /// removed, line breaks folded). Worked out when a rule first asks for it.
+    pub fn paragraphs(&self) -> &[Paragraph<'a>] {
+        self.paragraphs.get_or_init(|| {
+            let mut out = Vec::new();
+            for (block, prose) in self.record.prose_blocks() {
+                for range in crate::record::prose::paragraph_ranges(&prose.value.text) {
+                    out.push(Paragraph {
+                        block: block.clone(),
+                        prose,
+                        clean: CleanText::new(&prose.value.text, range),
+                    });
+                }
+            }
+            out
+        })
+    }
+}
+
+/// One paragraph of a record's summary or of a section.
+pub struct Paragraph<'a> {
+    /// The name of its block: "summary", or the section's title.
+    pub block: String,
+    /// The prose it is part of.
+    pub prose: &'a Sp<Prose>,
+    /// Its text, cleaned, with a way back to the source.
+    pub clean: CleanText,
 }
 
 /// Severity settings: rule code or name to severity, `None` for "off".
@@ -396,13 +448,13 @@ pub fn check_files(
         .zip(links.par_iter())
         .flat_map_iter(|(c, (prev, sibs))| {
             let facts = own_facts(&c.record, c.facts.clone());
-            let ctx = Ctx {
-                record: &c.record,
-                facts: &facts,
+            let ctx = Ctx::new(
+                &c.record,
+                &facts,
                 registry,
-                previous: prev.as_ref().and_then(|p| neighbours.get(p)),
-                siblings: sibs.iter().filter_map(|p| neighbours.get(p)).collect(),
-            };
+                prev.as_ref().and_then(|p| neighbours.get(p)),
+                sibs.iter().filter_map(|p| neighbours.get(p)).collect(),
+            );
             check_record(&ctx, settings)
         })
         .collect();
@@ -579,4 +631,42 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
             Severity::Warning => (e, w + 1, i),
             Severity::Info => (e, w, i + 1),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::Ctx;
+    use crate::record::parse_record;
+    use crate::registry::Registry;
+
+    #[test]
+    fn a_records_paragraphs_are_its_summary_then_its_sections_cleaned() {
+        let text = "country = \"X\"\niso = \"XX\"\ntopic = \"cluster-munition-ban-policy\"\n\
+                    edition = 2022\nsummary = \"\"\"\nFirst, with a note.[^a]\n\nSecond\nline.\n\"\"\"\n\n\
+                    [[sections]]\ntitle = \"Policy\"\ntext = \"\"\"\nThird _here_.\n\"\"\"\n";
+        let record = parse_record(Path::new("x.toml"), text).expect("record");
+        let checks = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks");
+        let registry = Registry::load(&checks).expect("registry");
+        let ctx = Ctx::new(&record, &[], &registry, None, Vec::new());
+        let seen: Vec<(&str, &str)> = ctx
+            .paragraphs()
+            .iter()
+            .map(|p| (p.block.as_str(), p.clean.text.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("summary", "First, with a note."),
+                ("summary", "Second line."),
+                ("Policy", "Third here."),
+            ]
+        );
+        // Asked again, the same paragraphs, not cleaned anew.
+        assert!(std::ptr::eq(ctx.paragraphs(), ctx.paragraphs()));
+        let third = &ctx.paragraphs()[2];
+        let raw = third.prose.source_range(third.clean.raw_range(0..5));
+        assert_eq!(&text[raw], "Third");
+    }
 }

@@ -271,8 +271,8 @@ pub struct CleanText {
 impl CleanText {
     /// Cleans the raw prose range `range` of `raw`.
     pub fn new(raw: &str, range: Range<usize>) -> Self {
-        let mut text = String::new();
-        let mut map = Vec::new();
+        let mut text = String::with_capacity(range.len());
+        let mut map = Vec::with_capacity(range.len() + 1);
         let slice = &raw[range.clone()];
         let mut iter = slice.char_indices().peekable();
         let mut prev: Option<char> = None;

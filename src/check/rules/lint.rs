@@ -9,14 +9,11 @@ use crate::check::{Ctx, Draft, Label};
 use crate::facts::claims::CleanText;
 
 /// Each paragraph of the summary and sections, cleaned, with a way back to the source.
-fn paragraphs<'a>(ctx: &'a Ctx<'_>) -> Vec<(CleanText, &'a crate::record::Prose)> {
-    let mut out = Vec::new();
-    for (_, prose) in ctx.record.prose_blocks() {
-        for range in crate::record::prose::paragraph_ranges(&prose.value.text) {
-            out.push((CleanText::new(&prose.value.text, range), &prose.value));
-        }
-    }
-    out
+fn paragraphs<'c>(ctx: &'c Ctx<'_>) -> Vec<(&'c CleanText, &'c crate::record::Prose)> {
+    ctx.paragraphs()
+        .iter()
+        .map(|p| (&p.clean, &p.prose.value))
+        .collect()
 }
 
 fn span(
@@ -39,7 +36,7 @@ fn regex_rule(
             if let Some((message, text)) = make(&caps) {
                 out.push(Draft::new(
                     message,
-                    vec![Label::new(span(&clean, prose, m.range()), text)],
+                    vec![Label::new(span(clean, prose, m.range()), text)],
                 ));
             }
         }
@@ -84,7 +81,7 @@ pub fn doubled(ctx: &Ctx<'_>) -> Vec<Draft> {
                     let phrase = a.iter().map(|x| x.2.as_str()).collect::<Vec<_>>().join(" ");
                     out.push(Draft::new(
                         format!("\"{phrase}\" is written twice"),
-                        vec![Label::new(span(&clean, prose, range), "doubled")],
+                        vec![Label::new(span(clean, prose, range), "doubled")],
                     ));
                     i += 2 * n;
                     continue 'outer;
@@ -124,7 +121,7 @@ pub fn missing_space(ctx: &Ctx<'_>) -> Vec<Draft> {
             let shown = chunk.trim_matches(|c: char| !c.is_alphanumeric());
             out.push(Draft::new(
                 format!("missing space in \"{shown}\""),
-                vec![Label::new(span(&clean, prose, m.range()), "missing space")],
+                vec![Label::new(span(clean, prose, m.range()), "missing space")],
             ));
         }
     }
@@ -204,7 +201,7 @@ pub fn unbalanced(ctx: &Ctx<'_>) -> Vec<Draft> {
             out.push(Draft::new(
                 format!("paragraph has unbalanced {what}"),
                 vec![Label::new(
-                    span(&clean, prose, range),
+                    span(clean, prose, range),
                     format!("this mark has no partner: unbalanced {what}"),
                 )],
             ));

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::check::{Ctx, Draft, Label};
-use crate::facts::claims::{CleanText, sentences};
+use crate::facts::claims::sentences;
 use crate::record::Table;
 use crate::record::table::{figure, same_at_precision};
 
@@ -144,30 +144,27 @@ fn sentence_counts(sentence: &str) -> Vec<(String, u64, std::ops::Range<usize>)>
 /// Every count stated in the record's summary and sections.
 fn counts(ctx: &Ctx<'_>) -> Vec<Count> {
     let mut out = Vec::new();
-    for (block, prose) in ctx.record.prose_blocks() {
-        let text = &prose.value.text;
-        for range in crate::record::prose::paragraph_ranges(text) {
-            let clean = CleanText::new(text, range);
-            for sentence in sentences(&clean.text) {
-                let body = &clean.text[sentence.clone()];
-                if speaks_of_change(body) {
-                    continue;
-                }
-                let years: BTreeSet<i32> = YEAR
-                    .find_iter(body)
-                    .filter_map(|y| y.as_str().parse().ok())
-                    .collect();
-                for (what, value, at) in sentence_counts(body) {
-                    let raw = clean.raw_range(sentence.start + at.start..sentence.start + at.end);
-                    out.push(Count {
-                        what,
-                        value,
-                        written: body[at].to_string(),
-                        years: years.clone(),
-                        span: prose.value.source_range(raw),
-                        block: block.clone(),
-                    });
-                }
+    for paragraph in ctx.paragraphs() {
+        let (block, prose, clean) = (&paragraph.block, paragraph.prose, &paragraph.clean);
+        for sentence in sentences(&clean.text) {
+            let body = &clean.text[sentence.clone()];
+            if speaks_of_change(body) {
+                continue;
+            }
+            let years: BTreeSet<i32> = YEAR
+                .find_iter(body)
+                .filter_map(|y| y.as_str().parse().ok())
+                .collect();
+            for (what, value, at) in sentence_counts(body) {
+                let raw = clean.raw_range(sentence.start + at.start..sentence.start + at.end);
+                out.push(Count {
+                    what,
+                    value,
+                    written: body[at].to_string(),
+                    years: years.clone(),
+                    span: prose.value.source_range(raw),
+                    block: block.clone(),
+                });
             }
         }
     }

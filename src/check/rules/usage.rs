@@ -11,7 +11,8 @@ use crate::facts::claims::CleanText;
 use crate::record::{Prose, Sp};
 use crate::registry::{Registry, TreatyId};
 
-/// Every paragraph of `blocks`, cleaned, with its prose.
+/// Every paragraph of `blocks` (the citations' texts), cleaned, with its prose. (The summary's
+/// and sections' come from [`Ctx::paragraphs`].)
 fn paragraphs<'a>(blocks: impl Iterator<Item = &'a Sp<Prose>>) -> Vec<(CleanText, &'a Prose)> {
     let mut out = Vec::new();
     for prose in blocks {
@@ -20,11 +21,6 @@ fn paragraphs<'a>(blocks: impl Iterator<Item = &'a Sp<Prose>>) -> Vec<(CleanText
         }
     }
     out
-}
-
-/// The summary and sections.
-fn body<'a>(ctx: &'a Ctx<'_>) -> impl Iterator<Item = &'a Sp<Prose>> {
-    ctx.record.prose_blocks().map(|(_, prose)| prose)
 }
 
 /// A title as compared: lower case, letters and digits only (spaces, hyphens and punctuation
@@ -92,8 +88,9 @@ fn opens_title(word: &str, first: &str) -> bool {
 pub fn misspelt_title(ctx: &Ctx<'_>) -> Vec<Draft> {
     let titles = known_titles(ctx.registry);
     let mut out = Vec::new();
-    let footnotes = ctx.record.citations.iter().map(|c| &c.text);
-    for (clean, prose) in paragraphs(body(ctx).chain(footnotes)) {
+    let footnotes = paragraphs(ctx.record.citations.iter().map(|c| &c.text));
+    let body = ctx.paragraphs().iter().map(|p| (&p.clean, &p.prose.value));
+    for (clean, prose) in body.chain(footnotes.iter().map(|(clean, prose)| (clean, *prose))) {
         let words = words(&clean.text);
         let mut k = 0;
         'words: while k < words.len() {
@@ -160,7 +157,7 @@ static COUNTRY_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 /// United States government") are passed over.
 pub fn country_adjective(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
-    for (clean, prose) in paragraphs(body(ctx)) {
+    for (clean, prose) in ctx.paragraphs().iter().map(|p| (&p.clean, &p.prose.value)) {
         for caps in COUNTRY_NOUN.captures_iter(&clean.text) {
             let (Some(whole), Some(country), Some(noun)) =
                 (caps.get(0), caps.name("country"), caps.name("noun"))

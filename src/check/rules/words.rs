@@ -7,7 +7,6 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::check::{Ctx, Draft, Label};
-use crate::facts::claims::CleanText;
 
 /// Every English word the checker knows, as listed (proper nouns capitalised).
 static WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
@@ -211,20 +210,18 @@ fn not_letter_or_digit(c: char) -> bool {
 pub fn glued_words(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     let mut names: Option<HashSet<String>> = None;
-    for (_, prose) in ctx.record.prose_blocks() {
-        let prose = &prose.value;
-        for range in crate::record::prose::paragraph_ranges(&prose.text) {
-            let clean = CleanText::new(&prose.text, range);
-            for token in tokens(&clean.text) {
-                let word = &clean.text[token.clone()];
-                let Some((_, split)) = split_glued(word) else {
-                    continue;
-                };
-                let names = names.get_or_insert_with(|| known_names(ctx));
-                if names.contains(&word.to_lowercase()) {
-                    continue;
-                }
-                out.push(
+    for paragraph in ctx.paragraphs() {
+        let (prose, clean) = (&paragraph.prose.value, &paragraph.clean);
+        for token in tokens(&clean.text) {
+            let word = &clean.text[token.clone()];
+            let Some((_, split)) = split_glued(word) else {
+                continue;
+            };
+            let names = names.get_or_insert_with(|| known_names(ctx));
+            if names.contains(&word.to_lowercase()) {
+                continue;
+            }
+            out.push(
                     Draft::new(
                         format!("\"{word}\" looks like two words run together"),
                         vec![Label::new(
@@ -236,7 +233,6 @@ pub fn glued_words(ctx: &Ctx<'_>) -> Vec<Draft> {
                         "add the lost space (\"{split}\"); if \"{word}\" is a name, suppress the finding with `matching = \"{word}\"`"
                     )),
                 );
-            }
         }
     }
     out
