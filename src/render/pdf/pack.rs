@@ -160,10 +160,11 @@ fn by_shape(objects: Vec<Object<'_>>) -> Vec<Object<'_>> {
     }
     let mut groups: Vec<(&[u8], Vec<usize>)> = groups.into_iter().collect();
     groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let numbers: Vec<u32> = objects.iter().map(|o| o.number).collect();
     let mut slots: Vec<Option<Object<'_>>> = objects.into_iter().map(Some).collect();
     let mut ordered = Vec::with_capacity(slots.len());
     for (_, mut members) in groups {
-        members.sort_unstable_by_key(|&i| slots[i].as_ref().map(|o| o.number));
+        members.sort_unstable_by_key(|&i| numbers[i]);
         ordered.extend(members.into_iter().filter_map(|i| slots[i].take()));
     }
     ordered
