@@ -3,29 +3,29 @@
 //! Typst's PDFs end with a classic cross-reference table, which gives every object's offset:
 //! each object is a slice of the file, from its offset to the next. A stream object is copied
 //! as it is; every other object's value goes into an object stream of [`PER_STREAM`]
-//! (ISO 32000-1, 7.5.7), the streams compressed in parallel; a cross-reference stream
-//! (7.5.8) ends the file, with the trailer's entries. The small objects go into the streams
-//! grouped by kind (their text with the digits left out: the table cells together, then the
-//! rows...), which deflate compresses better than the order Typst wrote them in, and every
-//! object is numbered anew in that order ([`Renumbering`]), so that the cross-reference
-//! stream's rows stay in order too. Nothing is parsed beyond the references, so packing a
-//! book takes a fraction of the time and memory of reading it as objects.
+//! (ISO 32000-1, 7.5.7), the streams compressed in parallel (with libdeflate); a
+//! cross-reference stream (7.5.8) ends the file, with the trailer's entries. The small objects
+//! go into the streams grouped by kind (their text with the digits left out: the table cells
+//! together, then the rows...), which deflate compresses better than the order Typst wrote
+//! them in, and every object is numbered anew in that order ([`Renumbering`]), so that the
+//! cross-reference stream's rows stay in order too. Nothing is parsed beyond the references,
+//! so packing a book takes a fraction of the time and memory of reading it as objects.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::Write;
 
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
+use libdeflater::{CompressionLvl, Compressor};
 use rayon::prelude::*;
 
 use super::PdfError;
 use super::renumber::Renumbering;
 use super::source::{Object, Source, find};
 
-/// Flate level of the object streams: with the objects grouped by kind, level 5 packs the
-/// 200-profile book smaller than 6 does, and faster.
-const LEVEL: u32 = 5;
+/// Flate level of the object streams and the cross-reference stream (libdeflate's scale).
+/// On the 200-profile book's object streams (7.7 MB of text) level 5 writes 0.94 MB in
+/// about 60 ms; 4 writes 1.04 MB in about the same time, 6 writes 0.87 MB in half as long
+/// again. (zlib's level 5 wrote 1.02 MB in about 80 ms.)
+const LEVEL: i32 = 5;
 
 /// Objects to an object stream.
 const PER_STREAM: usize = 1000;
@@ -115,7 +115,10 @@ fn object_stream(
         numbers.apply_copied_into(object.copied, object.value, &mut body)?;
         body.push(b'\n');
     }
-    let content = deflate(&[table.as_bytes(), &body]).map_err(PdfError::Write)?;
+    let mut text = Vec::with_capacity(table.len() + body.len());
+    text.extend_from_slice(table.as_bytes());
+    text.extend_from_slice(&body);
+    let content = deflate(&text).map_err(PdfError::Write)?;
     let mut value = format!(
         "<</Type/ObjStm/N {}/First {}/Filter/FlateDecode/Length {}>>\nstream\n",
         objects.len(),
@@ -130,21 +133,28 @@ fn object_stream(
 }
 
 thread_local! {
-    /// One compressor per thread, reset for each stream: setting one up (its window and
-    /// hash tables) costs more instructions than compressing a small object stream.
-    static ENCODER: RefCell<ZlibEncoder<Vec<u8>>> =
-        RefCell::new(ZlibEncoder::new(Vec::new(), Compression::new(LEVEL)));
+    /// One compressor per thread, used for each stream: setting one up (its hash tables)
+    /// costs more than compressing a small object stream.
+    static COMPRESSOR: RefCell<Option<Compressor>> = const { RefCell::new(None) };
 }
 
-/// `parts`, one after the other, compressed with flate at [`LEVEL`].
-fn deflate(parts: &[&[u8]]) -> std::io::Result<Vec<u8>> {
-    ENCODER.with_borrow_mut(|encoder| {
-        encoder.reset(Vec::new())?;
-        for part in parts {
-            encoder.write_all(part)?;
-        }
-        encoder.try_finish()?;
-        Ok(std::mem::take(encoder.get_mut()))
+/// `text` compressed with flate at [`LEVEL`], in zlib's format (what `/FlateDecode` reads).
+fn deflate(text: &[u8]) -> std::io::Result<Vec<u8>> {
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        let compressor = match compressor {
+            Some(compressor) => compressor,
+            None => {
+                let level = CompressionLvl::new(LEVEL)
+                    .map_err(|_| std::io::Error::other("no such compression level"))?;
+                compressor.insert(Compressor::new(level))
+            }
+        };
+        let mut out = vec![0; compressor.zlib_compress_bound(text.len())];
+        let written = compressor
+            .zlib_compress(text, &mut out)
+            .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
+        out.truncate(written);
+        Ok(out)
     })
 }
 
@@ -220,7 +230,7 @@ fn write_xref_stream(
         rows.extend(row.iter().zip(above).map(|(b, a)| b.wrapping_sub(a)));
         above = row;
     }
-    let content = deflate(&[&rows])?;
+    let content = deflate(&rows)?;
     let rest = without_size(trailer);
     out.extend_from_slice(format!("{number} 0 obj\n<<").as_bytes());
     out.extend_from_slice(&rest);
