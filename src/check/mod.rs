@@ -257,6 +257,13 @@ pub struct Paragraph<'a> {
     pub clean: CleanText,
 }
 
+impl Paragraph<'_> {
+    /// Its cleaned text and the prose it maps back into.
+    pub fn text_and_prose(&self) -> (&CleanText, &Prose) {
+        (&self.clean, &self.prose.value)
+    }
+}
+
 /// Severity settings: rule code or name to severity, `None` for "off".
 #[derive(Debug, Clone, Default)]
 pub struct Settings {

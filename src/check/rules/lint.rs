@@ -5,14 +5,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::check::{Ctx, Draft, Label};
+use crate::check::{Ctx, Draft, Label, Paragraph};
 use crate::facts::claims::CleanText;
 
 /// Each paragraph of the summary and sections, cleaned, with a way back to the source.
 fn paragraphs<'c>(ctx: &'c Ctx<'_>) -> Vec<(&'c CleanText, &'c crate::record::Prose)> {
     ctx.paragraphs()
         .iter()
-        .map(|p| (&p.clean, &p.prose.value))
+        .map(Paragraph::text_and_prose)
         .collect()
 }
 

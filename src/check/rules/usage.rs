@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::check::{Ctx, Draft, Label};
+use crate::check::{Ctx, Draft, Label, Paragraph};
 use crate::facts::claims::CleanText;
 use crate::record::{Prose, Sp};
 use crate::registry::{Registry, TreatyId};
@@ -89,7 +89,7 @@ pub fn misspelt_title(ctx: &Ctx<'_>) -> Vec<Draft> {
     let titles = known_titles(ctx.registry);
     let mut out = Vec::new();
     let footnotes = paragraphs(ctx.record.citations.iter().map(|c| &c.text));
-    let body = ctx.paragraphs().iter().map(|p| (&p.clean, &p.prose.value));
+    let body = ctx.paragraphs().iter().map(Paragraph::text_and_prose);
     for (clean, prose) in body.chain(footnotes.iter().map(|(clean, prose)| (clean, *prose))) {
         let words = words(&clean.text);
         let mut k = 0;
@@ -157,7 +157,7 @@ static COUNTRY_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 /// United States government") are passed over.
 pub fn country_adjective(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
-    for (clean, prose) in ctx.paragraphs().iter().map(|p| (&p.clean, &p.prose.value)) {
+    for (clean, prose) in ctx.paragraphs().iter().map(Paragraph::text_and_prose) {
         for caps in COUNTRY_NOUN.captures_iter(&clean.text) {
             let (Some(whole), Some(country), Some(noun)) =
                 (caps.get(0), caps.name("country"), caps.name("noun"))

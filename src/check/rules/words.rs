@@ -221,18 +221,20 @@ pub fn glued_words(ctx: &Ctx<'_>) -> Vec<Draft> {
             if names.contains(&word.to_lowercase()) {
                 continue;
             }
+            let help = format!(
+                "add the lost space (\"{split}\"); if \"{word}\" is a name, suppress the \
+                 finding with `matching = \"{word}\"`"
+            );
             out.push(
-                    Draft::new(
-                        format!("\"{word}\" looks like two words run together"),
-                        vec![Label::new(
-                            prose.source_range(clean.raw_range(token)),
-                            format!("write \"{split}\""),
-                        )],
-                    )
-                    .help(format!(
-                        "add the lost space (\"{split}\"); if \"{word}\" is a name, suppress the finding with `matching = \"{word}\"`"
-                    )),
-                );
+                Draft::new(
+                    format!("\"{word}\" looks like two words run together"),
+                    vec![Label::new(
+                        prose.source_range(clean.raw_range(token)),
+                        format!("write \"{split}\""),
+                    )],
+                )
+                .help(help),
+            );
         }
     }
     out
