@@ -1,10 +1,12 @@
 //! Running jobs: profiles laid out several to a document, in parallel; each one's PDF
 //! written from its pages; then each book from the same pages.
 //!
-//! Laying out [`BATCH`] profiles in one Typst document instead of one document each saves
-//! the work every document repeats (and lets Typst lay out their page runs in parallel). A
-//! document that fails or warns is laid out again one profile at a time, so every error and
-//! warning is reported on the record it concerns.
+//! Laying out up to [`BATCH`] profiles in one Typst document instead of one document each
+//! saves the work every document repeats (and lets Typst lay out their page runs in
+//! parallel); the last documents of a run hold fewer (see [`batches`]), so that no thread
+//! waits long for the others at the end of the layout. A document that fails or warns is
+//! laid out again one profile at a time, so every error and warning is reported on the
+//! record it concerns.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -25,8 +27,12 @@ use super::{
     write_atomically,
 };
 
-/// Profiles laid out in one document.
+/// Profiles laid out in one document, at most.
 pub const BATCH: usize = 8;
+
+/// How much smaller than what is left the documents at the end of a run are: each holds at
+/// most a quarter of the profiles not yet given to one.
+const TAPER: usize = 4;
 
 /// Stack of each thread that lays out or writes PDFs: Typst recurses as deep as the content
 /// nests, and a thread waiting on a join may run other jobs on top of its own.
@@ -63,7 +69,8 @@ impl Renderer {
     /// `progress` after each, and returns the results in the order of `jobs`.
     ///
     /// The profiles to lay out are those whose PDF is to be written and every profile of a
-    /// book to be made; they are laid out [`BATCH`] to a document, a document per thread.
+    /// book to be made; they are laid out up to [`BATCH`] to a document ([`batches`]), a
+    /// document per thread.
     /// Where there is a book, the books are then written on one thread, from the same pages,
     /// while the profiles' PDFs are made on the others; where there is none, each profile's
     /// PDF is made as soon as its document is laid out, and its pages let go. Typst's
@@ -165,9 +172,12 @@ impl Renderer {
         // for the next run of a watch session, which keeps what this run used.
         typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
         let books = self.lay_out_books(jobs, members, (&laid_out, &runs), write);
-        let documents: Vec<String> = members
-            .chunks(BATCH)
-            .map(|batch| self.batch_key(batch))
+        let documents: Vec<String> = batches(members)
+            .iter()
+            .flat_map(|batch| {
+                let key = self.batch_key(batch);
+                batch.iter().map(move |_| key.clone())
+            })
             .collect();
         let in_book: Vec<Option<InBook<'_>>> = members
             .iter()
@@ -177,12 +187,12 @@ impl Renderer {
                 Some(InBook {
                     set: &plan.set,
                     kept: kept_pdfs,
-                    document: &documents[i / BATCH],
+                    document: &documents[i],
                 })
             })
             .collect();
         let (raws, own_pdfs) = rayon::join(
-            || self.raw_members(jobs, members, &laid_out, &in_book, write),
+            || self.raw_members(jobs, members, laid_out, &in_book, write),
             || {
                 books
                     .par_iter()
@@ -193,7 +203,7 @@ impl Renderer {
         let raw_of: HashMap<&str, &[u8]> = members
             .iter()
             .zip(&raws)
-            .filter_map(|(m, raw)| Some((m.profile.part.as_str(), raw.as_deref()?)))
+            .filter_map(|(m, raw)| Some((m.profile.part.as_str(), raw.as_ref()?.pdf.as_slice())))
             .collect();
         rayon::join(
             || {
@@ -207,36 +217,36 @@ impl Renderer {
                 }
             },
             || {
-                (members, &laid_out, &in_book, &raws)
+                (members, &in_book, &raws)
                     .into_par_iter()
-                    .for_each(|(member, part, book, raw)| {
+                    .for_each(|(member, book, raw)| {
                         if let (Some(book), Some(raw)) = (book, raw) {
-                            self.write_numbered_member(jobs, member, part, book.set, raw, write);
+                            self.write_numbered_member(jobs, member, book.set, raw, write);
                         }
                     });
             },
         );
         kept_pdfs.prune();
-        // Freed on every thread: one thread freeing all the pages would keep the others idle.
-        laid_out.into_par_iter().for_each(drop);
     }
 
     /// Each member's PDF as Typst writes it when it goes into a book (`in_book`), with its
     /// book's font subsets; a member whose PDF cannot be made is handed to `write` as failed.
-    /// A member of no book gets its own subsets and is handed to `write` at once.
+    /// A member of no book gets its own subsets and is handed to `write` at once. Each
+    /// member's pages are let go as soon as its PDF is made, on the thread that made it (one
+    /// thread freeing them all at the end would keep the others idle).
     fn raw_members(
         &self,
         jobs: &[Job],
         members: &[Member<'_>],
-        laid_out: &[LaidOutPart],
+        laid_out: Vec<LaidOutPart>,
         in_book: &[Option<InBook<'_>>],
         write: &(dyn Fn(usize, MadeJob) + Sync),
-    ) -> Vec<Option<Vec<u8>>> {
+    ) -> Vec<Option<RawMember>> {
         (members, laid_out, in_book)
             .into_par_iter()
             .map(|(member, part, book)| {
                 let Some(book) = book else {
-                    self.write_member(jobs, member, part, write);
+                    self.write_member(jobs, member, &part, write);
                     return None;
                 };
                 let raw = part
@@ -248,7 +258,11 @@ impl Renderer {
                         self.kept_pdf(book.kept, book.document, book.set, pages, settings)
                     });
                 match raw {
-                    Ok(raw) => Some(raw),
+                    Ok(pdf) => Some(RawMember {
+                        pdf,
+                        pages: part.0.as_ref().map_or(0, Pages::len),
+                        warnings: part.1,
+                    }),
                     Err(error) => {
                         if let Some(i) = member.job {
                             write(i, made_job(&jobs[i], Err(error), part.1.clone()));
@@ -267,18 +281,17 @@ impl Renderer {
         &self,
         jobs: &[Job],
         member: &Member<'_>,
-        part: &LaidOutPart,
         set: &PdfSet,
-        raw: &[u8],
+        raw: &RawMember,
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
-        let (Some(i), Ok(pages)) = (member.job, &part.0) else {
+        let Some(i) = member.job else {
             return;
         };
         let made = self
-            .numbered_profile(set, raw, pages.len())
+            .numbered_profile(set, &raw.pdf, raw.pages)
             .map(|pdf| (pdf, Vec::new()));
-        write(i, made_job(&jobs[i], made, part.1.clone()));
+        write(i, made_job(&jobs[i], made, raw.warnings.clone()));
     }
 
     /// Every book of `jobs` laid out around its profiles' pages (`laid_out`, those of
@@ -312,11 +325,11 @@ impl Renderer {
         books
     }
 
-    /// Lays out `members` [`BATCH`] to a document, the documents in parallel on the
+    /// Lays out `members` in the documents of [`batches`], in parallel on the
     /// current rayon pool, handing each document's index, members and their pages (in
     /// order) to `done` as soon as it is laid out.
     fn lay_out_batches<'j>(&self, members: &[Member<'j>], done: &BatchDone<'j, '_>) {
-        let batches: Vec<&[Member<'_>]> = members.chunks(BATCH).collect();
+        let batches = batches(members);
         let next = AtomicUsize::new(0);
         let workers = rayon::current_num_threads().clamp(1, batches.len().max(1));
         rayon::scope(|scope| {
@@ -342,8 +355,8 @@ impl Renderer {
     /// The glyphs of each member's pages are gathered as soon as its document is laid out,
     /// on the thread that laid it out.
     fn lay_out_members(&self, members: &[Member<'_>]) -> (Vec<LaidOutPart>, Vec<GlyphRuns>) {
-        let slots: Vec<Mutex<Vec<(LaidOutPart, GlyphRuns)>>> = members
-            .chunks(BATCH)
+        let slots: Vec<Mutex<Vec<(LaidOutPart, GlyphRuns)>>> = batches(members)
+            .iter()
             .map(|_| Mutex::new(Vec::new()))
             .collect();
         self.lay_out_batches(members, &|b, _, parts| {
@@ -509,15 +522,16 @@ impl Renderer {
         profiles: &HashMap<&str, Option<LaidOutProfile<'_>>>,
     ) -> Result<BookPlan<'b>, JobError> {
         let mut warnings = Vec::new();
-        let mut parts = Vec::with_capacity(book.parts.len());
+        let mut sections = Vec::new();
+        let mut counts = Vec::with_capacity(book.parts.len());
         // Each part's glyphs: the profiles' were gathered as they were laid out.
         let mut part_runs = Vec::with_capacity(book.parts.len());
         for piece in &book.parts {
-            parts.push(match piece {
+            counts.push(match piece {
                 BookPiece::Profile(profile) => match profiles.get(profile.part.as_str()) {
                     Some(Some((pages, runs))) => {
                         part_runs.push(Cow::Borrowed(*runs));
-                        (*pages).clone()
+                        pages.len()
                     }
                     _ => return Err(JobError::ProfileFailed(profile.document.main_path.clone())),
                 },
@@ -527,11 +541,11 @@ impl Renderer {
                     warnings.append(&mut said);
                     let pages = laid_out.pages();
                     part_runs.push(Cow::Owned(GlyphRuns::of([&pages])));
-                    pages
+                    sections.push(pages);
+                    sections.last().map_or(0, Pages::len)
                 }
             });
         }
-        let counts: Vec<usize> = parts.iter().map(Pages::len).collect();
         let (front, folios) = number_pages(&book.front, &counts);
         let stem = format!("/book-{}", book.edition);
         let front_document = document(
@@ -562,7 +576,7 @@ impl Renderer {
         Ok(BookPlan {
             book,
             front,
-            parts,
+            sections,
             folios,
             set,
             warnings,
@@ -578,12 +592,11 @@ impl Renderer {
             metadata: None,
         };
         let front = self.primed_pdf(&plan.set, &plan.front, &settings)?;
-        let mut sections = Vec::new();
-        for (piece, pages) in plan.book.parts.iter().zip(&plan.parts) {
-            if let BookPiece::Section(_) = piece {
-                sections.push(self.primed_pdf(&plan.set, pages, &settings)?);
-            }
-        }
+        let sections = plan
+            .sections
+            .iter()
+            .map(|pages| self.primed_pdf(&plan.set, pages, &settings))
+            .collect::<Result<_, _>>()?;
         let folios = self.primed_pdf(&plan.set, &plan.folios, &sheet_settings())?;
         Ok(BookOwnPdfs {
             front,
@@ -637,8 +650,9 @@ struct BookPlan<'b> {
     book: &'b BookJob,
     /// The front matter, its last pages standing for the parts.
     front: Pages,
-    /// Each part's pages, in order.
-    parts: Vec<Pages>,
+    /// Each section's pages, in order (a profile's pages are its own, and let go once its PDF
+    /// is made).
+    sections: Vec<Pages>,
     /// The parts' page numbers, one to a page.
     folios: Pages,
     /// What every PDF of the book shares.
@@ -655,6 +669,16 @@ impl BookPlan<'_> {
             .iter()
             .any(|piece| matches!(piece, BookPiece::Profile(p) if p.part == part))
     }
+}
+
+/// A profile's PDF as Typst wrote it for its book, and what its own PDF still needs of its
+/// pages once they are let go.
+struct RawMember {
+    pdf: Vec<u8>,
+    /// How many pages it has.
+    pages: usize,
+    /// The compiler's warnings about it.
+    warnings: Vec<TypstDiagnostic>,
 }
 
 /// A book's own PDFs as Typst wrote them (see [`Renderer::book_own_pdfs`]).
@@ -675,8 +699,12 @@ where
     let (sender, receiver) = mpsc::channel::<(usize, MadeJob)>();
     let receiver = Mutex::new(receiver);
     let writer = || {
-        // The lock is held while waiting, so writers take the jobs one at a time, in order.
-        while let Ok((i, made)) = lock(&receiver).recv() {
+        // The lock is held while waiting, so writers take the jobs one at a time, in order;
+        // it is let go before the job is finished (a guard in a `while let` condition would
+        // live through the loop's body and have the writers write one at a time).
+        loop {
+            let next = lock(&receiver).recv();
+            let Ok((i, made)) = next else { break };
             finish(i, made);
         }
     };
@@ -733,6 +761,22 @@ fn members(jobs: &[Job]) -> Vec<Member<'_>> {
         }
     }
     members
+}
+
+/// `members` cut into the documents they are laid out in, in order: [`BATCH`] to a document
+/// while many are left, then each document a [`TAPER`]th of what is left (at least one), so
+/// that the last documents, which one thread may lay out while the others have nothing left
+/// to do, are short. The cut depends on the members alone, never on the number of threads,
+/// so the PDFs are the same whatever `--jobs` is.
+fn batches<T>(members: &[T]) -> Vec<&[T]> {
+    let mut batches = Vec::new();
+    let mut rest = members;
+    while !rest.is_empty() {
+        let (batch, after) = rest.split_at(rest.len().div_ceil(TAPER).clamp(1, BATCH));
+        batches.push(batch);
+        rest = after;
+    }
+    batches
 }
 
 /// One document laying out `batch`'s profiles one after the other.
@@ -914,4 +958,28 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BATCH, batches};
+
+    #[test]
+    fn documents_hold_every_profile_once_in_order_and_taper_at_the_end() {
+        let members: Vec<usize> = (0..200).collect();
+        let cut = batches(&members);
+        let sizes: Vec<usize> = cut.iter().map(|batch| batch.len()).collect();
+        assert_eq!(cut.concat(), members);
+        assert!(sizes.iter().all(|&n| (1..=BATCH).contains(&n)));
+        assert!(sizes.windows(2).all(|pair| pair[0] >= pair[1]));
+        assert_eq!(&sizes[..22], &[BATCH; 22]);
+        assert_eq!(&sizes[22..], &[6, 5, 4, 3, 2, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn few_profiles_are_laid_out_one_to_a_document_at_the_end() {
+        let members: Vec<usize> = (0..3).collect();
+        assert_eq!(batches(&members), vec![&[0][..], &[1][..], &[2][..]]);
+        assert!(batches::<usize>(&[]).is_empty());
+    }
 }
