@@ -107,7 +107,20 @@ impl Renderer {
 
 /// Renders the records `request` names into its output directory: only the outputs whose
 /// inputs changed since the last run (all with `force`), profiles in parallel, then books.
+/// All of it runs on `request.jobs` threads, the loading and planning too.
 pub fn render_project(
+    project: &Project,
+    request: &RenderRequest,
+    observe: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<RenderSummary, RenderError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(request.jobs.unwrap_or(0))
+        .build()?;
+    pool.install(|| render_here(project, request, observe))
+}
+
+/// [`render_project`] on the current rayon pool.
+fn render_here(
     project: &Project,
     request: &RenderRequest,
     observe: &(dyn Fn(Progress<'_>) + Sync),
@@ -142,9 +155,6 @@ pub fn render_project(
     if removed > 0 {
         observe(Progress::RemovedTemporaries(removed));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(request.jobs.unwrap_or(0))
-        .build()?;
     let mut manifest = Manifest::load(&out_dir);
     let plan = Plan::new(jobs, &manifest, &out_dir, request.force);
     observe(Progress::Planned {
@@ -154,8 +164,7 @@ pub fn render_project(
     if !plan.stale.is_empty() {
         create_out_dir(&out_dir)?;
     }
-    let results = pool
-        .install(|| renderer.run_jobs(&plan.stale, &out_dir, &|r| observe(Progress::Rendered(r))));
+    let results = renderer.run_jobs(&plan.stale, &out_dir, &|r| observe(Progress::Rendered(r)));
     for (job, result) in plan.stale.iter().zip(&results) {
         manifest.update(job, result);
     }
