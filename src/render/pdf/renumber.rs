@@ -178,8 +178,13 @@ fn scan(
                 after = key;
                 line_end(text, at)
             }
+            _ if is_whitespace(byte) => {
+                // White space between a key and its value, read as one run.
+                after = key;
+                whitespace_end(text, at)
+            }
             _ => {
-                // White space between a key and its value.
+                // The end of a dictionary, or another delimiter read on its own.
                 after = key;
                 at + 1
             }
@@ -307,30 +312,29 @@ fn whitespace_end(text: &[u8], at: usize) -> usize {
 
 /// PDF's white-space characters (7.2.2, table 1).
 pub(super) fn is_whitespace(byte: u8) -> bool {
-    matches!(byte, b'\0' | b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+    WHITESPACE[usize::from(byte)]
 }
 
 /// Neither white space nor a delimiter (7.2.2, table 2).
 pub(super) fn is_regular(byte: u8) -> bool {
-    !matches!(
-        byte,
-        b'\0'
-            | b'\t'
-            | b'\n'
-            | b'\x0C'
-            | b'\r'
-            | b' '
-            | b'('
-            | b')'
-            | b'<'
-            | b'>'
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'/'
-            | b'%'
-    )
+    !WHITESPACE[usize::from(byte)] && !DELIMITER[usize::from(byte)]
+}
+
+/// Whether each byte is white space: a table, as the scanner asks it of every byte.
+const WHITESPACE: [bool; 256] = byte_set(b"\0\t\n\x0C\r ");
+
+/// Whether each byte is a delimiter.
+const DELIMITER: [bool; 256] = byte_set(b"()<>[]{}/%");
+
+/// A table of which bytes are among `bytes`.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
 }
 
 #[cfg(test)]
@@ -406,6 +410,11 @@ mod tests {
         assert_eq!(
             copied("<</ID %a comment\n (x)/Headers [ (y) ]>>"),
             "<</ID %a comment\n (p1-x)/Headers [ (p1-y) ]>>"
+        );
+        // A run of white space of every kind, as Typst indents, between key and value.
+        assert_eq!(
+            copied("<<\n  /ID \t\r\n\x0C\0 (x)\n  /P  1\n 0\t R\n>>"),
+            "<<\n  /ID \t\r\n\x0C\0 (p1-x)\n  /P  3\n 0\t R\n>>"
         );
     }
 
