@@ -255,17 +255,22 @@ impl Renderer {
                     .map_err(|errors| JobError::Typst(errors.clone()))
                     .and_then(|pages| {
                         let settings = &member.profile.settings;
-                        self.kept_pdf(book.kept, book.document, book.set, pages, settings)
+                        let pdf =
+                            self.kept_pdf(book.kept, book.document, book.set, pages, settings)?;
+                        Ok((pdf, pages.len()))
                     });
+                // The member's pages are let go here, once its PDF is made.
+                let (pages, warnings) = part;
+                drop(pages);
                 match raw {
-                    Ok(pdf) => Some(RawMember {
+                    Ok((pdf, pages)) => Some(RawMember {
                         pdf,
-                        pages: part.0.as_ref().map_or(0, Pages::len),
-                        warnings: part.1,
+                        pages,
+                        warnings,
                     }),
                     Err(error) => {
                         if let Some(i) = member.job {
-                            write(i, made_job(&jobs[i], Err(error), part.1.clone()));
+                            write(i, made_job(&jobs[i], Err(error), warnings));
                         }
                         None
                     }
@@ -541,8 +546,9 @@ impl Renderer {
                     warnings.append(&mut said);
                     let pages = laid_out.pages();
                     part_runs.push(Cow::Owned(GlyphRuns::of([&pages])));
+                    let count = pages.len();
                     sections.push(pages);
-                    sections.last().map_or(0, Pages::len)
+                    count
                 }
             });
         }
