@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
-use super::kept::KeptPdfs;
+use super::kept::{KeptPdfs, PdfBytes};
 use super::shared::{PdfSet, sheet_settings};
 use super::typst::{self, GlyphRuns, Pages};
 use super::{
@@ -159,7 +159,7 @@ impl Renderer {
     /// Lays every profile out, then each book around its profiles' pages; then makes the
     /// profiles' PDFs as Typst writes them in parallel (each book's own pages beside them);
     /// then joins each book from them while the profiles' own PDFs are numbered from the
-    /// same PDFs on the other threads.
+    /// same PDFs on the other threads, and the PDFs are kept for the next run.
     fn write_with_books(
         &self,
         jobs: &[Job],
@@ -203,7 +203,7 @@ impl Renderer {
         let raw_of: HashMap<&str, &[u8]> = members
             .iter()
             .zip(&raws)
-            .filter_map(|(m, raw)| Some((m.profile.part.as_str(), raw.as_ref()?.pdf.as_slice())))
+            .filter_map(|(m, raw)| Some((m.profile.part.as_str(), &raw.as_ref()?.pdf[..])))
             .collect();
         rayon::join(
             || {
@@ -224,9 +224,9 @@ impl Renderer {
                             self.write_numbered_member(jobs, member, book.set, raw, write);
                         }
                     });
+                kept_pdfs.save();
             },
         );
-        kept_pdfs.prune();
     }
 
     /// Each member's PDF as Typst writes it when it goes into a book (`in_book`), with its
@@ -680,7 +680,7 @@ impl BookPlan<'_> {
 /// A profile's PDF as Typst wrote it for its book, and what its own PDF still needs of its
 /// pages once they are let go.
 struct RawMember {
-    pdf: Vec<u8>,
+    pdf: PdfBytes,
     /// How many pages it has.
     pages: usize,
     /// The compiler's warnings about it.

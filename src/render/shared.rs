@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::data::{Folio, Side};
-use super::kept::KeptPdfs;
+use super::kept::{KeptPdfs, PdfBytes};
 use super::pdf;
 use super::typst::PdfMetadata;
 use super::typst::{self, GlyphRuns, Pages, Primer};
@@ -104,7 +104,7 @@ impl Renderer {
         set: &PdfSet,
         pages: &Pages,
         settings: &PdfSettings,
-    ) -> Result<Vec<u8>, JobError> {
+    ) -> Result<PdfBytes, JobError> {
         let key = self.key(&[
             document,
             &settings.ident,
@@ -114,8 +114,8 @@ impl Renderer {
         if let Some(pdf) = kept.get(&settings.ident, &key) {
             return Ok(pdf);
         }
-        let pdf = self.primed_pdf(set, pages, settings)?;
-        kept.put(&settings.ident, &key, &pdf);
+        let pdf = PdfBytes::from(self.primed_pdf(set, pages, settings)?);
+        kept.put(&settings.ident, &key, pdf.clone());
         Ok(pdf)
     }
 

@@ -341,15 +341,11 @@ fn a_synthetic_corpus_restates_its_denials_consistently() {
     );
 }
 
-/// The kept PDFs of `out` (their file names) and when each was written.
-fn kept(out: &Path) -> BTreeMap<String, SystemTime> {
-    std::fs::read_dir(out.join(dossier::render::KEPT_DIR))
-        .expect("the kept PDFs")
-        .flatten()
-        .map(|entry| {
-            let modified = entry.metadata().and_then(|m| m.modified()).expect("mtime");
-            (entry.file_name().to_string_lossy().into_owned(), modified)
-        })
+/// The kept PDFs of `out`: their names and the run that made each.
+fn kept(out: &Path) -> BTreeMap<String, u64> {
+    dossier::render::kept_pdfs(out)
+        .into_iter()
+        .map(|kept| (kept.name, kept.run))
         .collect()
 }
 
@@ -382,10 +378,13 @@ fn a_book_made_again_joins_the_kept_pdfs_of_the_profiles_that_did_not_change() {
     assert!(run.stderr.contains("2 PDFs written"), "{}", run.stderr);
     let after = kept(&out);
     assert_eq!(after.len(), 12, "the older versions are gone: {after:?}");
+    assert!(before.values().all(|&run| run == 1), "{before:?}");
     let unchanged = before
         .iter()
-        .filter(|(name, written)| after.get(*name) == Some(written))
+        .filter(|(name, _)| after.get(*name) == Some(&1))
         .count();
+    let made_again = after.values().filter(|&&run| run == 2).count();
+    assert_eq!(unchanged + made_again, 12, "{after:?}");
     assert!(
         (4..12).contains(&unchanged),
         "the profiles of the other document are joined as kept: {unchanged} of 12"
@@ -406,35 +405,51 @@ fn a_damaged_kept_pdf_is_made_again() {
     assert_eq!(project.run(&["render", "profiles/2022"]).code, 0);
     let out = project.path().join("out");
     let book = project.read("out/book-2022.pdf");
+    let store = out
+        .join(dossier::render::KEPT_DIR)
+        .join(dossier::render::STORE);
     let damage = |cut: bool| {
-        for name in kept(&out).keys() {
-            let path = out.join(dossier::render::KEPT_DIR).join(name);
-            let mut bytes = std::fs::read(&path).unwrap();
-            if cut {
-                bytes.truncate(bytes.len() / 2);
-            } else {
-                // Damaged where the end does not show it.
-                let middle = bytes.len() / 2;
-                bytes[middle..middle + 64].fill(b'x');
-            }
-            std::fs::write(&path, &bytes).unwrap();
+        let mut bytes = std::fs::read(&store).unwrap();
+        // Inside the first entry's PDF, past its header line.
+        let middle = bytes.iter().position(|&b| b == b'%').unwrap() + 200;
+        if cut {
+            bytes.truncate(middle);
+        } else {
+            // Damaged where the end does not show it.
+            bytes[middle..middle + 64].fill(b'x');
         }
+        std::fs::write(&store, &bytes).unwrap();
     };
-    // Cut off: seen and made again when the book is (here, as its PDF was deleted).
-    damage(true);
-    std::fs::remove_file(out.join("book-2022.pdf")).unwrap();
-    let run = project.run(&["render", "profiles/2022"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        project.read("out/book-2022.pdf") == book,
-        "the book is made again from whole PDFs"
-    );
-    // Damaged inside: `--force` makes every PDF again, as it makes every output.
-    damage(false);
+    let whole = kept(&out);
+    assert!(!whole.is_empty());
+    for (cut, what) in [(true, "cut off"), (false, "damaged inside")] {
+        // Seen and made again when the book is (here, as its PDF was deleted).
+        damage(cut);
+        assert!(
+            kept(&out).len() < whole.len(),
+            "{what}: an entry is not read"
+        );
+        std::fs::remove_file(out.join("book-2022.pdf")).unwrap();
+        let run = project.run(&["render", "profiles/2022"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            project.read("out/book-2022.pdf") == book,
+            "{what}: the book is made again from whole PDFs"
+        );
+        assert_eq!(
+            kept(&out).keys().collect::<Vec<_>>(),
+            whole.keys().collect::<Vec<_>>(),
+            "{what}: the store is whole again"
+        );
+    }
+    // `--force` makes every PDF again, as it makes every output.
+    let latest = kept(&out).into_values().max().unwrap();
     let run = project.run(&["render", "profiles/2022", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(project.read("out/book-2022.pdf") == book);
     assert!(
-        project.read("out/book-2022.pdf") == book,
-        "--force does not join kept PDFs"
+        kept(&out).values().all(|&run| run == latest + 1),
+        "--force does not join kept PDFs: {:?}",
+        kept(&out)
     );
 }
