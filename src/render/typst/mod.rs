@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::manifest::hex;
 
+use typst::comemo;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -267,7 +268,7 @@ impl Base {
 /// Frees memoized results not used in the last `max_age` compilations, so long runs and
 /// watch sessions stay bounded in memory.
 pub fn evict_cache(max_age: usize) {
-    typst::comemo::evict(max_age);
+    comemo::evict(max_age);
 }
 
 /// A diagnostic of dossier's own, without a position.

@@ -1,0 +1,63 @@
+//! Typst's memoization, as dossier builds it (`vendor/comemo`): each thread keeps its own
+//! memoized results, so render threads never contend for one shared cache, and eviction
+//! still reaches the results of every thread.
+//!
+//! A test binary of its own: the suite's renders evict memoized results at any time, which
+//! would make the counts here depend on the order the tests run in.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+
+/// How often [`squared`] has really run.
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+#[comemo::memoize]
+fn squared(n: u64) -> u64 {
+    CALLS.fetch_add(1, Ordering::SeqCst);
+    n * n
+}
+
+fn calls() -> usize {
+    CALLS.load(Ordering::SeqCst)
+}
+
+#[test]
+fn each_thread_memoizes_for_itself_and_eviction_reaches_every_thread() {
+    assert_eq!(squared(7), 49);
+    assert_eq!(squared(7), 49);
+    assert_eq!(calls(), 1, "a second call on one thread is memoized");
+
+    thread::spawn(|| assert_eq!(squared(7), 49))
+        .join()
+        .expect("the thread ends");
+    assert_eq!(
+        calls(),
+        2,
+        "another thread does not see this thread's result"
+    );
+
+    // A thread that memoizes a result, then waits while another thread evicts everything.
+    let (memoized, ready) = mpsc::channel::<usize>();
+    let (evicted, wait) = mpsc::channel::<()>();
+    let worker = thread::spawn(move || {
+        squared(8);
+        squared(8);
+        memoized.send(calls()).expect("the test waits");
+        wait.recv().expect("the eviction is announced");
+        squared(8);
+        calls()
+    });
+    let memoized = ready.recv().expect("the worker memoizes");
+    comemo::evict(0);
+    evicted.send(()).expect("the worker waits");
+    let after = worker.join().expect("the worker ends");
+    assert_eq!(memoized, 3, "the worker's second call is memoized");
+    assert_eq!(
+        after, 4,
+        "an eviction on one thread drops another thread's results"
+    );
+
+    assert_eq!(squared(7), 49);
+    assert_eq!(calls(), 5, "the eviction dropped this thread's results too");
+}
