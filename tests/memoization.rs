@@ -1,6 +1,6 @@
 //! Typst's memoization, as dossier builds it (`vendor/comemo`): each thread keeps its own
-//! memoized results, so render threads never contend for one shared cache, and eviction
-//! still reaches the results of every thread.
+//! memoized results, so render threads never contend for one shared cache; eviction reaches
+//! the results of every thread, or of the current thread alone.
 //!
 //! A test binary of its own: the suite's renders evict memoized results at any time, which
 //! would make the counts here depend on the order the tests run in.
@@ -23,7 +23,7 @@ fn calls() -> usize {
 }
 
 #[test]
-fn each_thread_memoizes_for_itself_and_eviction_reaches_every_thread() {
+fn each_thread_memoizes_for_itself_and_evicts_for_all_or_for_itself() {
     assert_eq!(squared(7), 49);
     assert_eq!(squared(7), 49);
     assert_eq!(calls(), 1, "a second call on one thread is memoized");
@@ -60,4 +60,25 @@ fn each_thread_memoizes_for_itself_and_eviction_reaches_every_thread() {
 
     assert_eq!(squared(7), 49);
     assert_eq!(calls(), 5, "the eviction dropped this thread's results too");
+
+    // Evicting here drops this thread's results and leaves another thread's.
+    let (memoized, ready) = mpsc::channel::<usize>();
+    let (evicted, wait) = mpsc::channel::<()>();
+    let worker = thread::spawn(move || {
+        squared(9);
+        memoized.send(calls()).expect("the test waits");
+        wait.recv().expect("the eviction is announced");
+        squared(9);
+        calls()
+    });
+    assert_eq!(ready.recv().expect("the worker memoizes"), 6);
+    comemo::evict_here(0);
+    evicted.send(()).expect("the worker waits");
+    assert_eq!(
+        worker.join().expect("the worker ends"),
+        6,
+        "evicting on one thread alone keeps another thread's results"
+    );
+    assert_eq!(squared(7), 49);
+    assert_eq!(calls(), 7, "evicting here dropped this thread's results");
 }

@@ -271,6 +271,12 @@ pub fn evict_cache(max_age: usize) {
     comemo::evict(max_age);
 }
 
+/// Frees the memoized results of the current thread not used in its last `max_age`
+/// compilations: a render thread's own results, aged by its own documents alone.
+pub fn evict_thread_cache(max_age: usize) {
+    comemo::evict_here(max_age);
+}
+
 /// A diagnostic of dossier's own, without a position.
 pub fn plain_error(message: String) -> TypstDiagnostic {
     TypstDiagnostic {

@@ -33,16 +33,26 @@ pub fn id() -> usize {
 
 /// Evict the accelerators.
 pub fn evict() {
-    for accelerators in ACCELERATORS.iter() {
-        let mut accelerators = accelerators.write();
-        let (offset, vec) = &mut *accelerators;
+    ACCELERATORS.iter().for_each(clear);
+}
 
-        // Update the offset.
-        *offset = ID.load(Ordering::SeqCst);
-
-        // Clear all accelerators while keeping the memory allocated.
-        vec.iter_mut().for_each(|accelerator| accelerator.lock().clear())
+/// Evict the current thread's accelerators (dossier's addition).
+pub fn evict_here() {
+    if let Some(accelerators) = ACCELERATORS.get() {
+        clear(accelerators);
     }
+}
+
+/// Clear one thread's accelerators.
+fn clear(accelerators: &RwLock<(usize, Vec<Accelerator>)>) {
+    let mut accelerators = accelerators.write();
+    let (offset, vec) = &mut *accelerators;
+
+    // Update the offset.
+    *offset = ID.load(Ordering::SeqCst);
+
+    // Clear all accelerators while keeping the memory allocated.
+    vec.iter_mut().for_each(|accelerator| accelerator.lock().clear())
 }
 
 /// Get an accelerator by ID.

@@ -1,3 +1,4 @@
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Once};
 
@@ -107,6 +108,27 @@ pub fn evict(max_age: usize) {
     accelerate::evict();
 }
 
+thread_local! {
+    /// Whether the eviction under way is of the current thread's caches only.
+    static EVICTING_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Evict the current thread's caches (dossier's addition).
+///
+/// Like [`evict`], but for the results this thread memoized only: a thread
+/// that evicts after each piece of its own work then ages its own results by
+/// its own work, as a process of its own would, and leaves the other threads'
+/// alone.
+pub fn evict_here(max_age: usize) {
+    EVICTING_HERE.set(true);
+    for subevict in EVICTORS.read().iter() {
+        subevict(max_age);
+    }
+    EVICTING_HERE.set(false);
+
+    accelerate::evict_here();
+}
+
 /// Register an eviction function in the global list.
 pub fn register_evictor(evict: fn(usize)) {
     EVICTORS.write().push(evict);
@@ -151,10 +173,17 @@ impl<C: Send + Sync + 'static, Out: Send + Sync + 'static> Cache<C, Out> {
         })
     }
 
-    /// Evict all entries whose age is larger than or equal to `max_age`.
+    /// Evict all entries whose age is larger than or equal to `max_age`: of
+    /// every thread's cache, or of the current thread's in [`evict_here`].
     pub fn evict(&self, max_age: usize) {
-        for cache in self.caches.iter() {
-            cache.write().evict(max_age);
+        if EVICTING_HERE.get() {
+            if let Some(cache) = self.caches.get() {
+                cache.write().evict(max_age);
+            }
+        } else {
+            for cache in self.caches.iter() {
+                cache.write().evict(max_age);
+            }
         }
     }
 }
