@@ -110,6 +110,8 @@ pub fn evict(max_age: usize) {
 
 thread_local! {
     /// Whether the eviction under way is of the current thread's caches only.
+    /// (The evictors the macro registers take the age alone, so [`evict_here`]
+    /// tells them through this flag.)
     static EVICTING_HERE: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -138,8 +140,9 @@ pub fn register_evictor(evict: fn(usize)) {
 ///
 /// Each thread has a cache of its own (dossier's change): threads that look up
 /// and insert results in one shared cache contend for its lock and for the
-/// entries' ages, which every hit writes. Eviction still ages and drops the
-/// entries of every thread's cache.
+/// entries' ages, which every hit writes. [`evict`] ages and drops the
+/// entries of every thread's cache, [`evict_here`] those of the current
+/// thread's.
 pub struct Cache<C: Send + Sync, Out: Send + Sync> {
     /// The caches of the threads.
     caches: LazyLock<ThreadLocal<RwLock<CacheData<C, Out>>>>,
