@@ -28,7 +28,14 @@ use super::{
 };
 
 /// Profiles laid out in one document, at most.
-pub const BATCH: usize = 8;
+///
+/// Two rather than more: a larger document shares more of the work every document repeats,
+/// but each thread then holds a larger document's layout and what Typst memoized for it, and
+/// touching that much fresh memory costs more than the work saved. Two threads on 200
+/// profiles without the book: 1.79 s with two to a document, 1.84 s with eight, 1.92 s with
+/// one; peak memory 108 MiB against 226 MiB with eight (`benches/README.md`, "Two profiles
+/// to a document").
+pub const BATCH: usize = 2;
 
 /// How much smaller than what is left the documents at the end of a run are: each holds at
 /// most a quarter of the profiles not yet given to one.
@@ -1027,8 +1034,8 @@ mod tests {
         assert_eq!(cut.concat(), members);
         assert!(sizes.iter().all(|&n| (1..=BATCH).contains(&n)));
         assert!(sizes.windows(2).all(|pair| pair[0] >= pair[1]));
-        assert_eq!(&sizes[..22], &[BATCH; 22]);
-        assert_eq!(&sizes[22..], &[6, 5, 4, 3, 2, 1, 1, 1, 1]);
+        assert_eq!(&sizes[..98], &[BATCH; 98]);
+        assert_eq!(&sizes[98..], &[1, 1, 1, 1]);
     }
 
     #[test]
