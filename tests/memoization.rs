@@ -1,6 +1,7 @@
 //! Typst's memoization, as dossier builds it (`vendor/comemo`): each thread keeps its own
 //! memoized results, so render threads never contend for one shared cache; eviction reaches
-//! the results of every thread, or of the current thread alone.
+//! the results of every thread, or of the current thread alone; a tracked value is checked
+//! with the accelerators of the thread that made it only.
 //!
 //! A test binary of its own: the suite's renders evict memoized results at any time, which
 //! would make the counts here depend on the order the tests run in.
@@ -81,4 +82,50 @@ fn each_thread_memoizes_for_itself_and_evicts_for_all_or_for_itself() {
     );
     assert_eq!(squared(7), 49);
     assert_eq!(calls(), 7, "evicting here dropped this thread's results");
+}
+
+/// A value whose reads a memoized function records.
+struct Store(u64);
+
+#[comemo::track]
+impl Store {
+    fn value(&self) -> u64 {
+        self.0
+    }
+}
+
+#[comemo::memoize]
+fn read(store: comemo::Tracked<'_, Store>) -> u64 {
+    store.value()
+}
+
+#[test]
+fn a_tracked_value_from_another_thread_is_checked_by_its_own_reads() {
+    use comemo::Track;
+    let (one, two) = (&Store(1), &Store(2));
+    thread::scope(|scope| {
+        let (send, receive) = mpsc::channel();
+        scope.spawn(move || {
+            // The first reads memoize `read`; the next ones hit, and each hit on a new
+            // tracked value leaves an accelerator of this thread with the answer 1.
+            for _ in 0..16 {
+                assert_eq!(read(one.track()), 1);
+            }
+            let from_other_thread: comemo::Tracked<'_, Store> =
+                receive.recv().expect("the other thread sends");
+            assert_eq!(
+                read(from_other_thread),
+                2,
+                "a tracked value made on another thread is not checked with this thread's \
+                 accelerators"
+            );
+        });
+        scope.spawn(move || {
+            // A few tracked values first, so that the one sent is not this thread's first.
+            for _ in 0..4 {
+                let _ = two.track();
+            }
+            send.send(two.track()).expect("the other thread waits");
+        });
+    });
 }
