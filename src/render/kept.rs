@@ -1,23 +1,31 @@
-//! The profiles' PDFs as Typst wrote them, kept in the output directory from one run to the
-//! next, so that a book made again after one record changed is joined from the other
-//! profiles' PDFs without Typst writing them again.
+//! The profiles' PDFs as Typst wrote them, and what their layout showed, kept in the output
+//! directory from one run to the next, so that a book made again after one record changed
+//! is joined from the other profiles' PDFs without Typst laying them out or writing them
+//! again.
 //!
-//! An entry is named by its profile's PDF identifier and a key of everything its PDF is
+//! A PDF entry is named by its profile's PDF identifier and a key of everything its PDF is
 //! made from (the inputs of the document it was laid out in, the primer of its set, the
 //! PDF's settings, the template set, the versions of dossier and Typst), so an entry is
-//! either the PDF Typst would write or not used at all.
+//! either the PDF Typst would write or not used at all. A layout entry is named by the
+//! profile and the key of the document it was laid out in, and holds what a book needs of
+//! its pages when they are not laid out again: how many there are, and their glyphs.
 //!
 //! The entries live in one file, [`STORE`] in [`KEPT_DIR`]: read when a run starts, written
 //! again when its profiles' PDFs are made, with this run's entries and the other profiles'
-//! (the store holds one PDF per profile). One file rather than one per profile: creating
-//! 200 files cost a render's threads a quarter of a second of system time, one file of the
-//! same bytes a few milliseconds. The store is written whole and then renamed, without a
-//! sync (a lost store is made again); each entry carries its length and a checksum, so an
-//! entry that is cut off or damaged is not used, and the whole ones before it still are.
+//! (the store holds one PDF and one layout per profile). One file rather than one per
+//! profile: creating 200 files cost a render's threads a quarter of a second of system
+//! time, one file of the same bytes a few milliseconds. The store is written whole and then
+//! renamed, without a sync (a lost store is made again); each entry carries its length and
+//! a checksum, so an entry that is cut off or damaged is not used, and the whole ones before
+//! it still are.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::typst::KeptRuns;
 
 /// The directory of the kept PDFs inside the output directory.
 pub const KEPT_DIR: &str = ".dossier-kept";
@@ -26,20 +34,30 @@ pub const KEPT_DIR: &str = ".dossier-kept";
 pub const STORE: &str = "store";
 
 /// The first line of a store (its format's version).
-const MAGIC: &[u8] = b"dossier kept PDFs 1\n";
+const MAGIC: &[u8] = b"dossier kept PDFs 2\n";
 
 /// A PDF as Typst wrote it, shared by the run that holds it and the store.
 pub(super) type PdfBytes = Arc<[u8]>;
 
-/// A kept PDF as the store holds it.
+/// A kept PDF or layout as the store holds it.
 #[derive(Clone)]
 struct Entry {
     /// The run that made it (runs are counted from 1 in each store).
     run: u64,
-    pdf: PdfBytes,
+    /// A PDF, or a layout as JSON.
+    bytes: PdfBytes,
 }
 
-/// A kept PDF, as [`kept_pdfs`] lists it.
+/// What a profile's pages were, as a book needs them when they are not laid out again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct KeptLayout {
+    /// How many pages.
+    pub(super) pages: usize,
+    /// Their glyphs.
+    pub(super) runs: KeptRuns,
+}
+
+/// A kept PDF or layout, as [`kept_pdfs`] and [`kept_layouts`] list them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeptPdf {
     /// The entry's name: the profile's PDF identifier and its key.
@@ -53,12 +71,24 @@ pub struct KeptPdf {
 /// The PDFs kept in `out_dir`, in the order of their names; none when there is no whole
 /// store.
 pub fn kept_pdfs(out_dir: &Path) -> Vec<KeptPdf> {
+    listed(out_dir, Kind::Pdf)
+}
+
+/// The layouts kept in `out_dir`, in the order of their names; none when there is no whole
+/// store.
+pub fn kept_layouts(out_dir: &Path) -> Vec<KeptPdf> {
+    listed(out_dir, Kind::Layout)
+}
+
+/// The entries of `kind` kept in `out_dir`, in the order of their names.
+fn listed(out_dir: &Path, kind: Kind) -> Vec<KeptPdf> {
     let mut listed: Vec<KeptPdf> = read_store(&out_dir.join(KEPT_DIR).join(STORE))
         .into_iter()
+        .filter(|(name, _)| name_parts(name).is_some_and(|(_, of)| of == kind))
         .map(|(name, entry)| KeptPdf {
             name,
             run: entry.run,
-            len: entry.pdf.len(),
+            len: entry.bytes.len(),
         })
         .collect();
     listed.sort_by(|a, b| a.name.cmp(&b.name));
@@ -98,18 +128,48 @@ impl KeptPdfs {
         if !self.reuse {
             return None;
         }
-        let name = entry_name(ident, key);
-        let entry = self.found.get(&name)?.clone();
-        let pdf = entry.pdf.clone();
-        self.lock().insert(name, entry);
-        Some(pdf)
+        self.used_entry(entry_name(ident, key, Kind::Pdf))
     }
 
     /// Keeps `pdf`, the profile `ident`'s, under `key` (in the store [`KeptPdfs::save`]
     /// writes).
     pub(super) fn put(&self, ident: &str, key: &str, pdf: PdfBytes) {
-        let entry = Entry { run: self.run, pdf };
-        self.lock().insert(entry_name(ident, key), entry);
+        let entry = Entry {
+            run: self.run,
+            bytes: pdf,
+        };
+        self.lock().insert(entry_name(ident, key, Kind::Pdf), entry);
+    }
+
+    /// The layout of the profile `ident` kept for the document of key `document`, when
+    /// there is a whole one.
+    pub(super) fn layout(&self, ident: &str, document: &str) -> Option<KeptLayout> {
+        if !self.reuse {
+            return None;
+        }
+        let bytes = self.used_entry(entry_name(ident, document, Kind::Layout))?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Keeps `layout`, the profile `ident`'s laid out in the document of key `document`.
+    pub(super) fn put_layout(&self, ident: &str, document: &str, layout: &KeptLayout) {
+        let Ok(json) = serde_json::to_vec(layout) else {
+            return;
+        };
+        let entry = Entry {
+            run: self.run,
+            bytes: PdfBytes::from(json),
+        };
+        let name = entry_name(ident, document, Kind::Layout);
+        self.lock().insert(name, entry);
+    }
+
+    /// The bytes of the entry `name` found in the store, which this run then uses.
+    fn used_entry(&self, name: String) -> Option<PdfBytes> {
+        let entry = self.found.get(&name)?.clone();
+        let bytes = entry.bytes.clone();
+        self.lock().insert(name, entry);
+        Some(bytes)
     }
 
     /// Writes the store: the entries this run used or made, and those of the profiles it
@@ -163,15 +223,39 @@ fn remove_single_files(dir: &Path) {
     }
 }
 
-/// An entry's name: the profile and the key's first 32 characters.
-fn entry_name(ident: &str, key: &str) -> String {
-    format!("{ident}.{}.pdf", key.get(..32).unwrap_or(key))
+/// What an entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Pdf,
+    Layout,
+}
+
+impl Kind {
+    /// The end of the name of an entry of this kind.
+    fn suffix(self) -> &'static str {
+        match self {
+            Kind::Pdf => ".pdf",
+            Kind::Layout => ".layout",
+        }
+    }
+}
+
+/// An entry's name: the profile, the key's first 32 characters and what it holds.
+fn entry_name(ident: &str, key: &str, kind: Kind) -> String {
+    format!("{ident}.{}{}", key.get(..32).unwrap_or(key), kind.suffix())
 }
 
 /// The profile an entry's name is of (`None` for a name that is no entry's).
 fn ident_of(name: &str) -> Option<&str> {
-    let (ident, digest) = name.strip_suffix(".pdf")?.rsplit_once('.')?;
-    (digest.len() == 32 && !ident.is_empty()).then_some(ident)
+    name_parts(name).map(|(ident, _)| ident)
+}
+
+/// The profile an entry's name is of and what the entry holds.
+fn name_parts(name: &str) -> Option<(&str, Kind)> {
+    [Kind::Pdf, Kind::Layout].into_iter().find_map(|kind| {
+        let (ident, digest) = name.strip_suffix(kind.suffix())?.rsplit_once('.')?;
+        (digest.len() == 32 && !ident.is_empty()).then_some((ident, kind))
+    })
 }
 
 /// Writes a store to `path`: [`MAGIC`], then each entry as a line `run name length
@@ -182,9 +266,9 @@ fn write_store(path: &Path, entries: &[(&String, &Entry)]) -> std::io::Result<()
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     out.write_all(MAGIC)?;
     for (name, entry) in entries {
-        let (run, len, sum) = (entry.run, entry.pdf.len(), checksum(&entry.pdf));
+        let (run, len, sum) = (entry.run, entry.bytes.len(), checksum(&entry.bytes));
         writeln!(out, "{run} {name} {len} {sum:08x}")?;
-        out.write_all(&entry.pdf)?;
+        out.write_all(&entry.bytes)?;
         out.write_all(b"\n")?;
     }
     out.into_inner()
@@ -218,17 +302,19 @@ fn next_entry(bytes: &[u8]) -> Option<(String, Entry, &[u8])> {
     let name = fields.next()?;
     let len: usize = fields.next()?.parse().ok()?;
     let sum = u32::from_str_radix(fields.next()?, 16).ok()?;
-    if fields.next().is_some() || ident_of(name).is_none() {
+    let (_, kind) = name_parts(name)?;
+    if fields.next().is_some() {
         return None;
     }
     let body = bytes.get(line_end + 1..)?;
-    let pdf = body.get(..len)?;
+    let held = body.get(..len)?;
     let after = body.get(len..)?.strip_prefix(b"\n")?;
-    let whole = checksum(pdf) == sum && pdf.trim_ascii_end().ends_with(b"%%EOF");
+    let ends = kind == Kind::Layout || held.trim_ascii_end().ends_with(b"%%EOF");
+    let whole = checksum(held) == sum && ends;
     whole.then(|| {
         let entry = Entry {
             run,
-            pdf: Arc::from(pdf),
+            bytes: Arc::from(held),
         };
         (name.to_owned(), entry, after)
     })
@@ -268,7 +354,10 @@ mod tests {
         kept.put("2023-a", KEY1, pdf("%PDF-1.7\n...\n%%EOF\n"));
         kept.put("2023-b", KEY3, pdf("%PDF-1.7\n.b.\n%%EOF\n"));
         // A PDF kept the way earlier versions kept them, one file each.
-        let single = out.path().join(KEPT_DIR).join(entry_name("2023-b", KEY1));
+        let single = out
+            .path()
+            .join(KEPT_DIR)
+            .join(entry_name("2023-b", KEY1, Kind::Pdf));
         std::fs::create_dir_all(out.path().join(KEPT_DIR)).unwrap();
         std::fs::write(&single, "%PDF-1.7\n%%EOF\n").unwrap();
         kept.save();
@@ -283,9 +372,9 @@ mod tests {
         assert_eq!(
             names(out.path()),
             [
-                (entry_name("2023-a", KEY1), 1),
-                (entry_name("2023-a", KEY2), 2),
-                (entry_name("2023-b", KEY3), 1)
+                (entry_name("2023-a", KEY1, Kind::Pdf), 1),
+                (entry_name("2023-a", KEY2, Kind::Pdf), 2),
+                (entry_name("2023-b", KEY3, Kind::Pdf), 1)
             ],
             "both PDFs this run used or made, the other profile's as it was"
         );
@@ -295,8 +384,8 @@ mod tests {
         assert_eq!(
             names(out.path()),
             [
-                (entry_name("2023-a", KEY2), 2),
-                (entry_name("2023-b", KEY3), 1)
+                (entry_name("2023-a", KEY2, Kind::Pdf), 2),
+                (entry_name("2023-b", KEY3, Kind::Pdf), 1)
             ],
             "the version of a profile the run did not use is gone"
         );
@@ -343,7 +432,14 @@ mod tests {
 
     #[test]
     fn an_entry_name_gives_its_profile() {
-        assert_eq!(ident_of(&entry_name("2023-a.b", KEY1)), Some("2023-a.b"));
+        assert_eq!(
+            ident_of(&entry_name("2023-a.b", KEY1, Kind::Pdf)),
+            Some("2023-a.b")
+        );
+        assert_eq!(
+            name_parts(&entry_name("2023-a.b", KEY1, Kind::Layout)),
+            Some(("2023-a.b", Kind::Layout))
+        );
         assert_eq!(ident_of("2023-a.pdf"), None);
         assert_eq!(ident_of("store"), None);
     }

@@ -27,7 +27,7 @@ use data::{
     BookData, ProfileData, RunningHead, book_data, plain_strings, profile_data, record_id,
     replace_missing_glyphs, section_pages,
 };
-pub use kept::{KEPT_DIR, KeptPdf, STORE, kept_pdfs};
+pub use kept::{KEPT_DIR, KeptPdf, STORE, kept_layouts, kept_pdfs};
 pub use manifest::Manifest;
 pub use typst::{Base, DataFile, Document, PdfMetadata, PdfSettings, TypstDiagnostic};
 

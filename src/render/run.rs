@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::data::{BookData, Folio, RunningHead, Side, folio_data, head_data};
-use super::kept::{KeptPdfs, PdfBytes};
+use super::kept::{KeptLayout, KeptPdfs, PdfBytes};
 use super::shared::{PdfSet, sheet_settings};
 use super::typst::{self, GlyphRuns, Pages};
 use super::{
@@ -151,7 +151,9 @@ impl Renderer {
         members: &[Member<'_>],
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
-        self.lay_out_batches(members, &|_, batch, parts| {
+        let batches = batches(members);
+        let all: Vec<usize> = (0..batches.len()).collect();
+        self.lay_out_batches(&batches, &all, &|_, batch, parts| {
             let pages = parts.iter().filter_map(|(pages, _)| pages.as_ref().ok());
             let set = self.pdf_set(GlyphRuns::of(pages.clone()), pages.map(Pages::len));
             for (member, part) in batch.iter().zip(&parts) {
@@ -167,10 +169,12 @@ impl Renderer {
         }
     }
 
-    /// Lays every profile out, then each book around its profiles' pages; then makes the
-    /// profiles' PDFs as Typst writes them in parallel (each book's own pages beside them);
-    /// then joins each book from them while the profiles' own PDFs are numbered from the
-    /// same PDFs on the other threads, and the PDFs are kept for the next run.
+    /// Lays every profile out (but those whose kept layouts stand for their pages, see
+    /// [`Renderer::member_layouts`]), then each book around its profiles' pages; then makes
+    /// the profiles' PDFs as Typst writes them in parallel (each book's own pages beside
+    /// them), or takes them from the kept ones; then joins each book from them while the
+    /// profiles' own PDFs are numbered from the same PDFs on the other threads, and the PDFs
+    /// are kept for the next run.
     fn write_with_books(
         &self,
         jobs: &[Job],
@@ -178,32 +182,32 @@ impl Renderer {
         kept_pdfs: &KeptPdfs,
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) {
-        let (laid_out, runs) = self.lay_out_members(members);
+        let batches = batches(members);
+        let keys: Vec<String> = batches.iter().map(|batch| self.batch_key(batch)).collect();
+        let layouts = self.member_layouts(&batches, &keys, kept_pdfs);
         // What Typst memoized for the profiles only weighs on the memory from here on, but
         // for the next run of a watch session, which keeps what this run used.
         typst::evict_cache(if self.options.keep_layouts { 1 } else { 0 });
-        let books = self.lay_out_books(jobs, members, (&laid_out, &runs), write);
-        let documents: Vec<String> = batches(members)
-            .iter()
-            .flat_map(|batch| {
-                let key = self.batch_key(batch);
-                batch.iter().map(move |_| key.clone())
-            })
+        let books = self.lay_out_books(jobs, members, &layouts, write);
+        let documents: Vec<&str> = (batches.iter().zip(&keys))
+            .flat_map(|(batch, key)| batch.iter().map(move |_| key.as_str()))
             .collect();
         let in_book: Vec<Option<InBook<'_>>> = members
             .iter()
-            .enumerate()
-            .map(|(i, m)| {
+            .zip(&documents)
+            .map(|(m, document)| {
                 let (_, plan) = books.iter().find(|(_, plan)| plan.holds(&m.profile.part))?;
                 Some(InBook {
                     set: &plan.set,
                     kept: kept_pdfs,
-                    document: &documents[i],
+                    document,
                 })
             })
             .collect();
+        let layouts =
+            self.with_pages_where_not_kept(&batches, &keys, kept_pdfs, (layouts, &in_book));
         let (raws, own_pdfs) = rayon::join(
-            || self.raw_members(jobs, members, laid_out, &in_book, write),
+            || self.raw_members(jobs, members, layouts, &in_book, write),
             || {
                 books
                     .par_iter()
@@ -249,30 +253,39 @@ impl Renderer {
         &self,
         jobs: &[Job],
         members: &[Member<'_>],
-        laid_out: Vec<LaidOutPart>,
+        layouts: Vec<MemberLayout>,
         in_book: &[Option<InBook<'_>>],
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) -> Vec<Option<RawMember>> {
-        let items: Vec<_> = (members.iter().zip(laid_out).zip(in_book))
-            .map(|((member, part), book)| (member, part, book))
+        let items: Vec<_> = (members.iter().zip(layouts).zip(in_book))
+            .map(|((member, layout), book)| (member, layout, book))
             .collect();
-        map_on_own_threads(items, |(member, part, book)| {
+        map_on_own_threads(items, |(member, layout, book)| {
             let Some(book) = book else {
-                self.write_member(jobs, member, &part, write);
+                if let Some(part) = &layout.part {
+                    self.write_member(jobs, member, part, write);
+                }
                 return None;
             };
-            let raw = part
-                .0
-                .as_ref()
-                .map_err(|errors| JobError::Typst(errors.clone()))
-                .and_then(|pages| {
-                    let settings = &member.profile.settings;
-                    let pdf = self.kept_pdf(book.kept, book.document, book.set, pages, settings)?;
-                    Ok((pdf, pages.len()))
-                });
-            // The member's pages are let go here, once its PDF is made.
-            let (pages, warnings) = part;
-            drop(pages);
+            let settings = &member.profile.settings;
+            let (raw, warnings) = match layout.part {
+                // The member's pages are let go here, once its PDF is made.
+                Some((pages, warnings)) => {
+                    let raw = pages.map_err(JobError::Typst).and_then(|pages| {
+                        let pdf =
+                            self.kept_pdf(book.kept, book.document, book.set, &pages, settings)?;
+                        Ok((pdf, pages.len()))
+                    });
+                    (raw, warnings)
+                }
+                None => {
+                    let pdf = self.kept_pdf_of(book.kept, book.document, book.set, settings);
+                    let raw = pdf.zip(layout.shown.map(|(count, _)| count));
+                    let failed =
+                        || JobError::ProfileFailed(member.profile.document.main_path.clone());
+                    (raw.ok_or_else(failed), Vec::new())
+                }
+            };
             match raw {
                 Ok((pdf, pages)) => Some(RawMember {
                     pdf,
@@ -316,16 +329,15 @@ impl Renderer {
         &self,
         jobs: &'j [Job],
         members: &[Member<'_>],
-        (laid_out, runs): (&[LaidOutPart], &[GlyphRuns]),
+        layouts: &[MemberLayout],
         write: &(dyn Fn(usize, MadeJob) + Sync),
     ) -> Vec<(usize, BookPlan<'j>)> {
-        let profiles: HashMap<&str, Option<LaidOutProfile<'_>>> = members
+        let profiles: HashMap<&str, Option<ShownProfile<'_>>> = members
             .iter()
-            .zip(laid_out)
-            .zip(runs)
-            .map(|((member, (pages, _)), runs)| {
-                let profile = pages.as_ref().ok().map(|pages| (pages, runs));
-                (member.profile.part.as_str(), profile)
+            .zip(layouts)
+            .map(|(member, layout)| {
+                let shown = layout.shown.as_ref().map(|(count, runs)| (*count, runs));
+                (member.profile.part.as_str(), shown)
             })
             .collect();
         let mut books = Vec::new();
@@ -340,20 +352,21 @@ impl Renderer {
         books
     }
 
-    /// Lays out `members` in the documents of [`batches`], on as many threads as the
-    /// current rayon pool has (each with a pool of its own, see [`on_own_threads`]),
-    /// handing each document's index, members and their pages (in order) to `done` as
-    /// soon as it is laid out.
-    fn lay_out_batches<'j>(&self, members: &[Member<'j>], done: &BatchDone<'j, '_>) {
-        let batches = batches(members);
+    /// Lays out the documents `todo` of `batches` (their indices), on as many threads as
+    /// the current rayon pool has (each with a pool of its own, see [`on_own_threads`]),
+    /// handing each document's index, members and their pages (in order) to `done` as soon
+    /// as it is laid out.
+    fn lay_out_batches<'j>(
+        &self,
+        batches: &[&[Member<'j>]],
+        todo: &[usize],
+        done: &BatchDone<'j, '_>,
+    ) {
         let next = AtomicUsize::new(0);
-        let workers = rayon::current_num_threads().clamp(1, batches.len().max(1));
+        let workers = rayon::current_num_threads().clamp(1, todo.len().max(1));
         on_own_threads(workers, || {
-            loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                let Some(batch) = batches.get(b) else {
-                    break;
-                };
+            while let Some(&b) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let batch = batches[b];
                 let parts = self.lay_out_batch(batch);
                 if !self.options.keep_layouts {
                     typst::evict_thread_cache(EVICT_AGE);
@@ -363,30 +376,126 @@ impl Renderer {
         });
     }
 
-    /// Every member's pages, in order (see [`Renderer::lay_out_batches`]).
-    /// The glyphs of each member's pages are gathered as soon as its document is laid out,
-    /// on the thread that laid it out.
-    fn lay_out_members(&self, members: &[Member<'_>]) -> (Vec<LaidOutPart>, Vec<GlyphRuns>) {
-        let slots: Vec<Mutex<Vec<(LaidOutPart, GlyphRuns)>>> = batches(members)
-            .iter()
-            .map(|_| Mutex::new(Vec::new()))
-            .collect();
-        self.lay_out_batches(members, &|b, _, parts| {
-            *lock(&slots[b]) = parts
-                .into_iter()
-                .map(|part| {
-                    let runs = GlyphRuns::of(part.0.as_ref().ok());
-                    (part, runs)
+    /// What each member of `batches` (of keys `keys`) shows, in order: the documents of
+    /// members that have no job of their own and whose layouts `kept` holds are not laid
+    /// out (a book needs only their page counts and glyphs, and their PDFs are likely kept
+    /// too); every other document is laid out (see [`Renderer::lay_out_into`]).
+    fn member_layouts(
+        &self,
+        batches: &[&[Member<'_>]],
+        keys: &[String],
+        kept: &KeptPdfs,
+    ) -> Vec<MemberLayout> {
+        let mut layouts = Vec::new();
+        let mut todo = Vec::new();
+        for (b, (batch, key)) in batches.iter().zip(keys).enumerate() {
+            let shown: Option<Vec<_>> = batch
+                .iter()
+                .map(|member| {
+                    if member.job.is_some() {
+                        return None;
+                    }
+                    let kept = kept.layout(&member.profile.settings.ident, key)?;
+                    let runs = GlyphRuns::from_kept(&kept.runs, &self.base)?;
+                    Some((kept.pages, runs))
                 })
                 .collect();
+            if shown.is_none() {
+                todo.push(b);
+            }
+            let shown = shown.map_or_else(
+                || vec![None; batch.len()],
+                |s| s.into_iter().map(Some).collect(),
+            );
+            layouts.extend(
+                shown
+                    .into_iter()
+                    .map(|shown| MemberLayout { part: None, shown }),
+            );
+        }
+        self.lay_out_into(batches, keys, &todo, kept, &mut layouts);
+        layouts
+    }
+
+    /// `layouts` with the pages of every document of `batches` that was not laid out but
+    /// holds a member whose PDF is not kept for its book's set (`in_book`): a profile's new
+    /// glyph changes the set of every profile of its book.
+    fn with_pages_where_not_kept(
+        &self,
+        batches: &[&[Member<'_>]],
+        keys: &[String],
+        kept: &KeptPdfs,
+        (mut layouts, in_book): (Vec<MemberLayout>, &[Option<InBook<'_>>]),
+    ) -> Vec<MemberLayout> {
+        let mut todo = Vec::new();
+        let mut start = 0;
+        for (b, batch) in batches.iter().enumerate() {
+            let first = start;
+            start += batch.len();
+            let not_kept = (batch.iter().zip(first..start)).any(|(member, i)| {
+                let settings = &member.profile.settings;
+                layouts[i].part.is_none()
+                    && in_book[i].as_ref().is_some_and(|book| {
+                        let pdf = self.kept_pdf_of(kept, book.document, book.set, settings);
+                        pdf.is_none()
+                    })
+            });
+            if not_kept {
+                todo.push(b);
+            }
+        }
+        self.lay_out_into(batches, keys, &todo, kept, &mut layouts);
+        layouts
+    }
+
+    /// Lays out the documents `todo` of `batches` (see [`Renderer::lay_out_batches`]), each
+    /// member's pages and what they show put in its place in `layouts` (the members of
+    /// every batch, in order), and what they show kept in `kept` under the document's key.
+    /// The glyphs of each member's pages are gathered as soon as its document is laid out,
+    /// on the thread that laid it out.
+    fn lay_out_into(
+        &self,
+        batches: &[&[Member<'_>]],
+        keys: &[String],
+        todo: &[usize],
+        kept: &KeptPdfs,
+        layouts: &mut [MemberLayout],
+    ) {
+        if todo.is_empty() {
+            return;
+        }
+        let slots: Vec<Mutex<Vec<MemberLayout>>> =
+            batches.iter().map(|_| Mutex::new(Vec::new())).collect();
+        self.lay_out_batches(batches, todo, &|b, batch, parts| {
+            let laid_out = batch.iter().zip(parts).map(|(member, part)| {
+                let shown = part.0.as_ref().ok().map(|pages| {
+                    let runs = GlyphRuns::of([pages]);
+                    if let Some(glyphs) = runs.kept(&self.base) {
+                        let layout = KeptLayout {
+                            pages: pages.len(),
+                            runs: glyphs,
+                        };
+                        kept.put_layout(&member.profile.settings.ident, &keys[b], &layout);
+                    }
+                    (pages.len(), runs)
+                });
+                MemberLayout {
+                    part: Some(part),
+                    shown,
+                }
+            });
+            *lock(&slots[b]) = laid_out.collect();
         });
-        slots
-            .into_iter()
-            .flat_map(|slot| {
-                slot.into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-            })
-            .unzip()
+        let mut start = 0;
+        for (batch, slot) in batches.iter().zip(slots) {
+            let laid_out = slot
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for (i, layout) in laid_out.into_iter().enumerate() {
+                layouts[start + i] = layout;
+            }
+            start += batch.len();
+        }
     }
 
     /// A key of everything the pages of a document of `batch` are laid out from: each
@@ -531,7 +640,7 @@ impl Renderer {
     fn lay_out_book<'b>(
         &self,
         book: &'b BookJob,
-        profiles: &HashMap<&str, Option<LaidOutProfile<'_>>>,
+        profiles: &HashMap<&str, Option<ShownProfile<'_>>>,
     ) -> Result<BookPlan<'b>, JobError> {
         let mut warnings = Vec::new();
         let mut sections = Vec::new();
@@ -541,9 +650,9 @@ impl Renderer {
         for piece in &book.parts {
             counts.push(match piece {
                 BookPiece::Profile(profile) => match profiles.get(profile.part.as_str()) {
-                    Some(Some((pages, runs))) => {
+                    Some(Some((count, runs))) => {
                         part_runs.push(Cow::Borrowed(*runs));
-                        pages.len()
+                        *count
                     }
                     _ => return Err(JobError::ProfileFailed(profile.document.main_path.clone())),
                 },
@@ -647,8 +756,8 @@ impl Renderer {
     }
 }
 
-/// A profile's pages, laid out, and their glyphs.
-type LaidOutProfile<'a> = (&'a Pages, &'a GlyphRuns);
+/// How many pages a profile has, and their glyphs.
+type ShownProfile<'a> = (usize, &'a GlyphRuns);
 
 /// What a profile's PDF needs when it goes into a book: the book's set, and the kept PDFs
 /// with the key of the document the profile was laid out in.
@@ -682,6 +791,15 @@ impl BookPlan<'_> {
             .iter()
             .any(|piece| matches!(piece, BookPiece::Profile(p) if p.part == part))
     }
+}
+
+/// A member of a run with books: its pages when this run laid them out, and what a book
+/// needs of them (this run's, or those kept from the run that last laid them out).
+struct MemberLayout {
+    /// Its pages (or the compiler's errors) and warnings, when this run laid them out.
+    part: Option<LaidOutPart>,
+    /// How many pages it has and their glyphs; none when it has none.
+    shown: Option<(usize, GlyphRuns)>,
 }
 
 /// A profile's PDF as Typst wrote it for its book, and what its own PDF still needs of its

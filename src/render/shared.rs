@@ -105,18 +105,38 @@ impl Renderer {
         pages: &Pages,
         settings: &PdfSettings,
     ) -> Result<PdfBytes, JobError> {
-        let key = self.key(&[
+        if let Some(pdf) = self.kept_pdf_of(kept, document, set, settings) {
+            return Ok(pdf);
+        }
+        let pdf = PdfBytes::from(self.primed_pdf(set, pages, settings)?);
+        kept.put(
+            &settings.ident,
+            &self.kept_key(document, set, settings),
+            pdf.clone(),
+        );
+        Ok(pdf)
+    }
+
+    /// What [`Renderer::primed_pdf`] would write of the pages of a document of key
+    /// `document`, when `kept` holds it.
+    pub(super) fn kept_pdf_of(
+        &self,
+        kept: &KeptPdfs,
+        document: &str,
+        set: &PdfSet,
+        settings: &PdfSettings,
+    ) -> Option<PdfBytes> {
+        kept.get(&settings.ident, &self.kept_key(document, set, settings))
+    }
+
+    /// The key a PDF is kept under: its document's, its set's primer and its settings.
+    fn kept_key(&self, document: &str, set: &PdfSet, settings: &PdfSettings) -> String {
+        self.key(&[
             document,
             &settings.ident,
             set.primer.digest(),
             &format!("{settings:?}"),
-        ]);
-        if let Some(pdf) = kept.get(&settings.ident, &key) {
-            return Ok(pdf);
-        }
-        let pdf = PdfBytes::from(self.primed_pdf(set, pages, settings)?);
-        kept.put(&settings.ident, &key, pdf.clone());
-        Ok(pdf)
+        ])
     }
 
     /// A profile's PDF (as [`Renderer::primed_pdf`] wrote it) with its page numbers, "1 /

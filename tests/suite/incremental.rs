@@ -349,36 +349,76 @@ fn kept(out: &Path) -> BTreeMap<String, u64> {
         .collect()
 }
 
-#[test]
-fn a_book_made_again_joins_the_kept_pdfs_of_the_profiles_that_did_not_change() {
-    let project = TestProject::with_generated_edition();
-    let render = ["render", "--project", "corpus", "--out", "corpus/out"];
-    assert_eq!(project.run(&render).code, 0);
-    let out = project.path().join("corpus/out");
-    let before = kept(&out);
-    assert_eq!(before.len(), 12, "one kept PDF a profile: {before:?}");
+/// The kept layouts of `out`: their names and the run that laid each out.
+fn layouts(out: &Path) -> BTreeMap<String, u64> {
+    dossier::render::kept_layouts(out)
+        .into_iter()
+        .map(|kept| (kept.name, kept.run))
+        .collect()
+}
 
-    // A sentence the record already has, said twice: no glyph the edition lacks. Only the
-    // profiles laid out in one document with the edited one are written again.
+/// A generated edition of 12 records rendered with its book into `corpus/out` (whose path
+/// is returned), and its first record's file.
+fn rendered_edition(project: &TestProject) -> (PathBuf, PathBuf) {
+    let run = project.run(&RENDER);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = project.path().join("corpus/out");
+    assert_eq!(
+        kept(&out).len(),
+        12,
+        "one kept PDF a profile: {:?}",
+        kept(&out)
+    );
+    assert_eq!(layouts(&out).len(), 12, "one layout a profile");
+    assert!(
+        kept(&out)
+            .values()
+            .chain(layouts(&out).values())
+            .all(|&run| run == 1)
+    );
     let (files, _) =
         dossier::project::collect_record_files(&[project.path().join("corpus/profiles")]);
-    let edited = &files[0];
+    (out, files[0].clone())
+}
+
+/// The render of the generated edition with its book.
+const RENDER: [&str; 5] = ["render", "--project", "corpus", "--out", "corpus/out"];
+
+/// `edited` with `sentence(first)` after the first line of its first section's text
+/// (`first`).
+fn add_to_first_section(edited: &Path, sentence: impl Fn(&str) -> String) {
     let text = std::fs::read_to_string(edited).unwrap();
     let opening = "text = \"\"\"\n";
     let start = text.find(opening).expect("a section's text") + opening.len();
-    let sentence = &text[start..start + text[start..].find('\n').unwrap() + 1];
-    std::fs::write(
-        edited,
-        text.replacen(sentence, &format!("{sentence}{sentence}"), 1),
-    )
-    .unwrap();
+    let first = &text[start..start + text[start..].find('\n').unwrap() + 1];
+    let edited_text = text.replacen(first, &format!("{first}{}", sentence(first)), 1);
+    std::fs::write(edited, edited_text).unwrap();
+}
+
+/// The book of a render of the generated edition from scratch, into `corpus/fresh`, and
+/// the book in `corpus/out`.
+fn fresh_and_kept_books(project: &TestProject) -> (Vec<u8>, Vec<u8>) {
+    let fresh = project.run(&["render", "--project", "corpus", "--out", "corpus/fresh"]);
+    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
+    let book = |dir: &str| std::fs::read(project.book_in(dir)).unwrap();
+    (book("corpus/fresh"), book("corpus/out"))
+}
+
+#[test]
+fn a_book_made_again_joins_the_kept_pdfs_of_the_profiles_that_did_not_change() {
+    let project = TestProject::with_generated_edition();
+    let (out, edited) = rendered_edition(&project);
+    let before = kept(&out);
+
+    // A sentence the record already has, said twice: no glyph the edition lacks. Only the
+    // profiles laid out in one document with the edited one are laid out and written again.
+    add_to_first_section(&edited, str::to_owned);
     tick(&project);
-    let run = project.run(&render);
+    let run = project.run(&RENDER);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("2 PDFs written"), "{}", run.stderr);
     let after = kept(&out);
     assert_eq!(after.len(), 12, "the older versions are gone: {after:?}");
-    assert!(before.values().all(|&run| run == 1), "{before:?}");
     let unchanged = before
         .iter()
         .filter(|(name, _)| after.get(*name) == Some(&1))
@@ -386,17 +426,51 @@ fn a_book_made_again_joins_the_kept_pdfs_of_the_profiles_that_did_not_change() {
     let made_again = after.values().filter(|&&run| run == 2).count();
     assert_eq!(unchanged + made_again, 12, "{after:?}");
     assert!(
-        (4..12).contains(&unchanged),
-        "the profiles of the other document are joined as kept: {unchanged} of 12"
+        (10..12).contains(&unchanged),
+        "the profiles of the other documents are joined as kept: {unchanged} of 12"
+    );
+    let laid_out = layouts(&out);
+    assert_eq!(
+        laid_out.len(),
+        12,
+        "the older versions are gone: {laid_out:?}"
+    );
+    assert_eq!(
+        laid_out.values().filter(|&&run| run == 1).count(),
+        unchanged,
+        "the profiles whose PDFs are kept are not laid out again: {laid_out:?}"
     );
 
-    let fresh = project.run(&["render", "--project", "corpus", "--out", "corpus/fresh"]);
-    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
-    let book = |dir: &str| std::fs::read(project.book_in(dir)).unwrap();
+    let (fresh, joined) = fresh_and_kept_books(&project);
     assert!(
-        book("corpus/out") == book("corpus/fresh"),
+        fresh == joined,
         "the book joined from kept PDFs is the book made from scratch"
     );
+}
+
+#[test]
+fn a_glyph_new_to_the_book_has_every_profile_laid_out_again() {
+    let project = TestProject::with_generated_edition();
+    let (out, edited) = rendered_edition(&project);
+    // Letters no generated record has: the book's font subsets, which every profile's PDF
+    // in it embeds, change.
+    add_to_first_section(&edited, |_| "Its envoy in Ǿrsted wrote twice.\n".into());
+    tick(&project);
+    let run = project.run(&RENDER);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("cannot show"), "{}", run.stderr);
+    assert!(
+        kept(&out).values().all(|&run| run == 2),
+        "every PDF is made again: {:?}",
+        kept(&out)
+    );
+    assert!(
+        layouts(&out).values().all(|&run| run == 2),
+        "every profile is laid out again: {:?}",
+        layouts(&out)
+    );
+    let (fresh, joined) = fresh_and_kept_books(&project);
+    assert!(fresh == joined, "the book is the book made from scratch");
 }
 
 #[test]

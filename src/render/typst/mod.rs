@@ -22,10 +22,12 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 
+mod glyphs;
 mod pages;
 
+pub use glyphs::{GlyphRuns, KeptRuns, Primer};
 use pages::Seeded;
-pub use pages::{GlyphRuns, LaidOut, Overlays, Pages, Primer};
+pub use pages::{LaidOut, Overlays, Pages};
 
 /// Version of the Typst compiler built in, as the crate reports it (part of every cache
 /// key and of every PDF's creator).
@@ -383,14 +385,30 @@ impl World for DocWorld<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::Path;
 
     use serde_json::Value;
 
-    use super::{Base, DataFile, Document};
+    use super::{Base, DataFile, Document, LaidOut};
     use crate::render::data::tests::sample_profiles;
     use crate::render::run::profiles_document;
+
+    /// The base of the project's own templates.
+    pub(in crate::render) fn base() -> Base {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Base::new(&root.join("templates")).expect("the templates")
+    }
+
+    /// `markup` laid out as a document of its own.
+    pub(in crate::render) fn laid_out(base: &Base, markup: &str) -> LaidOut {
+        let document = Document {
+            main_path: "/test.typ".into(),
+            main_text: markup.into(),
+            files: Vec::new(),
+        };
+        base.lay_out(&document).expect("the markup lays out").0
+    }
 
     /// Every sample profile of `edition`, one after the other in one document, as a render
     /// lays them out.
@@ -437,8 +455,7 @@ mod tests {
     fn profiles_are_laid_out_in_one_pass() {
         // Anything on a profile's pages that asks where it is (a counter, `here()`, a link
         // into the document) would make Typst lay the pages out a second time.
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let base = Base::new(&root.join("templates")).expect("the templates");
+        let base = base();
         for edition in ["2022", "2023"] {
             let document = samples_document(edition);
             assert_eq!(passes(&base, &document), 1, "edition {edition}");

@@ -8,8 +8,6 @@
 //! location): [`Seeded`] roots each document's locations in a hash of its content, so that
 //! pages of different documents never share one.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 use typst::diag::SourceResult;
 use typst::engine::Engine;
 use typst::foundations::{
@@ -17,16 +15,13 @@ use typst::foundations::{
 };
 use typst::introspection::{Introspector, Location, Locator};
 
-use typst::ecow::EcoString;
 use typst::layout::{Frame, FrameItem, GroupItem, Point};
 use typst::model::Document as _;
-use typst::syntax::Span;
-use typst::text::{Font, FontInstance, Glyph, TextItem};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::super::manifest::hex;
+use super::glyphs::Primer;
 use super::{PdfSettings, TypstDiagnostic, plain_error, typst_version};
 
 /// The standards every PDF dossier writes conforms to (tagged, archival and accessible).
@@ -125,7 +120,7 @@ pub struct Overlays(Vec<Frame>);
 /// with.
 #[derive(Clone)]
 pub struct Pages {
-    pages: Vec<Page>,
+    pub(super) pages: Vec<Page>,
     info: typst::model::DocumentInfo,
 }
 
@@ -245,216 +240,4 @@ fn layered(page: &Frame, overlay: &Frame) -> Frame {
     );
     framed.push_frame(Point::zero(), overlay.clone());
     framed
-}
-
-/// The glyphs a set of documents shows: for each font, a run of its glyphs in the order the
-/// documents first show them, each glyph with the text it first stands for.
-///
-/// Typst's PDF writer numbers a font's glyphs in the order a PDF first draws them and takes
-/// each glyph's text from its first use: every PDF that first draws the same runs (see
-/// [`Primer`]) embeds the same font subsets, byte for byte, so that PDFs can be joined with
-/// each font kept once.
-#[derive(Default, Clone)]
-pub struct GlyphRuns {
-    /// One text run per font, in the order the fonts first appear.
-    runs: Vec<TextItem>,
-    /// Each font's run.
-    fonts: HashMap<FontInstance, usize>,
-    /// The glyphs already in a run: the run's index and the glyph's id.
-    seen: HashSet<(usize, u16)>,
-}
-
-impl GlyphRuns {
-    /// The runs of `pages`, one after the other.
-    pub fn of<'p>(pages: impl IntoIterator<Item = &'p Pages>) -> Self {
-        let mut runs = Self::default();
-        for pages in pages {
-            runs.add_pages(pages);
-        }
-        runs
-    }
-
-    /// Adds the glyphs of `pages` that are not in the runs yet.
-    pub fn add_pages(&mut self, pages: &Pages) {
-        for page in &pages.pages {
-            self.add_frame(&page.frame);
-        }
-    }
-
-    /// Adds the glyphs of `other` that are not in the runs yet: the same runs as adding
-    /// the pages `other` was made of, so the runs of several documents can be made apart
-    /// (in parallel) and then put together in order.
-    pub fn extend(&mut self, other: &GlyphRuns) {
-        for run in &other.runs {
-            self.add_text(run);
-        }
-    }
-
-    fn add_frame(&mut self, frame: &Frame) {
-        for (_, item) in frame.items() {
-            match item {
-                FrameItem::Group(group) => self.add_frame(&group.frame),
-                FrameItem::Text(text) => self.add_text(text),
-                _ => {}
-            }
-        }
-    }
-
-    fn add_text(&mut self, item: &TextItem) {
-        let run = match self.fonts.get(&item.font) {
-            Some(&run) => run,
-            None => {
-                self.runs.push(TextItem {
-                    font: item.font.clone(),
-                    size: item.size,
-                    fill: item.fill.clone(),
-                    stroke: None,
-                    lang: item.lang,
-                    region: item.region,
-                    text: EcoString::new(),
-                    glyphs: Vec::new(),
-                });
-                self.fonts.insert(item.font.clone(), self.runs.len() - 1);
-                self.runs.len() - 1
-            }
-        };
-        for glyph in &item.glyphs {
-            let text = item.text.get(glyph.range()).unwrap_or_default();
-            let start = self.runs[run].text.len();
-            let Ok(end) = u16::try_from(start + text.len()) else {
-                continue;
-            };
-            if !self.seen.insert((run, glyph.id)) {
-                continue;
-            }
-            let run = &mut self.runs[run];
-            run.text.push_str(text);
-            run.glyphs.push(Glyph {
-                range: start as u16..end,
-                span: (Span::detached(), 0),
-                ..glyph.clone()
-            });
-        }
-    }
-}
-
-/// What every PDF of a set of documents draws first: their [`GlyphRuns`], each font's
-/// glyphs in the order of their ids, inside an artifact clipped to nothing, so that none of
-/// it shows or is read out. In id order, a primer is the same for a set that shows the
-/// same glyphs, wherever they first show: an edit that brings no new glyph changes no other
-/// PDF of the set.
-#[derive(Clone)]
-pub struct Primer {
-    items: Vec<FrameItem>,
-    /// The runs drawn, each font's glyphs in the order of their ids.
-    runs: Vec<TextItem>,
-    /// What the runs are, as text that is the same from one run of dossier to the next;
-    /// worked out when first asked for (only a book's kept PDFs need it).
-    digest: OnceLock<String>,
-}
-
-impl Primer {
-    /// The `runs` put in place of the one text item of `marker`'s first page (a page with
-    /// nothing on it but that text inside a clipped artifact). `None` when the page holds no
-    /// text item.
-    pub fn new(marker: &LaidOut, runs: &GlyphRuns) -> Option<Self> {
-        let page = marker.0.pages().first()?;
-        let runs: Vec<TextItem> = runs.runs.iter().map(by_glyph_id).collect();
-        let (frame, replaced) = with_runs(&page.frame, &runs);
-        replaced.then(|| Self {
-            items: frame.items().map(|(_, item)| item.clone()).collect(),
-            runs,
-            digest: OnceLock::new(),
-        })
-    }
-
-    /// What the primer draws, as text that is the same from one run of dossier to the next
-    /// for the same runs (Typst's own hashes of fonts and frames are not).
-    pub fn digest(&self) -> &str {
-        self.digest.get_or_init(|| stable_digest(&self.runs))
-    }
-}
-
-/// A digest of `runs`: each font's bytes and index, and each run's size, paint, language,
-/// glyphs and text. (Each font's bytes are digested once, however many runs it has.)
-fn stable_digest(runs: &[TextItem]) -> String {
-    use sha2::{Digest, Sha256};
-    // A set uses a handful of fonts: each font's digest, in the order first met.
-    let mut fonts: Vec<(&Font, [u8; 32])> = Vec::new();
-    let mut hasher = Sha256::new();
-    for run in runs {
-        let run_font: &Font = &run.font;
-        let font = match fonts.iter().find(|(font, _)| *font == run_font) {
-            Some((_, digest)) => *digest,
-            None => {
-                let digest: [u8; 32] = Sha256::digest(run_font.data().as_slice()).into();
-                fonts.push((run_font, digest));
-                digest
-            }
-        };
-        hasher.update(font);
-        hasher.update(run.font.index().to_le_bytes());
-        hasher.update(format!(
-            "{:?} {:?} {:?} {:?}",
-            run.size, run.fill, run.lang, run.region
-        ));
-        for glyph in &run.glyphs {
-            hasher.update(format!("{glyph:?}"));
-        }
-        hasher.update(run.text.as_bytes());
-    }
-    hex(&hasher.finalize())
-}
-
-/// `run` with its glyphs in the order of their ids: a primer then depends on which glyphs
-/// its set shows, not on where they first show, so an edit that brings no new glyph leaves
-/// every PDF of the set as it was (and its kept copy of use).
-fn by_glyph_id(run: &TextItem) -> TextItem {
-    let mut glyphs: Vec<(&Glyph, &str)> = run
-        .glyphs
-        .iter()
-        .map(|glyph| (glyph, run.text.get(glyph.range()).unwrap_or_default()))
-        .collect();
-    glyphs.sort_by_key(|(glyph, _)| glyph.id);
-    let mut sorted = TextItem {
-        text: EcoString::new(),
-        glyphs: Vec::with_capacity(glyphs.len()),
-        ..run.clone()
-    };
-    for (glyph, text) in glyphs {
-        let start = sorted.text.len();
-        sorted.text.push_str(text);
-        let (Ok(start), Ok(end)) = (u16::try_from(start), u16::try_from(sorted.text.len())) else {
-            continue;
-        };
-        sorted.glyphs.push(Glyph {
-            range: start..end,
-            ..glyph.clone()
-        });
-    }
-    sorted
-}
-
-/// `frame` with its first text item replaced by `runs` (all at its position), and whether
-/// it held one.
-fn with_runs(frame: &Frame, runs: &[TextItem]) -> (Frame, bool) {
-    let mut out = Frame::new(frame.size(), frame.kind());
-    let mut replaced = false;
-    for (at, item) in frame.items() {
-        match item {
-            FrameItem::Text(_) if !replaced => {
-                replaced = true;
-                out.push_multiple(runs.iter().map(|run| (*at, FrameItem::Text(run.clone()))));
-            }
-            FrameItem::Group(group) if !replaced => {
-                let (inner, found) = with_runs(&group.frame, runs);
-                replaced = found;
-                let mut group = group.clone();
-                group.frame = inner;
-                out.push(*at, FrameItem::Group(group));
-            }
-            _ => out.push(*at, item.clone()),
-        }
-    }
-    (out, replaced)
 }
