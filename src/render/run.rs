@@ -245,8 +245,9 @@ impl Renderer {
     }
 
     /// Each member's PDF as Typst writes it when it goes into a book (`in_book`), with its
-    /// book's font subsets; a member whose PDF cannot be made is handed to `write` as failed.
-    /// A member of no book gets its own subsets and is handed to `write` at once. Each
+    /// book's font subsets (the kept one for a member this run did not lay out); a member
+    /// whose PDF cannot be made is handed to `write` as failed. A member of no book gets its
+    /// own subsets and is handed to `write` at once. Each
     /// member's pages are let go as soon as its PDF is made, on the thread that made it (one
     /// thread freeing them all at the end would keep the others idle).
     fn raw_members(
