@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{Mutex, mpsc};
 
@@ -429,11 +430,8 @@ impl Renderer {
         (mut layouts, in_book): (Vec<MemberLayout>, &[Option<InBook<'_>>]),
     ) -> Vec<MemberLayout> {
         let mut todo = Vec::new();
-        let mut start = 0;
-        for (b, batch) in batches.iter().enumerate() {
-            let first = start;
-            start += batch.len();
-            let not_kept = (batch.iter().zip(first..start)).any(|(member, i)| {
+        for (b, (batch, places)) in batches.iter().zip(member_places(batches)).enumerate() {
+            let not_kept = batch.iter().zip(places).any(|(member, i)| {
                 let settings = &member.profile.settings;
                 layouts[i].part.is_none()
                     && in_book[i].as_ref().is_some_and(|book| {
@@ -487,15 +485,13 @@ impl Renderer {
             });
             *lock(&slots[b]) = laid_out.collect();
         });
-        let mut start = 0;
-        for (batch, slot) in batches.iter().zip(slots) {
+        for (places, slot) in member_places(batches).zip(slots) {
             let laid_out = slot
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for (i, layout) in laid_out.into_iter().enumerate() {
-                layouts[start + i] = layout;
+            for (i, layout) in places.zip(laid_out) {
+                layouts[i] = layout;
             }
-            start += batch.len();
         }
     }
 
@@ -961,6 +957,15 @@ fn batches<T>(members: &[T]) -> Vec<&[T]> {
     batches
 }
 
+/// The places of each batch's members among the members of all `batches`, in order.
+fn member_places<'a, T>(batches: &'a [&[T]]) -> impl Iterator<Item = Range<usize>> + 'a {
+    batches.iter().scan(0, |start, batch| {
+        let places = *start..*start + batch.len();
+        *start = places.end;
+        Some(places)
+    })
+}
+
 /// One document laying out `batch`'s profiles one after the other.
 fn batch_document(batch: &[Member<'_>]) -> Document {
     let files: Vec<DataFile> = batch
@@ -1144,7 +1149,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{BATCH, batches};
+    use super::{BATCH, batches, member_places};
 
     #[test]
     fn documents_hold_every_profile_once_in_order_and_taper_at_the_end() {
@@ -1156,6 +1161,11 @@ mod tests {
         assert!(sizes.windows(2).all(|pair| pair[0] >= pair[1]));
         assert_eq!(&sizes[..98], &[BATCH; 98]);
         assert_eq!(&sizes[98..], &[1, 1, 1, 1]);
+        // Each member's place among all is where its document's places say.
+        for (batch, places) in cut.iter().zip(member_places(&cut)) {
+            assert_eq!(*batch, &members[places]);
+        }
+        assert_eq!(member_places(&cut).last(), Some(199..200));
     }
 
     #[test]
